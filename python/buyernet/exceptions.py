@@ -1,0 +1,25 @@
+"""Exceptions raised by buyernet.
+
+Every error buyernet raises on purpose derives from :class:`BuyernetError`. Bad parameters
+raise :class:`ParameterError`, which is also a :class:`ValueError`, so code that already
+catches ``ValueError`` keeps working::
+
+    >>> import buyernet
+    >>> try:
+    ...     buyernet.Graph.erdos_renyi(10, mean_degree=20, seed=1)
+    ... except ValueError as err:
+    ...     print(err)
+    mean_degree must be in [0, n - 1] = [0, 9]; got 20
+"""
+
+from __future__ import annotations
+
+__all__ = ["BuyernetError", "ParameterError"]
+
+
+class BuyernetError(Exception):
+    """The root of buyernet's exceptions."""
+
+
+class ParameterError(BuyernetError, ValueError):
+    """A parameter is outside its allowed range; the message names it and the range."""

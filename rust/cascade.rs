@@ -1,0 +1,552 @@
+//! Independent cascades (IC): how shared creative and referrals spread over the network.
+//!
+//! Seeds are active at generation 0. Every node activated at generation g gets exactly one
+//! chance per out-edge to activate that neighbour at generation g + 1, independently with the
+//! edge's probability. Nodes are processed first-in first-out, which is breadth-first and
+//! fixes the order of draws, so a seed gives one realization whatever the caller asks for
+//! (sizes, or who activated whom).
+//!
+//! With one probability for every edge the engine does not flip a coin per edge: it draws the
+//! gap to the next successful edge from the geometric distribution, so the cost of a node is
+//! the number of neighbours it activates, not its degree. Work is proportional to the cascade:
+//! the active set is a bitset cleared by walking the activated nodes, never by a pass over n.
+
+use crate::errors::{Error, Result};
+use crate::network::Graph;
+use crate::rng::{GeometricSkip, Stream, Subsystem, below, coin, stream};
+use fixedbitset::FixedBitSet;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The probability that an edge passes the cascade on.
+#[derive(Clone, Copy, Debug)]
+pub enum Transmission<'a> {
+    /// The same probability for every edge.
+    Uniform(f64),
+    /// One probability per stored edge, aligned with the graph's adjacency.
+    PerEdge(&'a [f32]),
+}
+
+impl<'a> Transmission<'a> {
+    /// A single probability for every edge, in [0, 1].
+    pub fn uniform(p: f64) -> Result<Self> {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::out_of_range("p", p, "in [0, 1]"));
+        }
+        Ok(Transmission::Uniform(p))
+    }
+
+    /// One probability per stored edge of `graph`, each in [0, 1].
+    pub fn per_edge(graph: &Graph, p: &'a [f32], name: &'static str) -> Result<Self> {
+        if p.len() != graph.n_stored() {
+            return Err(Error::Length {
+                name,
+                expected: graph.n_stored(),
+                actual: p.len(),
+                why: "one probability per stored edge (an undirected edge is stored twice)",
+            });
+        }
+        if let Some(bad) = p.par_iter().find_any(|x| !(0.0..=1.0).contains(*x)) {
+            return Err(Error::out_of_range(name, bad, "in [0, 1] for every edge"));
+        }
+        Ok(Transmission::PerEdge(p))
+    }
+}
+
+/// Where a cascade starts.
+#[derive(Clone, Debug)]
+pub enum Seeds {
+    /// These nodes (duplicates count once).
+    Nodes(Vec<u32>),
+    /// `k` distinct nodes drawn uniformly at random, anew for every run.
+    Random(u32),
+}
+
+impl Seeds {
+    /// Checks the seeds against `graph`.
+    pub fn check(&self, graph: &Graph) -> Result<()> {
+        let n = graph.n_nodes();
+        match self {
+            Seeds::Nodes(ids) => match ids.iter().find(|&&s| s >= n) {
+                Some(bad) => Err(Error::out_of_range(
+                    "seeds",
+                    bad,
+                    format!("node ids in [0, n) = [0, {n})"),
+                )),
+                None => Ok(()),
+            },
+            Seeds::Random(k) if *k > n => Err(Error::out_of_range(
+                "k",
+                k,
+                format!("in [0, n] = [0, {n}] (the number of random seeds)"),
+            )),
+            Seeds::Random(_) => Ok(()),
+        }
+    }
+}
+
+/// Receives activations as a cascade unfolds; the sizes-only path uses `()` and costs nothing.
+trait Observer {
+    fn activated(&mut self, node: u32, parent: Option<u32>, generation: u32);
+}
+
+impl Observer for () {
+    #[inline(always)]
+    fn activated(&mut self, _: u32, _: Option<u32>, _: u32) {}
+}
+
+/// Who activated whom: the generation and parent of every node.
+struct Lineage {
+    generation: Vec<i32>,
+    parent: Vec<i64>,
+}
+
+impl Observer for Lineage {
+    #[inline]
+    fn activated(&mut self, node: u32, parent: Option<u32>, generation: u32) {
+        self.generation[node as usize] = generation as i32;
+        self.parent[node as usize] = parent.map_or(-1, i64::from);
+    }
+}
+
+/// How a transmitting node picks which of its out-edges fire.
+trait Fire {
+    /// Calls `hit(e)` for each edge in `edges` that transmits, in ascending order.
+    fn fire(&self, rng: &mut Stream, edges: std::ops::Range<usize>, hit: impl FnMut(usize));
+}
+
+/// p = 1: every edge fires, no draws.
+struct Every;
+
+impl Fire for Every {
+    #[inline]
+    fn fire(&self, _: &mut Stream, edges: std::ops::Range<usize>, hit: impl FnMut(usize)) {
+        edges.for_each(hit);
+    }
+}
+
+impl Fire for GeometricSkip {
+    #[inline]
+    fn fire(&self, rng: &mut Stream, edges: std::ops::Range<usize>, mut hit: impl FnMut(usize)) {
+        let mut e = edges.start;
+        loop {
+            e = e.saturating_add(self.sample(rng) as usize);
+            if e >= edges.end {
+                return;
+            }
+            hit(e);
+            e += 1;
+        }
+    }
+}
+
+/// One coin per edge with the edge's own probability.
+struct PerEdgeCoins<'a>(&'a [f32]);
+
+impl Fire for PerEdgeCoins<'_> {
+    #[inline]
+    fn fire(&self, rng: &mut Stream, edges: std::ops::Range<usize>, mut hit: impl FnMut(usize)) {
+        for e in edges {
+            if coin(rng, self.0[e]) {
+                hit(e);
+            }
+        }
+    }
+}
+
+/// Reusable per-thread state for running cascades on graphs of up to `n` nodes.
+pub struct Workspace {
+    active: FixedBitSet,
+    /// Activated nodes in activation order; doubles as the FIFO queue.
+    queue: Vec<u32>,
+    /// The edges fired by the block being handled (edge, then its target) and the position
+    /// in the block of the node that fired each.
+    fired: Vec<(usize, u32)>,
+}
+
+impl Workspace {
+    /// A workspace for graphs of `n` nodes.
+    pub fn new(n: u32) -> Self {
+        Self {
+            active: FixedBitSet::with_capacity(n as usize),
+            queue: Vec::new(),
+            fired: Vec::new(),
+        }
+    }
+
+    /// The nodes activated by the last run, in activation order.
+    pub fn activated(&self) -> &[u32] {
+        &self.queue
+    }
+
+    /// Runs one cascade with draws from `rng`; returns the number of nodes activated.
+    ///
+    /// Stops after `max_generations` generations if given, and early (returning
+    /// `Error::Interrupted`) when `cancel` is raised between generations. `seeds` and `p`
+    /// must have been checked against `graph`.
+    pub fn run(
+        &mut self,
+        graph: &Graph,
+        seeds: &Seeds,
+        p: Transmission,
+        rng: &mut Stream,
+        max_generations: Option<u32>,
+        cancel: &AtomicBool,
+    ) -> Result<usize> {
+        self.run_observed(graph, seeds, p, rng, max_generations, cancel, &mut ())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_observed(
+        &mut self,
+        graph: &Graph,
+        seeds: &Seeds,
+        p: Transmission,
+        rng: &mut Stream,
+        max_generations: Option<u32>,
+        cancel: &AtomicBool,
+        obs: &mut impl Observer,
+    ) -> Result<usize> {
+        debug_assert!(self.active.len() >= graph.n_nodes() as usize);
+        self.clear();
+        self.plant(graph.n_nodes(), seeds, rng, obs);
+        let limit = max_generations.unwrap_or(u32::MAX);
+        match p {
+            Transmission::Uniform(p) if p <= 0.0 => Ok(()),
+            Transmission::Uniform(p) if p >= 1.0 => {
+                self.spread(graph, &Every, rng, limit, cancel, obs)
+            }
+            Transmission::Uniform(p) => {
+                self.spread(graph, &GeometricSkip::new(p), rng, limit, cancel, obs)
+            }
+            Transmission::PerEdge(probs) => {
+                self.spread(graph, &PerEdgeCoins(probs), rng, limit, cancel, obs)
+            }
+        }?;
+        Ok(self.queue.len())
+    }
+
+    /// Forgets the last run: O(nodes it activated), not O(n).
+    fn clear(&mut self) {
+        for &v in &self.queue {
+            self.active.set(v as usize, false);
+        }
+        self.queue.clear();
+    }
+
+    /// Activates the seeds (generation 0).
+    fn plant(&mut self, n: u32, seeds: &Seeds, rng: &mut Stream, obs: &mut impl Observer) {
+        match seeds {
+            Seeds::Nodes(ids) => {
+                for &s in ids {
+                    if !self.active.put(s as usize) {
+                        self.queue.push(s);
+                        obs.activated(s, None, 0);
+                    }
+                }
+            }
+            Seeds::Random(k) => {
+                // Floyd's algorithm: a uniform k-subset in k draws, using the active set.
+                for j in (n - k)..n {
+                    let t = below(rng, u64::from(j) + 1) as u32;
+                    let s = if self.active.contains(t as usize) {
+                        j
+                    } else {
+                        t
+                    };
+                    self.active.insert(s as usize);
+                    self.queue.push(s);
+                    obs.activated(s, None, 0);
+                }
+            }
+        }
+    }
+
+    /// The breadth-first loop over the queue, one generation after another.
+    ///
+    /// Nodes are handled in blocks, in stages: read the block's edge ranges, draw which edges
+    /// fire, load those edges' targets, then activate. Each stage's memory reads are
+    /// independent of each other, so the CPU overlaps their cache misses instead of waiting
+    /// for one at a time; the order of draws and of activations is exactly that of handling
+    /// the nodes one by one.
+    fn spread(
+        &mut self,
+        graph: &Graph,
+        fire: &impl Fire,
+        rng: &mut Stream,
+        max_generations: u32,
+        cancel: &AtomicBool,
+        obs: &mut impl Observer,
+    ) -> Result<()> {
+        const BLOCK: usize = 64;
+        let Workspace {
+            active,
+            queue,
+            fired,
+        } = self;
+        let mut ranges: [std::ops::Range<usize>; BLOCK] = std::array::from_fn(|_| 0..0);
+        let (mut head, mut generation, mut generation_end) = (0, 0u32, queue.len());
+        while head < queue.len() {
+            if head == generation_end {
+                generation += 1;
+                generation_end = queue.len();
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+            }
+            if generation >= max_generations {
+                break;
+            }
+            // A block never crosses into the next generation, so all of its nodes' children
+            // belong to generation + 1.
+            let block = head..generation_end.min(head + BLOCK);
+            for (range, &u) in ranges.iter_mut().zip(&queue[block.clone()]) {
+                *range = graph.edge_range(u);
+            }
+            fired.clear();
+            for (i, range) in ranges[..block.len()].iter().enumerate() {
+                fire.fire(rng, range.clone(), |e| fired.push((e, i as u32)));
+            }
+            for (e, _) in fired.iter_mut() {
+                *e = graph.target(*e) as usize;
+            }
+            for &(v, i) in fired.iter() {
+                if !active.put(v) {
+                    queue.push(v as u32);
+                    obs.activated(v as u32, Some(queue[block.start + i as usize]), generation + 1);
+                }
+            }
+            head = block.end;
+        }
+        Ok(())
+    }
+}
+
+/// The generation at which every node was activated (-1: never) and the node that activated
+/// it (-1: a seed, or never activated).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CascadeTrace {
+    pub generation: Vec<i32>,
+    pub parent: Vec<i64>,
+}
+
+/// One cascade from the stream `(seed, Cascade, 0)`, with who activated whom. It is the same
+/// realization as run 0 of [`cascade_sizes`] with the same seed.
+pub fn cascade(
+    graph: &Graph,
+    seeds: &Seeds,
+    p: Transmission,
+    seed: u64,
+    max_generations: Option<u32>,
+    cancel: &AtomicBool,
+) -> Result<CascadeTrace> {
+    seeds.check(graph)?;
+    let n = graph.n_nodes() as usize;
+    let mut lineage = Lineage {
+        generation: vec![-1; n],
+        parent: vec![-1; n],
+    };
+    let mut ws = Workspace::new(graph.n_nodes());
+    let mut rng = stream(seed, Subsystem::Cascade, 0);
+    ws.run_observed(
+        graph,
+        seeds,
+        p,
+        &mut rng,
+        max_generations,
+        cancel,
+        &mut lineage,
+    )?;
+    Ok(CascadeTrace {
+        generation: lineage.generation,
+        parent: lineage.parent,
+    })
+}
+
+/// Final sizes of `runs` independent cascades; run r draws from the stream
+/// `(seed, Cascade, r)`, so the output does not depend on how many threads run them or in
+/// which order. Runs in parallel on the current rayon pool.
+pub fn cascade_sizes(
+    graph: &Graph,
+    seeds: &Seeds,
+    p: Transmission,
+    runs: usize,
+    seed: u64,
+    cancel: &AtomicBool,
+) -> Result<Vec<u32>> {
+    seeds.check(graph)?;
+    if runs < 1 {
+        return Err(Error::out_of_range("runs", runs, "at least 1"));
+    }
+    let mut sizes = vec![0u32; runs];
+    // A few chunks per thread balance the load; each chunk reuses one workspace.
+    let chunk = runs
+        .div_ceil(rayon::current_num_threads() * 8)
+        .clamp(1, 4096);
+    sizes
+        .par_chunks_mut(chunk)
+        .enumerate()
+        .try_for_each(|(c, out)| {
+            let mut ws = Workspace::new(graph.n_nodes());
+            for (i, size) in out.iter_mut().enumerate() {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+                let run = (c * chunk + i) as u64;
+                let mut rng = stream(seed, Subsystem::Cascade, run);
+                *size = ws.run(graph, seeds, p, &mut rng, None, cancel)? as u32;
+            }
+            Ok(())
+        })?;
+    Ok(sizes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random_graphs::erdos_renyi;
+
+    fn path(n: u32) -> Graph {
+        let src: Vec<u32> = (0..n - 1).collect();
+        let dst: Vec<u32> = (1..n).collect();
+        Graph::from_edges(u64::from(n), &src, &dst, None, false).unwrap()
+    }
+
+    fn go() -> AtomicBool {
+        AtomicBool::new(false)
+    }
+
+    #[test]
+    fn p1_reaches_everything_reachable_in_bfs_order() {
+        let g = path(6);
+        let t = cascade(
+            &g,
+            &Seeds::Nodes(vec![2]),
+            Transmission::Uniform(1.0),
+            0,
+            None,
+            &go(),
+        )
+        .unwrap();
+        assert_eq!(t.generation, vec![2, 1, 0, 1, 2, 3]);
+        assert_eq!(t.parent, vec![1, 2, -1, 2, 3, 4]);
+        let t = cascade(
+            &g,
+            &Seeds::Nodes(vec![2]),
+            Transmission::Uniform(1.0),
+            0,
+            Some(1),
+            &go(),
+        )
+        .unwrap();
+        assert_eq!(t.generation, vec![-1, 1, 0, 1, -1, -1]);
+    }
+
+    #[test]
+    fn p0_activates_only_the_seeds() {
+        let g = erdos_renyi(1000, 10.0, 1).unwrap();
+        let sizes = cascade_sizes(
+            &g,
+            &Seeds::Nodes(vec![1, 5, 5, 9]),
+            Transmission::Uniform(0.0),
+            50,
+            3,
+            &go(),
+        )
+        .unwrap();
+        assert!(sizes.iter().all(|&s| s == 3));
+        let sizes = cascade_sizes(
+            &g,
+            &Seeds::Random(17),
+            Transmission::Uniform(0.0),
+            50,
+            3,
+            &go(),
+        )
+        .unwrap();
+        assert!(sizes.iter().all(|&s| s == 17));
+    }
+
+    #[test]
+    fn sizes_and_trace_are_the_same_realization() {
+        let g = erdos_renyi(5_000, 6.0, 2).unwrap();
+        let seeds = Seeds::Nodes(vec![0, 10, 20]);
+        for p in [Transmission::Uniform(0.2), Transmission::Uniform(1.0)] {
+            let t = cascade(&g, &seeds, p, 11, None, &go()).unwrap();
+            let reached = t.generation.iter().filter(|&&x| x >= 0).count();
+            let sizes = cascade_sizes(&g, &seeds, p, 3, 11, &go()).unwrap();
+            assert_eq!(sizes[0] as usize, reached);
+        }
+    }
+
+    #[test]
+    fn parents_are_neighbours_one_generation_earlier() {
+        let g = erdos_renyi(3_000, 5.0, 4).unwrap();
+        let t = cascade(
+            &g,
+            &Seeds::Random(5),
+            Transmission::Uniform(0.3),
+            8,
+            None,
+            &go(),
+        )
+        .unwrap();
+        for v in 0..g.n_nodes() as usize {
+            let (generation, par) = (t.generation[v], t.parent[v]);
+            if generation > 0 {
+                let u = par as u32;
+                assert_eq!(t.generation[u as usize], generation - 1);
+                assert!(g.neighbors(u).contains(&(v as u32)));
+            } else {
+                assert_eq!(par, -1);
+            }
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_threads() {
+        let g = erdos_renyi(20_000, 4.0, 5).unwrap();
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                cascade_sizes(
+                    &g,
+                    &Seeds::Random(3),
+                    Transmission::Uniform(0.3),
+                    500,
+                    77,
+                    &go(),
+                )
+                .unwrap()
+            })
+        };
+        let one = run(1);
+        assert_eq!(one, run(2));
+        assert_eq!(one, run(3));
+        assert!(
+            one.iter().any(|&s| s > 100),
+            "supercritical: some cascades go giant"
+        );
+    }
+
+    #[test]
+    fn bad_input_is_rejected() {
+        let g = path(4);
+        assert!(Transmission::uniform(1.5).is_err());
+        assert!(Transmission::uniform(f64::NAN).is_err());
+        assert!(Transmission::per_edge(&g, &[0.5; 3], "p").is_err());
+        assert!(Transmission::per_edge(&g, &[0.5, 0.5, 0.5, 0.5, 0.5, -0.1], "p").is_err());
+        let p = Transmission::Uniform(0.5);
+        assert!(cascade_sizes(&g, &Seeds::Nodes(vec![4]), p, 1, 0, &go()).is_err());
+        assert!(cascade_sizes(&g, &Seeds::Random(5), p, 1, 0, &go()).is_err());
+        assert!(cascade_sizes(&g, &Seeds::Random(4), p, 0, 0, &go()).is_err());
+        let stop = AtomicBool::new(true);
+        assert_eq!(
+            cascade_sizes(&g, &Seeds::Random(1), p, 10, 0, &stop),
+            Err(Error::Interrupted)
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! buyernet's engine: the social network and the cascades that spread over it.
+//!
+//! The engine is plain Rust and knows nothing of Python; the bindings live in [`python`]
+//! behind the `python` cargo feature.
+
+pub mod cascade;
+pub mod errors;
+pub mod network;
+pub mod random_graphs;
+pub mod rng;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use errors::{Error, Result};
+pub use network::Graph;

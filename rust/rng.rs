@@ -1,0 +1,166 @@
+//! Named random streams.
+//!
+//! Every draw in buyernet comes from a stream named by `(seed, subsystem, index)`: the
+//! subsystem says which stochastic process draws (a cascade, a graph generator, ...) and the
+//! index which replicate, run or chunk. Streams are derived by hashing the name, so a run's
+//! numbers depend only on its name — never on the thread that runs it or on what ran before —
+//! and two processes that draw from different subsystems never shift each other's draws.
+//!
+//! The generator is Xoshiro256++ (a fixed, documented algorithm from `rand_xoshiro`), and the
+//! few sampling routines the engine needs are written here rather than taken from `rand`, whose
+//! algorithms may change between versions and would silently change golden results.
+
+use rand_core::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The generator behind every stream.
+pub type Stream = Xoshiro256PlusPlus;
+
+/// The stochastic processes that draw random numbers. The discriminant is part of every
+/// stream's name: never renumber a variant, only add new ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Subsystem {
+    /// Independent cascades (`index` = run).
+    Cascade = 1,
+    /// Random graph generators (`index` = 0).
+    Graph = 2,
+}
+
+/// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The stream named `(seed, subsystem, index)`.
+pub fn stream(seed: u64, subsystem: Subsystem, index: u64) -> Stream {
+    const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+    // Chain the name's parts through the mixer so that nearby names give unrelated states,
+    // then expand the key with SplitMix64 steps into the 256-bit Xoshiro state.
+    let key = mix(mix(mix(seed ^ GOLDEN) ^ subsystem as u64) ^ index);
+    let mut state = [0u8; 32];
+    let mut x = key;
+    for chunk in state.chunks_exact_mut(8) {
+        x = x.wrapping_add(GOLDEN);
+        chunk.copy_from_slice(&mix(x).to_le_bytes());
+    }
+    Stream::from_seed(state)
+}
+
+/// A uniform draw from (0, 1] with 53 random bits; never 0, so its logarithm is finite.
+#[inline]
+pub fn open_unit(rng: &mut Stream) -> f64 {
+    ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A uniform integer in `0..n` (Lemire's multiply-and-reject; unbiased). `n` must be > 0.
+#[inline]
+pub fn below(rng: &mut Stream, n: u64) -> u64 {
+    debug_assert!(n > 0);
+    let mut m = u128::from(rng.next_u64()) * u128::from(n);
+    if (m as u64) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (m as u64) < threshold {
+            m = u128::from(rng.next_u64()) * u128::from(n);
+        }
+    }
+    (m >> 64) as u64
+}
+
+/// A Bernoulli trial with probability `p` in [0, 1], resolved to 2^-53: exact for 0 and 1,
+/// and faithful for tiny probabilities.
+#[inline]
+pub fn coin(rng: &mut Stream, p: f32) -> bool {
+    ((rng.next_u64() >> 11) as f64) < f64::from(p) * (1u64 << 53) as f64
+}
+
+/// Samplers of the number of failures before the first success in Bernoulli(p) trials, used
+/// to jump straight to the next successful edge instead of flipping a coin for each one.
+#[derive(Clone, Copy, Debug)]
+pub struct GeometricSkip {
+    /// 1 / ln(1 - p), negative; `-0.0` when p = 1 (every trial succeeds).
+    inv_log_q: f64,
+}
+
+impl GeometricSkip {
+    /// For a success probability `p` in (0, 1].
+    pub fn new(p: f64) -> Self {
+        debug_assert!(p > 0.0 && p <= 1.0);
+        Self {
+            inv_log_q: 1.0 / (-p).ln_1p(),
+        }
+    }
+
+    /// Failures before the next success; saturates for astronomically long gaps.
+    #[inline]
+    pub fn sample(&self, rng: &mut Stream) -> u64 {
+        // ln(U) <= 0 and inv_log_q < 0, so the product is >= 0; `as` saturates.
+        (open_unit(rng).ln() * self.inv_log_q) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_reproducible_and_distinct() {
+        let a: Vec<u64> = (0..4)
+            .map(|_| stream(7, Subsystem::Cascade, 3).next_u64())
+            .collect();
+        assert!(a.windows(2).all(|w| w[0] == w[1]));
+        let mut seen = std::collections::HashSet::new();
+        for seed in 0..20 {
+            for index in 0..20 {
+                for sub in [Subsystem::Cascade, Subsystem::Graph] {
+                    assert!(seen.insert(stream(seed, sub, index).next_u64()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn below_is_in_range_and_roughly_uniform() {
+        let mut rng = stream(1, Subsystem::Cascade, 0);
+        let mut counts = [0u32; 7];
+        for _ in 0..70_000 {
+            counts[below(&mut rng, 7) as usize] += 1;
+        }
+        for c in counts {
+            assert!((9_400..10_600).contains(&c), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn coin_is_exact_at_the_ends_and_fair_for_tiny_p() {
+        let mut rng = stream(2, Subsystem::Cascade, 0);
+        for _ in 0..10_000 {
+            assert!(!coin(&mut rng, 0.0));
+            assert!(coin(&mut rng, 1.0));
+        }
+        let hits = (0..2_000_000).filter(|_| coin(&mut rng, 1e-6)).count();
+        assert!(hits <= 12, "{hits} hits for p = 1e-6 in 2e6 trials");
+    }
+
+    #[test]
+    fn geometric_skip_has_the_right_mean() {
+        // Failures before a success: mean (1 - p) / p.
+        let mut rng = stream(3, Subsystem::Cascade, 0);
+        for p in [0.01, 0.2, 0.9] {
+            let skip = GeometricSkip::new(p);
+            let n = 200_000;
+            let mean = (0..n).map(|_| skip.sample(&mut rng) as f64).sum::<f64>() / n as f64;
+            let want = (1.0 - p) / p;
+            let sd = (1.0 - p).sqrt() / p / (n as f64).sqrt();
+            assert!(
+                (mean - want).abs() < 5.0 * sd,
+                "p={p} mean={mean} want={want}"
+            );
+        }
+        let always = GeometricSkip::new(1.0);
+        assert!((0..1000).all(|_| always.sample(&mut rng) == 0));
+    }
+}
