@@ -18,6 +18,19 @@ use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// Asked between units of work (runs, generations) whether to stop early, e.g. on Ctrl-C.
+pub trait Interrupt: Sync {
+    /// True once the work should stop.
+    fn stop(&self) -> bool;
+}
+
+impl Interrupt for AtomicBool {
+    #[inline]
+    fn stop(&self) -> bool {
+        self.load(Ordering::Relaxed)
+    }
+}
+
 /// The probability that an edge passes the cascade on.
 #[derive(Clone, Copy, Debug)]
 pub enum Transmission<'a> {
@@ -191,7 +204,7 @@ impl Workspace {
         p: Transmission,
         rng: &mut Stream,
         max_generations: Option<u32>,
-        cancel: &AtomicBool,
+        cancel: &dyn Interrupt,
     ) -> Result<usize> {
         self.run_observed(graph, seeds, p, rng, max_generations, cancel, &mut ())
     }
@@ -204,7 +217,7 @@ impl Workspace {
         p: Transmission,
         rng: &mut Stream,
         max_generations: Option<u32>,
-        cancel: &AtomicBool,
+        cancel: &dyn Interrupt,
         obs: &mut impl Observer,
     ) -> Result<usize> {
         debug_assert!(self.active.len() >= graph.n_nodes() as usize);
@@ -275,7 +288,7 @@ impl Workspace {
         fire: &impl Fire,
         rng: &mut Stream,
         max_generations: u32,
-        cancel: &AtomicBool,
+        cancel: &dyn Interrupt,
         obs: &mut impl Observer,
     ) -> Result<()> {
         const BLOCK: usize = 64;
@@ -290,7 +303,7 @@ impl Workspace {
             if head == generation_end {
                 generation += 1;
                 generation_end = queue.len();
-                if cancel.load(Ordering::Relaxed) {
+                if cancel.stop() {
                     return Err(Error::Interrupted);
                 }
             }
@@ -313,7 +326,11 @@ impl Workspace {
             for &(v, i) in fired.iter() {
                 if !active.put(v) {
                     queue.push(v as u32);
-                    obs.activated(v as u32, Some(queue[block.start + i as usize]), generation + 1);
+                    obs.activated(
+                        v as u32,
+                        Some(queue[block.start + i as usize]),
+                        generation + 1,
+                    );
                 }
             }
             head = block.end;
@@ -338,7 +355,7 @@ pub fn cascade(
     p: Transmission,
     seed: u64,
     max_generations: Option<u32>,
-    cancel: &AtomicBool,
+    cancel: &dyn Interrupt,
 ) -> Result<CascadeTrace> {
     seeds.check(graph)?;
     let n = graph.n_nodes() as usize;
@@ -365,39 +382,45 @@ pub fn cascade(
 
 /// Final sizes of `runs` independent cascades; run r draws from the stream
 /// `(seed, Cascade, r)`, so the output does not depend on how many threads run them or in
-/// which order. Runs in parallel on the current rayon pool.
+/// which order. With `parallel`, runs are spread over the current rayon pool; without, they
+/// run on the calling thread.
 pub fn cascade_sizes(
     graph: &Graph,
     seeds: &Seeds,
     p: Transmission,
     runs: usize,
     seed: u64,
-    cancel: &AtomicBool,
+    parallel: bool,
+    cancel: &dyn Interrupt,
 ) -> Result<Vec<u32>> {
     seeds.check(graph)?;
     if runs < 1 {
         return Err(Error::out_of_range("runs", runs, "at least 1"));
     }
     let mut sizes = vec![0u32; runs];
-    // A few chunks per thread balance the load; each chunk reuses one workspace.
-    let chunk = runs
-        .div_ceil(rayon::current_num_threads() * 8)
-        .clamp(1, 4096);
-    sizes
-        .par_chunks_mut(chunk)
-        .enumerate()
-        .try_for_each(|(c, out)| {
-            let mut ws = Workspace::new(graph.n_nodes());
-            for (i, size) in out.iter_mut().enumerate() {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                let run = (c * chunk + i) as u64;
-                let mut rng = stream(seed, Subsystem::Cascade, run);
-                *size = ws.run(graph, seeds, p, &mut rng, None, cancel)? as u32;
+    let fill = |first_run: usize, out: &mut [u32]| {
+        let mut ws = Workspace::new(graph.n_nodes());
+        for (i, size) in out.iter_mut().enumerate() {
+            if cancel.stop() {
+                return Err(Error::Interrupted);
             }
-            Ok(())
-        })?;
+            let mut rng = stream(seed, Subsystem::Cascade, (first_run + i) as u64);
+            *size = ws.run(graph, seeds, p, &mut rng, None, cancel)? as u32;
+        }
+        Ok(())
+    };
+    if parallel {
+        // A few chunks per thread balance the load; each chunk reuses one workspace.
+        let chunk = runs
+            .div_ceil(rayon::current_num_threads() * 8)
+            .clamp(1, 4096);
+        sizes
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .try_for_each(|(c, out)| fill(c * chunk, out))?;
+    } else {
+        fill(0, &mut sizes)?;
+    }
     Ok(sizes)
 }
 
@@ -451,6 +474,7 @@ mod tests {
             Transmission::Uniform(0.0),
             50,
             3,
+            true,
             &go(),
         )
         .unwrap();
@@ -461,6 +485,7 @@ mod tests {
             Transmission::Uniform(0.0),
             50,
             3,
+            true,
             &go(),
         )
         .unwrap();
@@ -474,7 +499,7 @@ mod tests {
         for p in [Transmission::Uniform(0.2), Transmission::Uniform(1.0)] {
             let t = cascade(&g, &seeds, p, 11, None, &go()).unwrap();
             let reached = t.generation.iter().filter(|&&x| x >= 0).count();
-            let sizes = cascade_sizes(&g, &seeds, p, 3, 11, &go()).unwrap();
+            let sizes = cascade_sizes(&g, &seeds, p, 3, 11, true, &go()).unwrap();
             assert_eq!(sizes[0] as usize, reached);
         }
     }
@@ -518,6 +543,7 @@ mod tests {
                     Transmission::Uniform(0.3),
                     500,
                     77,
+                    threads > 1,
                     &go(),
                 )
                 .unwrap()
@@ -540,13 +566,79 @@ mod tests {
         assert!(Transmission::per_edge(&g, &[0.5; 3], "p").is_err());
         assert!(Transmission::per_edge(&g, &[0.5, 0.5, 0.5, 0.5, 0.5, -0.1], "p").is_err());
         let p = Transmission::Uniform(0.5);
-        assert!(cascade_sizes(&g, &Seeds::Nodes(vec![4]), p, 1, 0, &go()).is_err());
-        assert!(cascade_sizes(&g, &Seeds::Random(5), p, 1, 0, &go()).is_err());
-        assert!(cascade_sizes(&g, &Seeds::Random(4), p, 0, 0, &go()).is_err());
+        assert!(cascade_sizes(&g, &Seeds::Nodes(vec![4]), p, 1, 0, true, &go()).is_err());
+        assert!(cascade_sizes(&g, &Seeds::Random(5), p, 1, 0, true, &go()).is_err());
+        assert!(cascade_sizes(&g, &Seeds::Random(4), p, 0, 0, true, &go()).is_err());
         let stop = AtomicBool::new(true);
         assert_eq!(
-            cascade_sizes(&g, &Seeds::Random(1), p, 10, 0, &stop),
+            cascade_sizes(&g, &Seeds::Random(1), p, 10, 0, true, &stop),
             Err(Error::Interrupted)
         );
+    }
+
+    /// The exact expected spread by enumerating every live-edge subgraph: each stored edge is
+    /// live independently with its probability, and the spread is what the seeds reach.
+    fn exact_spread(g: &Graph, seeds: &[u32], p: &[f32]) -> f64 {
+        let m = g.n_stored();
+        let mut total = 0.0;
+        for live in 0u32..(1 << m) {
+            let mut weight = 1.0f64;
+            for (e, &pe) in p.iter().enumerate() {
+                let pe = f64::from(pe);
+                weight *= if live >> e & 1 == 1 { pe } else { 1.0 - pe };
+            }
+            if weight == 0.0 {
+                continue;
+            }
+            let mut reached = vec![false; g.n_nodes() as usize];
+            let mut stack: Vec<u32> = seeds.to_vec();
+            for &s in seeds {
+                reached[s as usize] = true;
+            }
+            while let Some(u) = stack.pop() {
+                for e in g.edge_range(u) {
+                    let v = g.target(e);
+                    if live >> e & 1 == 1 && !reached[v as usize] {
+                        reached[v as usize] = true;
+                        stack.push(v);
+                    }
+                }
+            }
+            total += weight * reached.iter().filter(|&&r| r).count() as f64;
+        }
+        total
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 40,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_122),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        #[test]
+        fn monte_carlo_matches_the_exact_spread(
+            n in 2u32..7,
+            edges in proptest::collection::vec((0u32..7, 0u32..7, 0usize..4), 1..7),
+            directed in proptest::bool::ANY,
+            seed in 0u64..1000,
+        ) {
+            let levels = [0.0f32, 0.3, 0.7, 1.0];
+            let (src, dst): (Vec<u32>, Vec<u32>) =
+                edges.iter().map(|&(u, v, _)| (u % n, v % n)).unzip();
+            let w: Vec<f32> = edges.iter().map(|&(_, _, l)| levels[l]).collect();
+            let g = Graph::from_edges(u64::from(n), &src, &dst, Some(&w), directed).unwrap();
+            proptest::prop_assume!(g.n_stored() <= 12);
+            let p = g.weights().unwrap().to_vec();
+            let seeds = vec![0];
+            let exact = exact_spread(&g, &seeds, &p);
+            let runs = 20_000;
+            let t = Transmission::per_edge(&g, &p, "p").unwrap();
+            let sizes = cascade_sizes(&g, &Seeds::Nodes(seeds), t, runs, seed, false, &go()).unwrap();
+            let mean = sizes.iter().map(|&s| f64::from(s)).sum::<f64>() / runs as f64;
+            let var = sizes.iter().map(|&s| (f64::from(s) - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
+            let se = (var / runs as f64).sqrt();
+            proptest::prop_assert!((mean - exact).abs() <= 4.0 * se + 1e-9, "mean {} exact {} se {}", mean, exact, se);
+        }
     }
 }

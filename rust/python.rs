@@ -2,7 +2,7 @@
 //! GIL while the engine works, and turn engine errors into Python exceptions. The typed,
 //! documented API lives in the `buyernet` Python package, which calls these.
 
-use crate::cascade::{self as engine, Seeds, Transmission};
+use crate::cascade::{self as engine, Interrupt, Seeds, Transmission};
 use crate::errors::Error;
 use crate::network::Graph;
 use crate::random_graphs;
@@ -10,9 +10,10 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pyo3::import_exception!(buyernet.exceptions, ParameterError);
 
@@ -24,55 +25,119 @@ fn to_py(err: Error) -> PyErr {
     }
 }
 
-/// Runs `work` with the GIL released, on `threads` threads (the global pool if `None`), while
-/// this thread watches for Ctrl-C: on a signal it raises `cancel`, waits for the workers to
-/// stop (they poll it between runs and generations) and returns Python's exception.
+/// Ctrl-C for work on the calling thread: polls Python's signal handlers, at most every
+/// 50 ms, and keeps the exception to re-raise.
+struct SignalCheck {
+    start: Instant,
+    next_ms: AtomicU64,
+    raised: Mutex<Option<PyErr>>,
+}
+
+impl SignalCheck {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            next_ms: AtomicU64::new(CHECK_EVERY_MS),
+            raised: Mutex::new(None),
+        }
+    }
+
+    fn take(&self) -> Option<PyErr> {
+        self.raised.lock().ok()?.take()
+    }
+}
+
+const CHECK_EVERY_MS: u64 = 50;
+
+impl Interrupt for SignalCheck {
+    fn stop(&self) -> bool {
+        let now = self.start.elapsed().as_millis() as u64;
+        if now < self.next_ms.load(Ordering::Relaxed) {
+            return false;
+        }
+        self.next_ms.store(now + CHECK_EVERY_MS, Ordering::Relaxed);
+        match Python::attach(|py| py.check_signals()) {
+            Ok(()) => false,
+            Err(err) => {
+                if let Ok(mut slot) = self.raised.lock() {
+                    *slot = Some(err);
+                }
+                true
+            }
+        }
+    }
+}
+
+/// Runs `work` with the GIL released and Ctrl-C honoured, then maps engine errors.
+///
+/// `threads = Some(1)` runs on the calling thread, which polls for signals itself. Otherwise
+/// the work runs on a rayon pool (the global one for `None`) while the calling thread waits
+/// and watches for signals; on one it raises the flag the workers poll between runs and
+/// generations, waits for them to stop, and re-raises Python's exception.
 fn compute<T: Send>(
     py: Python<'_>,
     threads: Option<i64>,
-    work: impl FnOnce(&AtomicBool) -> crate::Result<T> + Send,
+    work: impl FnOnce(bool, &dyn Interrupt) -> crate::Result<T> + Send,
 ) -> PyResult<T> {
     let pool = match threads {
         None => None,
-        Some(t) if t >= 1 => Some(
+        Some(1) => {
+            let check = SignalCheck::new();
+            let result = py.detach(|| work(false, &check));
+            return match (result, check.take()) {
+                (Err(Error::Interrupted), Some(signal)) => Err(signal),
+                (result, _) => result.map_err(to_py),
+            };
+        }
+        Some(t) if t >= 2 => Some(
             rayon::ThreadPoolBuilder::new()
                 .num_threads(t as usize)
                 .build()
                 .map_err(|e| PyRuntimeError::new_err(format!("could not start threads: {e}")))?,
         ),
-        Some(t) => return Err(to_py(Error::out_of_range("threads", t, "at least 1, or None for all cores"))),
+        Some(t) => {
+            return Err(to_py(Error::out_of_range(
+                "threads",
+                t,
+                "at least 1, or None for all cores",
+            )));
+        }
     };
     let cancel = AtomicBool::new(false);
-    let outcome = py.detach(|| {
-        std::thread::scope(|scope| {
-            let (done, finished) = channel();
-            let cancel = &cancel;
-            scope.spawn(move || {
-                let result = match &pool {
-                    Some(pool) => pool.install(|| work(cancel)),
-                    None => work(cancel),
-                };
-                let _ = done.send(result);
-            });
-            loop {
-                match finished.recv_timeout(Duration::from_millis(50)) {
-                    Ok(result) => return Ok(result),
-                    Err(RecvTimeoutError::Timeout) => {
-                        if let Err(signal) = Python::attach(|py| py.check_signals()) {
-                            cancel.store(true, Ordering::Relaxed);
-                            let _ = finished.recv();
-                            return Err(signal);
-                        }
-                    }
-                    // The worker panicked; the scope re-raises its panic on exit.
-                    Err(RecvTimeoutError::Disconnected) => {
-                        return Err(PyRuntimeError::new_err("the computation failed"));
-                    }
+    py.detach(|| match &pool {
+        Some(pool) => pool.in_place_scope(|scope| watch(scope, &cancel, work)),
+        None => rayon::in_place_scope(|scope| watch(scope, &cancel, work)),
+    })
+}
+
+/// Spawns `work` on the pool of `scope` and waits for it on this thread, polling Python's
+/// signal handlers; on a signal, raises `cancel` and returns the signal's exception once the
+/// workers have stopped.
+fn watch<'s, T: Send + 's>(
+    scope: &rayon::Scope<'s>,
+    cancel: &'s AtomicBool,
+    work: impl FnOnce(bool, &dyn Interrupt) -> crate::Result<T> + Send + 's,
+) -> PyResult<T> {
+    let (done, finished) = channel();
+    scope.spawn(move |_| {
+        let _ = done.send(work(true, cancel));
+    });
+    loop {
+        match finished.recv_timeout(Duration::from_millis(CHECK_EVERY_MS)) {
+            Ok(result) => return result.map_err(to_py),
+            Err(RecvTimeoutError::Timeout) => {
+                if let Err(signal) = Python::attach(|py| py.check_signals()) {
+                    cancel.store(true, Ordering::Relaxed);
+                    let _ = finished.recv();
+                    return Err(signal);
                 }
             }
-        })
-    })?;
-    outcome.map_err(to_py)
+            // The worker panicked; the scope re-raises its panic on exit.
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err("the computation failed"));
+            }
+        }
+    }
 }
 
 /// Node ids as given: uint32 as is, or int64 checked and narrowed.
@@ -145,8 +210,11 @@ impl PyGraph {
     ) -> PyResult<Self> {
         let n = count("n", n, 0, crate::network::MAX_NODES as i64)?;
         let (src, dst) = (src.to_vec("src", n)?, dst.to_vec("dst", n)?);
-        let weights = weights.as_ref().map(|w| w.as_slice()).transpose()?;
-        wrap(py.detach(|| Graph::from_edges(n, &src, &dst, weights, directed)))
+        // Copied: Python threads may write to the caller's arrays while the GIL is released.
+        let weights = weights
+            .map(|w| w.as_slice().map(<[f32]>::to_vec))
+            .transpose()?;
+        wrap(py.detach(|| Graph::from_edges(n, &src, &dst, weights.as_deref(), directed)))
     }
 
     #[staticmethod]
@@ -159,7 +227,9 @@ impl PyGraph {
     ) -> PyResult<Self> {
         let offsets = offsets.as_slice()?.to_vec();
         let targets = targets.as_slice()?.to_vec();
-        let weights = weights.map(|w| w.as_slice().map(<[f32]>::to_vec)).transpose()?;
+        let weights = weights
+            .map(|w| w.as_slice().map(<[f32]>::to_vec))
+            .transpose()?;
         wrap(py.detach(|| Graph::from_csr(directed, offsets, targets, weights)))
     }
 
@@ -258,13 +328,12 @@ impl PyGraph {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let rebuild = py.get_type::<PyGraph>().getattr("from_csr")?;
-        let (offsets, targets, weights) = slf.get().csr(py).extract::<(
-            Bound<'py, PyAny>,
-            Bound<'py, PyAny>,
-            Bound<'py, PyAny>,
-        )>()?;
+        let (offsets, targets, weights) =
+            slf.get()
+                .csr(py)
+                .extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)>()?;
         let args = (slf.get().inner.is_directed(), offsets, targets, weights);
-        (rebuild, args).into_pyobject(py).map_err(Into::into)
+        (rebuild, args).into_pyobject(py)
     }
 }
 
@@ -295,13 +364,18 @@ enum ProbabilityArg<'py> {
 }
 
 impl ProbabilityArg<'_> {
-    fn slice(&self) -> PyResult<Option<&[f32]>> {
+    /// A copy of a per-edge array: Python threads may write to the caller's array while the
+    /// GIL is released.
+    fn per_edge(&self) -> PyResult<Option<Vec<f32>>> {
         match self {
-            ProbabilityArg::PerEdge(a) => Ok(Some(a.as_slice()?)),
+            ProbabilityArg::PerEdge(a) => Ok(Some(a.as_slice()?.to_vec())),
             _ => Ok(None),
         }
     }
 }
+
+/// Who activated whom: (generation, parent) per node.
+type Trace<'py> = (Bound<'py, PyArray1<i32>>, Bound<'py, PyArray1<i64>>);
 
 fn transmission<'a>(
     p: &ProbabilityArg<'_>,
@@ -338,18 +412,21 @@ fn cascade<'py>(
     p: ProbabilityArg<'py>,
     seed: u64,
     max_generations: Option<i64>,
-) -> PyResult<(Bound<'py, PyArray1<i32>>, Bound<'py, PyArray1<i64>>)> {
+) -> PyResult<Trace<'py>> {
     let graph = &graph.get().inner;
     let seeds = seeds.resolve(graph)?;
     let max_generations = max_generations
         .map(|g| count("max_generations", g, 0, i64::from(u32::MAX)).map(|g| g as u32))
         .transpose()?;
-    let edges = p.slice()?;
-    let p = transmission(&p, edges, graph).map_err(to_py)?;
-    let trace = compute(py, Some(1), |cancel| {
+    let edges = p.per_edge()?;
+    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let trace = compute(py, Some(1), |_, cancel| {
         engine::cascade(graph, &seeds, p, seed, max_generations, cancel)
     })?;
-    Ok((trace.generation.into_pyarray(py), trace.parent.into_pyarray(py)))
+    Ok((
+        trace.generation.into_pyarray(py),
+        trace.parent.into_pyarray(py),
+    ))
 }
 
 /// Sizes of many independent cascades, in parallel.
@@ -367,12 +444,16 @@ fn cascade_sizes<'py>(
     let graph = &graph.get().inner;
     let seeds = seeds.resolve(graph)?;
     let runs = count("runs", runs, 1, i64::MAX)? as usize;
-    let edges = p.slice()?;
-    let p = transmission(&p, edges, graph).map_err(to_py)?;
-    let sizes = compute(py, threads, |cancel| {
-        engine::cascade_sizes(graph, &seeds, p, runs, seed, cancel)
+    let edges = p.per_edge()?;
+    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let sizes = compute(py, threads, |parallel, cancel| {
+        engine::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
     })?;
-    Ok(sizes.into_iter().map(i64::from).collect::<Vec<_>>().into_pyarray(py))
+    Ok(sizes
+        .into_iter()
+        .map(i64::from)
+        .collect::<Vec<_>>()
+        .into_pyarray(py))
 }
 
 #[pymodule]

@@ -1,0 +1,31 @@
+"""Shared fixtures and Hypothesis profiles.
+
+Select a profile with the environment variable ``HYPOTHESIS_PROFILE``:
+
+* ``ci`` (default): derandomized, so every run draws the same examples; no deadline (the
+  first call into the extension, and a busy 2-core machine, make timings noisy).
+* ``dev``: more examples, fresh randomness each run, for hunting new failures locally.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    deadline=None,
+    max_examples=500,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
