@@ -228,9 +228,7 @@ def validate_graph(graph: CsrGraph) -> None:
     if off.ndim != 1 or off.shape[0] < 1:
         raise BenchError("offsets must be a 1-D array of length n+1 >= 1")
     if off[0] != 0 or off[-1] != graph.num_arcs:
-        raise BenchError(
-            f"offsets must start at 0 and end at len(targets)={graph.num_arcs}"
-        )
+        raise BenchError(f"offsets must start at 0 and end at len(targets)={graph.num_arcs}")
     if np.any(np.diff(off) < 0):
         raise BenchError("offsets must be non-decreasing")
     if graph.num_arcs and int(graph.targets.max()) >= graph.n:
@@ -288,9 +286,7 @@ def setup_cynetdiff(
     if graph.num_arcs > UINT32_MAX:
         raise BenchError("cynetdiff indexes arcs with 32-bit unsigned ints")
     starts = np.ascontiguousarray(graph.offsets[:-1], dtype=np.uint32)
-    model = models.IndependentCascadeModel(
-        starts, graph.targets, activation_prob=p, rng=rng_seed
-    )
+    model = models.IndependentCascadeModel(starts, graph.targets, activation_prob=p, rng=rng_seed)
     model.set_seeds([int(s) for s in seeds])
 
     def cascade() -> int:
@@ -430,7 +426,18 @@ SETUPS: dict[
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process in MiB (Linux: ru_maxrss is KiB)."""
+    """This process's peak resident memory in MB.
+
+    Linux's ``VmHWM`` belongs to the process's own address space. ``ru_maxrss`` is not used
+    because it survives fork and exec, so a worker would report its parent's high-water mark.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -501,9 +508,7 @@ class SelfTestCase:
     """Exact expected cascade size, when computable (trees, single seed)."""
 
 
-def csr_from_arcs(
-    n: int, src: Int64Array, dst: Int64Array, *, directed: bool
-) -> CsrGraph:
+def csr_from_arcs(n: int, src: Int64Array, dst: Int64Array, *, directed: bool) -> CsrGraph:
     """Build a CSR graph from arc lists (mirrored when undirected)."""
     if not directed:
         src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
@@ -568,12 +573,8 @@ def selftest_cases() -> list[SelfTestCase]:
     many_seeds = tuple(range(0, 2000, 67))
     return [
         # Seed 50 is deep in the tree: its spread goes up and then down.
-        SelfTestCase(
-            "tree-undirected", tree, (50,), 0.7, exact_tree_spread(tree, 50, 0.7)
-        ),
-        SelfTestCase(
-            "tree-directed", dtree, (1,), 0.6, exact_tree_spread(dtree, 1, 0.6)
-        ),
+        SelfTestCase("tree-undirected", tree, (50,), 0.7, exact_tree_spread(tree, 50, 0.7)),
+        SelfTestCase("tree-directed", dtree, (1,), 0.6, exact_tree_spread(dtree, 1, 0.6)),
         # Supercritical (mean excess degree 4 * 0.3 > 1): sizes are bimodal.
         SelfTestCase("er-undirected", er_undirected, (3, 17, 42), 0.3, None),
         SelfTestCase("er-directed", er_directed, (3, 17, 42), 0.3, None),
@@ -651,9 +652,7 @@ def selftest(repeats: int, rng_seed: int) -> int:
                 directed=np.bool_(case.graph.directed),
             )
             exact = "" if case.exact is None else f", exact E[size]={case.exact:.3f}"
-            seeds = (
-                str(list(case.seeds)) if len(case.seeds) <= 5 else f"{len(case.seeds)}"
-            )
+            seeds = str(list(case.seeds)) if len(case.seeds) <= 5 else f"{len(case.seeds)}"
             print(
                 f"== {case.name}: n={case.graph.n} arcs={case.graph.num_arcs} "
                 f"p={case.p} seeds={seeds} cascades={repeats}{exact}"
@@ -710,13 +709,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=None,
         help=(
-            f"number of cascades (default {DEFAULT_REPEATS}; "
-            f"{SELFTEST_REPEATS} with --selftest)"
+            f"number of cascades (default {DEFAULT_REPEATS}; {SELFTEST_REPEATS} with --selftest)"
         ),
     )
-    parser.add_argument(
-        "--rng-seed", type=int, default=1, help="RNG seed for the library"
-    )
+    parser.add_argument("--rng-seed", type=int, default=1, help="RNG seed for the library")
     parser.add_argument(
         "--skip-examined",
         action="store_true",

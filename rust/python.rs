@@ -299,15 +299,13 @@ impl PyGraph {
         Ok(PyArray1::from_slice(py, self.inner.neighbors(node as u32)))
     }
 
-    fn to_edges<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+    fn to_edges<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let (src, dst, weights) = py.detach(|| self.inner.to_edges());
         let weights = weights.map(|w| w.into_pyarray(py));
-        (src.into_pyarray(py), dst.into_pyarray(py), weights)
-            .into_pyobject(py)
-            .expect("a tuple of arrays converts")
+        (src.into_pyarray(py), dst.into_pyarray(py), weights).into_pyobject(py)
     }
 
-    fn csr<'py>(&self, py: Python<'py>) -> Bound<'py, PyTuple> {
+    fn csr<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let (offsets, targets, weights) = self.inner.csr();
         (
             PyArray1::from_slice(py, offsets),
@@ -315,7 +313,6 @@ impl PyGraph {
             weights.map(|w| PyArray1::from_slice(py, w)),
         )
             .into_pyobject(py)
-            .expect("a tuple of arrays converts")
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
