@@ -11,7 +11,7 @@
 //! the number of neighbours it activates, not its degree. Work is proportional to the cascade:
 //! the active set is a bitset cleared by walking the activated nodes, never by a pass over n.
 
-use crate::errors::{Error, Result};
+use crate::errors::{Error, Result, try_filled};
 use crate::network::Graph;
 use crate::rng::{GeometricSkip, Stream, Subsystem, below, coin, stream};
 use fixedbitset::FixedBitSet;
@@ -360,8 +360,8 @@ pub fn cascade(
     seeds.check(graph)?;
     let n = graph.n_nodes() as usize;
     let mut lineage = Lineage {
-        generation: vec![-1; n],
-        parent: vec![-1; n],
+        generation: try_filled(n, -1, "the generations")?,
+        parent: try_filled(n, -1, "the parents")?,
     };
     let mut ws = Workspace::new(graph.n_nodes());
     let mut rng = stream(seed, Subsystem::Cascade, 0);
@@ -397,7 +397,7 @@ pub fn cascade_sizes(
     if runs < 1 {
         return Err(Error::out_of_range("runs", runs, "at least 1"));
     }
-    let mut sizes = vec![0u32; runs];
+    let mut sizes = try_filled(runs, 0u32, "the cascade sizes")?;
     let fill = |first_run: usize, out: &mut [u32]| {
         let mut ws = Workspace::new(graph.n_nodes());
         for (i, size) in out.iter_mut().enumerate() {

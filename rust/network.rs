@@ -6,8 +6,11 @@
 //! makes the layout canonical: the same edges in any input order give the same graph, and so
 //! the same cascades for a seed.
 
-use crate::errors::{Error, Result};
+use crate::errors::{Error, Result, try_filled, try_with_capacity};
 use rayon::prelude::*;
+
+/// Edge endpoint arrays and optional weights, as [`Graph::to_edges`] returns them.
+pub type EdgeArrays = (Vec<u32>, Vec<u32>, Option<Vec<f32>>);
 
 /// An immutable graph in CSR form.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,12 +90,7 @@ impl Graph {
                 ));
             }
         }
-        Ok(Self::build(
-            n as u32,
-            directed,
-            &ArrayEdges { src, dst },
-            weights,
-        ))
+        Self::build(n as u32, directed, &ArrayEdges { src, dst }, weights)
     }
 
     /// Builds the CSR in two passes over `edges`: count out-degrees, then fill.
@@ -101,9 +99,9 @@ impl Graph {
         directed: bool,
         edges: &impl EdgeSource,
         weights: Option<&[f32]>,
-    ) -> Self {
+    ) -> Result<Self> {
         let n_us = n as usize;
-        let mut offsets = vec![0u64; n_us + 1];
+        let mut offsets = try_filled(n_us + 1, 0u64, "the graph's offsets")?;
         let mut n_edges = 0u64;
         edges.visit(|u, v, _| {
             n_edges += 1;
@@ -116,10 +114,13 @@ impl Graph {
             offsets[i + 1] += offsets[i];
         }
         let stored = offsets[n_us] as usize;
-        let mut targets = vec![0u32; stored];
-        let mut stored_weights = weights.map(|_| vec![0f32; stored]);
+        let mut targets = try_filled(stored, 0u32, "the graph's edges")?;
+        let mut stored_weights = match weights {
+            Some(_) => Some(try_filled(stored, 0f32, "the graph's weights")?),
+            None => None,
+        };
         // Fill cursors, relative to each node's offset, so they fit in u32.
-        let mut fill = vec![0u32; n_us];
+        let mut fill = try_filled(n_us, 0u32, "the graph's fill cursors")?;
         let mut put = |u: u32, v: u32, i: usize| {
             let slot = (offsets[u as usize] + u64::from(fill[u as usize])) as usize;
             fill[u as usize] += 1;
@@ -143,7 +144,7 @@ impl Graph {
             weights: stored_weights,
         };
         graph.sort_adjacency();
-        graph
+        Ok(graph)
     }
 
     /// Assembles a graph from CSR parts that are already valid (sorted adjacency included).
@@ -183,6 +184,20 @@ impl Graph {
             weights,
         };
         graph.validate_csr()?;
+        graph.sort_adjacency();
+        if let Some(bad) = graph
+            .weights()
+            .and_then(|w| w.iter().find(|x| !x.is_finite()))
+        {
+            return Err(Error::out_of_range("weights", bad, "finite"));
+        }
+        if !directed && !graph.is_symmetric() {
+            return Err(Error::out_of_range(
+                "targets",
+                "an edge stored one way only",
+                "symmetric for an undirected graph (every u->v stored with v->u)",
+            ));
+        }
         graph.n_edges = if directed {
             graph.targets.len() as u64
         } else {
@@ -192,8 +207,20 @@ impl Graph {
                 .sum::<u64>();
             (graph.targets.len() as u64 + loops) / 2
         };
-        graph.sort_adjacency();
         Ok(graph)
+    }
+
+    /// Whether every stored u->v (u != v) has as many v->u entries, as an undirected graph's
+    /// storage must. Needs sorted adjacency.
+    fn is_symmetric(&self) -> bool {
+        let count = |adj: &[u32], v: u32| {
+            adj.partition_point(|&x| x <= v) - adj.partition_point(|&x| x < v)
+        };
+        (0..self.n_nodes()).into_par_iter().all(|u| {
+            let adj = self.neighbors(u);
+            adj.iter()
+                .all(|&v| v == u || count(adj, v) == count(self.neighbors(v), u))
+        })
     }
 
     fn validate_csr(&self) -> Result<()> {
@@ -343,11 +370,14 @@ impl Graph {
 
     /// The edges as endpoint arrays (and weights), each undirected edge once with `src <= dst`.
     /// `from_edges` on the result gives back an equal graph.
-    pub fn to_edges(&self) -> (Vec<u32>, Vec<u32>, Option<Vec<f32>>) {
+    pub fn to_edges(&self) -> Result<EdgeArrays> {
         let cap = self.n_edges as usize;
-        let mut src = Vec::with_capacity(cap);
-        let mut dst = Vec::with_capacity(cap);
-        let mut w = self.weights.as_ref().map(|_| Vec::with_capacity(cap));
+        let mut src = try_with_capacity(cap, "the edge sources")?;
+        let mut dst = try_with_capacity(cap, "the edge targets")?;
+        let mut w = match self.weights {
+            Some(_) => Some(try_with_capacity(cap, "the edge weights")?),
+            None => None,
+        };
         for u in 0..self.n_nodes() {
             for e in self.edge_range(u) {
                 let v = self.targets[e];
@@ -360,7 +390,7 @@ impl Graph {
                 }
             }
         }
-        (src, dst, w)
+        Ok((src, dst, w))
     }
 
     /// Bytes held by the graph's arrays.
@@ -469,7 +499,7 @@ mod tests {
         let w = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
         for directed in [false, true] {
             let g = Graph::from_edges(5, &src, &dst, Some(&w), directed).unwrap();
-            let (s, d, ww) = g.to_edges();
+            let (s, d, ww) = g.to_edges().unwrap();
             let h = Graph::from_edges(5, &s, &d, ww.as_deref(), directed).unwrap();
             assert_eq!(g, h);
             let (o, t, w2) = g.csr();
@@ -499,6 +529,12 @@ mod tests {
         assert!(Graph::from_csr(false, vec![0, 2, 1], vec![0, 1], None).is_err());
         assert!(Graph::from_csr(false, vec![0, 1], vec![5], None).is_err());
         assert!(Graph::from_csr(false, vec![], vec![], None).is_err());
+        // Stored one way only, but marked undirected.
+        assert!(Graph::from_csr(false, vec![0, 1, 1], vec![1], None).is_err());
+        assert!(Graph::from_csr(true, vec![0, 1, 1], vec![1], None).is_ok());
+        assert!(
+            Graph::from_csr(false, vec![0, 1, 2], vec![1, 0], Some(vec![f32::NAN, 1.0])).is_err()
+        );
     }
 
     #[test]

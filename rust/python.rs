@@ -7,7 +7,7 @@ use crate::errors::Error;
 use crate::network::Graph;
 use crate::random_graphs;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use std::sync::Mutex;
@@ -17,10 +17,12 @@ use std::time::{Duration, Instant};
 
 pyo3::import_exception!(buyernet.exceptions, ParameterError);
 
-/// Engine errors become `buyernet.ParameterError` (a `ValueError`) or `KeyboardInterrupt`.
+/// Engine errors become `buyernet.ParameterError` (a `ValueError`), `MemoryError` or
+/// `KeyboardInterrupt`.
 fn to_py(err: Error) -> PyErr {
     match err {
         Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
+        Error::OutOfMemory { .. } => PyMemoryError::new_err(err.to_string()),
         other => ParameterError::new_err(other.to_string()),
     }
 }
@@ -300,7 +302,7 @@ impl PyGraph {
     }
 
     fn to_edges<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let (src, dst, weights) = py.detach(|| self.inner.to_edges());
+        let (src, dst, weights) = py.detach(|| self.inner.to_edges()).map_err(to_py)?;
         let weights = weights.map(|w| w.into_pyarray(py));
         (src.into_pyarray(py), dst.into_pyarray(py), weights).into_pyobject(py)
     }
@@ -327,7 +329,7 @@ impl PyGraph {
         let rebuild = py.get_type::<PyGraph>().getattr("from_csr")?;
         let (offsets, targets, weights) =
             slf.get()
-                .csr(py)
+                .csr(py)?
                 .extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)>()?;
         let args = (slf.get().inner.is_directed(), offsets, targets, weights);
         (rebuild, args).into_pyobject(py)

@@ -5,7 +5,7 @@
 //! All three are undirected and follow networkx's definitions (same distribution, not the
 //! same draws).
 
-use crate::errors::{Error, Result};
+use crate::errors::{Error, Result, try_filled, try_with_capacity};
 use crate::network::{EdgeSource, Graph, check_node_count};
 use crate::rng::{GeometricSkip, Stream, Subsystem, below, stream};
 
@@ -22,7 +22,19 @@ pub fn erdos_renyi(n: u64, mean_degree: f64, seed: u64) -> Result<Graph> {
         ));
     }
     let p = if n > 1 { mean_degree / max_degree } else { 0.0 };
-    Ok(Graph::build(
+    // Fail fast, before walking the pairs, if the expected edges cannot fit in memory.
+    let expected = n as f64 * mean_degree * 1.01 + 1024.0;
+    if expected >= usize::MAX as f64 / 4.0 {
+        return Err(Error::TooLarge(format!(
+            "n * mean_degree = {} stored edges is too many",
+            n as f64 * mean_degree
+        )));
+    }
+    drop(try_with_capacity::<u32>(
+        expected as usize,
+        "the graph's edges",
+    )?);
+    Graph::build(
         n as u32,
         false,
         &ErdosRenyiEdges {
@@ -31,7 +43,7 @@ pub fn erdos_renyi(n: u64, mean_degree: f64, seed: u64) -> Result<Graph> {
             seed,
         },
         None,
-    ))
+    )
 }
 
 /// The edges of G(n, p), replayed from the same stream on every visit.
@@ -84,13 +96,16 @@ pub fn watts_strogatz(n: u64, k: u64, p: f64, seed: u64) -> Result<Graph> {
     // Each tie is owned by the node it started from in the ring: owned[u * h + j - 1] is the
     // other end of u's j-th tie. A tie {u, w} exists iff w is in u's block or u in w's, so
     // looking it up costs O(k) with no adjacency sets.
-    let mut owned: Vec<u32> = Vec::with_capacity(n as usize * h);
+    let ties = (n as usize)
+        .checked_mul(h)
+        .ok_or_else(|| Error::TooLarge(format!("n * k / 2 = {n} * {h} ties is too many")))?;
+    let mut owned: Vec<u32> = try_with_capacity(ties, "the ring's ties")?;
     for u in 0..n {
         for j in 1..=h as u64 {
             owned.push(((u + j) % n) as u32);
         }
     }
-    let mut degree = vec![2 * h as u32; n as usize];
+    let mut degree = try_filled(n as usize, 2 * h as u32, "the degrees")?;
     let has_tie = |owned: &[u32], a: u32, b: u32| {
         owned[a as usize * h..(a as usize + 1) * h].contains(&b)
             || owned[b as usize * h..(b as usize + 1) * h].contains(&a)
@@ -117,12 +132,7 @@ pub fn watts_strogatz(n: u64, k: u64, p: f64, seed: u64) -> Result<Graph> {
         }
     }
     drop(degree);
-    Ok(Graph::build(
-        n32,
-        false,
-        &OwnedTies { owned: &owned, h },
-        None,
-    ))
+    Graph::build(n32, false, &OwnedTies { owned: &owned, h }, None)
 }
 
 /// Ties listed in per-node blocks of `h`.
@@ -152,8 +162,9 @@ pub fn barabasi_albert(n: u64, m: u64, seed: u64) -> Result<Graph> {
         return Err(Error::out_of_range("m", m, format!("in [1, n) = [1, {n})")));
     }
     let (n_us, m_us) = (n as usize, m as usize);
-    let n_edges = m_us * (n_us - m_us);
-    let stored = 2 * n_edges;
+    let too_many = || Error::TooLarge(format!("m * (n - m) = {m} * {} ties is too many", n - m));
+    let n_edges = m_us.checked_mul(n_us - m_us).ok_or_else(too_many)?;
+    let stored = n_edges.checked_mul(2).ok_or_else(too_many)?;
     // Every node but 0 "owns" the ties to the earlier nodes it chose; the star's node i
     // (1..=m) owns its tie to 0. Owned ties are listed in node order at the front of the
     // buffer that becomes the CSR's targets, so the owner of entry e is implicit.
@@ -177,7 +188,7 @@ pub fn barabasi_albert(n: u64, m: u64, seed: u64) -> Result<Graph> {
         }
     };
 
-    let mut targets: Vec<u32> = Vec::with_capacity(stored);
+    let mut targets: Vec<u32> = try_with_capacity(stored, "the graph's edges")?;
     targets.resize(m_us, 0);
     let mut rng: Stream = stream(seed, Subsystem::Graph, 0);
     let mut chosen: Vec<u32> = Vec::with_capacity(m_us);
@@ -204,7 +215,7 @@ pub fn barabasi_albert(n: u64, m: u64, seed: u64) -> Result<Graph> {
     debug_assert_eq!(targets.len(), n_edges);
 
     // Degrees: own ties plus the later nodes that chose this one.
-    let mut offsets = vec![0u64; n_us + 1];
+    let mut offsets = try_filled(n_us + 1, 0u64, "the graph's offsets")?;
     for &t in &targets {
         offsets[t as usize + 1] += 1;
     }
@@ -222,7 +233,11 @@ pub fn barabasi_albert(n: u64, m: u64, seed: u64) -> Result<Graph> {
     }
     // Then the reverse entries, in node order, after each chosen node's own block; they
     // arrive ascending, so every adjacency list ends up sorted.
-    let mut filled: Vec<u32> = (0..n_us).map(|v| own(v) as u32).collect();
+    let mut filled = try_filled(n_us, m_us as u32, "the fill cursors")?;
+    filled[0] = 0;
+    for (v, f) in filled.iter_mut().enumerate().take(m_us + 1).skip(1) {
+        *f = own(v) as u32;
+    }
     for v in 1..n_us {
         let start = offsets[v] as usize;
         for k in 0..own(v) {

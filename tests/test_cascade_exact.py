@@ -138,8 +138,9 @@ def test_expected_spread_matches_live_edge_enumeration(data):
     est = buyernet.expected_spread(graph, seeds, p, runs=runs, seed=data.draw(st.integers(0, 9)))
     assert est.runs == runs
     exact_se = math.sqrt(var / runs)
-    if var == 0.0:
-        assert est.mean == mean
+    if var < 1e-12:  # zero up to rounding: the size is certain, so exactly right every run
+        assert abs(mean - round(mean)) < 1e-9
+        assert est.mean == round(mean)
         assert est.stderr == 0.0
     else:
         # Four standard errors of the exact distribution (the estimate's own stderr can be
@@ -215,9 +216,7 @@ def test_p1_activates_the_reachable_set_at_bfs_distance(case, data):
     if p == "ones":
         p = np.ones(graph.n_stored, dtype=np.float32)
     elif p == "weights":
-        graph = Graph.from_edges(
-            src, dst, n=n, weights=[1.0] * len(src), directed=graph.directed
-        )
+        graph = Graph.from_edges(src, dst, n=n, weights=[1.0] * len(src), directed=graph.directed)
     dist = reference_reach(graph, src, dst, seeds)
     trace = buyernet.cascade(graph, seeds, p, seed=data.draw(st.integers(0, 2**64 - 1)))
     assert trace.generation.dtype == np.int32 and trace.parent.dtype == np.int64
@@ -272,8 +271,9 @@ def test_parents_are_in_neighbours_one_generation_earlier(case, data):
 
 def test_parents_on_a_large_random_graph():
     g = Graph.erdos_renyi(20_000, 5, seed=4)
-    trace = buyernet.cascade(g, buyernet.random_seeds(5), 0.3, seed=8)
-    assert trace.size > 1000  # R = 1.5: this one took off
+    # R = 1.5: most cascades from 5 seeds take off; use the first that does.
+    traces = (buyernet.cascade(g, buyernet.random_seeds(5), 0.3, seed=s) for s in range(20))
+    trace = next(t for t in traces if t.size > 1000)
     gen, parent = trace.generation, trace.parent
     offsets, targets, _ = g.csr()
     kids = np.flatnonzero(gen > 0)
@@ -285,23 +285,25 @@ def test_parents_on_a_large_random_graph():
     assert np.count_nonzero(gen == 0) == 5
 
 
-@pytest.mark.parametrize("p", [0.25, "per-edge"])
+@pytest.mark.parametrize("p", [0.3, "per-edge"])
 def test_max_generations_truncates_exactly(p):
     g = Graph.erdos_renyi(5_000, 4, seed=6)
     if p == "per-edge":
-        p = np.linspace(0.1, 0.5, g.n_stored, dtype=np.float32)
+        p = np.linspace(0.1, 0.5, g.n_stored, dtype=np.float32)  # mean 0.3
     seeds = [1, 2, 3]
-    full = buyernet.cascade(g, seeds, p, seed=21)
+    # A realization that runs for a while (R = 1.2 here): the first of a few seeds.
+    seed = next(s for s in range(50) if buyernet.cascade(g, seeds, p, seed=s).size > 100)
+    full = buyernet.cascade(g, seeds, p, seed=seed)
     deepest = int(full.generation.max())
     assert deepest >= 5
     for limit in [0, 1, 2, deepest - 1, deepest, deepest + 3]:
-        cut = buyernet.cascade(g, seeds, p, seed=21, max_generations=limit)
+        cut = buyernet.cascade(g, seeds, p, seed=seed, max_generations=limit)
         assert cut.generation.max() <= limit
         # The same realization, cut off: generations <= limit unchanged, the rest never.
         keep = full.generation <= limit
         np.testing.assert_array_equal(cut.generation, np.where(keep, full.generation, -1))
         np.testing.assert_array_equal(cut.parent, np.where(keep, full.parent, -1))
-    again = buyernet.cascade(g, seeds, p, seed=21, max_generations=None)
+    again = buyernet.cascade(g, seeds, p, seed=seed, max_generations=None)
     np.testing.assert_array_equal(again.generation, full.generation)
     np.testing.assert_array_equal(again.parent, full.parent)
 
@@ -384,7 +386,11 @@ def test_random_seeds_are_uniform():
         assert np.all(np.abs(counts[ok] - expected[ok]) <= 5 * sd[ok]), (counts, expected)
     # Which seeds are drawn varies from run to run, and from seed to seed.
     picks = {
-        int(np.flatnonzero(buyernet.cascade(g, buyernet.random_seeds(1), 0.0, seed=s).generation == 0)[0])
+        int(
+            np.flatnonzero(
+                buyernet.cascade(g, buyernet.random_seeds(1), 0.0, seed=s).generation == 0
+            )[0]
+        )
         for s in range(100)
     }
     assert picks == set(range(n))

@@ -1,22 +1,25 @@
 # Stubs for the private native module; the public, documented API is in buyernet.*.
-from typing import Any, Optional, Union
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
 _Ids = npt.NDArray[Any]
 
+__all__ = ["Graph", "cascade", "cascade_sizes"]
+
+@final
 class Graph:
     @staticmethod
     def from_edges(
-        src: _Ids, dst: _Ids, n: int, weights: Optional[npt.NDArray[np.float32]], directed: bool
+        src: _Ids, dst: _Ids, n: int, weights: npt.NDArray[np.float32] | None, directed: bool
     ) -> Graph: ...
     @staticmethod
     def from_csr(
         directed: bool,
         offsets: npt.NDArray[np.uint64],
         targets: npt.NDArray[np.uint32],
-        weights: Optional[npt.NDArray[np.float32]],
+        weights: npt.NDArray[np.float32] | None,
     ) -> Graph: ...
     @staticmethod
     def erdos_renyi(n: int, mean_degree: float, seed: int) -> Graph: ...
@@ -40,25 +43,25 @@ class Graph:
     def neighbors(self, node: int) -> npt.NDArray[np.uint32]: ...
     def to_edges(
         self,
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], Optional[npt.NDArray[np.float32]]]: ...
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.float32] | None]: ...
     def csr(
         self,
-    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], Optional[npt.NDArray[np.float32]]]: ...
-    def __eq__(self, other: object) -> bool: ...
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.float32] | None]: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 def cascade(
     graph: Graph,
-    seeds: Union[int, _Ids],
-    p: Union[float, str, npt.NDArray[np.float32]],
+    seeds: int | _Ids,
+    p: float | str | npt.NDArray[np.float32],
     seed: int,
-    max_generations: Optional[int],
+    max_generations: int | None,
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]: ...
 def cascade_sizes(
     graph: Graph,
-    seeds: Union[int, _Ids],
-    p: Union[float, str, npt.NDArray[np.float32]],
+    seeds: int | _Ids,
+    p: float | str | npt.NDArray[np.float32],
     runs: int,
     seed: int,
-    threads: Optional[int],
+    threads: int | None,
 ) -> npt.NDArray[np.int64]: ...

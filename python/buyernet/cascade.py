@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Optional, Union
+from typing import Any, NamedTuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -81,13 +81,13 @@ class Spread(NamedTuple):
     """Number of cascades run."""
 
 
-def _seeds_arg(seeds: Seeds) -> Union[int, npt.NDArray[Any]]:
+def _seeds_arg(seeds: Seeds) -> int | npt.NDArray[Any]:
     if isinstance(seeds, random_seeds):
         return seeds.k
     return _node_ids(seeds, "seeds")
 
 
-def _p_arg(p: Probability, graph: Graph) -> Union[float, str, npt.NDArray[Any]]:
+def _p_arg(p: Probability, graph: Graph) -> float | str | npt.NDArray[Any]:
     if isinstance(p, str):
         if p != "weights":
             raise ParameterError(
@@ -112,7 +112,7 @@ def _check_graph(graph: object) -> Graph:
     return graph
 
 
-def _threads(threads: Optional[int]) -> Optional[int]:
+def _threads(threads: int | None) -> int | None:
     return None if threads is None else _integer(threads, "threads", 1, 4096)
 
 
@@ -122,7 +122,7 @@ def cascade(
     p: Probability,
     *,
     seed: int,
-    max_generations: Optional[int] = None,
+    max_generations: int | None = None,
 ) -> CascadeTrace:
     """Run one independent cascade and return who activated whom.
 
@@ -149,7 +149,7 @@ def cascade(
         else _integer(max_generations, "max_generations", 0, 2**32 - 1)
     )
     generation, parent = _core.cascade(
-        graph._core, _seeds_arg(seeds), _p_arg(p, graph), _seed(seed), generations
+        graph._native, _seeds_arg(seeds), _p_arg(p, graph), _seed(seed), generations
     )
     return CascadeTrace(generation, parent)
 
@@ -161,7 +161,7 @@ def cascade_sizes(
     *,
     runs: int,
     seed: int,
-    threads: Optional[int] = None,
+    threads: int | None = None,
 ) -> npt.NDArray[np.int64]:
     """Run many independent cascades in parallel and return their final sizes.
 
@@ -185,7 +185,7 @@ def cascade_sizes(
     """
     graph = _check_graph(graph)
     return _core.cascade_sizes(
-        graph._core,
+        graph._native,
         _seeds_arg(seeds),
         _p_arg(p, graph),
         _integer(runs, "runs", 1, _MAX_INT),
@@ -201,7 +201,7 @@ def expected_spread(
     *,
     runs: int,
     seed: int,
-    threads: Optional[int] = None,
+    threads: int | None = None,
 ) -> Spread:
     """Estimate the expected final cascade size (the "spread") by Monte Carlo.
 

@@ -8,7 +8,7 @@ edge (plus 4 per stored edge for weights).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +43,7 @@ def _node_ids(ids: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
-def _float_array(values: npt.ArrayLike, name: str, length: Optional[int] = None) -> npt.NDArray[Any]:
+def _float_array(values: npt.ArrayLike, name: str, length: int | None = None) -> npt.NDArray[Any]:
     """Numbers as a contiguous float32 array."""
     arr = np.asarray(values)
     if arr.ndim != 1:
@@ -91,22 +91,25 @@ class Graph:
         array([1, 2], dtype=uint32)
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_native",)
 
-    _core: _core.Graph
+    _native: _core.Graph
 
     def __init__(self, core: _core.Graph) -> None:
         if not isinstance(core, _core.Graph):
             raise TypeError(
                 "build a Graph with Graph.from_edges, from_networkx, from_scipy or a generator"
             )
-        object.__setattr__(self, "_core", core)
+        object.__setattr__(self, "_native", core)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Graph is immutable")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Graph is immutable")
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Graph, (self._core,))
+        return (Graph, (self._native,))
 
     # -- constructors -------------------------------------------------------------------
 
@@ -116,8 +119,8 @@ class Graph:
         src: npt.ArrayLike,
         dst: npt.ArrayLike,
         *,
-        n: Optional[int] = None,
-        weights: Optional[npt.ArrayLike] = None,
+        n: int | None = None,
+        weights: npt.ArrayLike | None = None,
         directed: bool = False,
     ) -> Graph:
         """A graph from arrays of edge endpoints.
@@ -139,15 +142,15 @@ class Graph:
         """
         s, d = _node_ids(src, "src"), _node_ids(dst, "dst")
         if n is None:
-            n = int(max(s.max(initial=-1), d.max(initial=-1))) + 1
-            if min(s.min(initial=0), d.min(initial=0)) < 0:
-                n = max(n, 1)  # let the engine name the negative id
+            # The ids decide n; ids beyond the largest allowed are reported by name below.
+            largest = max((int(a.max()) for a in (s, d) if a.size), default=-1)
+            n = min(max(largest + 1, 0), _MAX_NODES)
         n = _integer(n, "n", 0, _MAX_NODES)
         w = None if weights is None else _float_array(weights, "weights", s.size)
         return cls(_core.Graph.from_edges(s, d, n, w, bool(directed)))
 
     @classmethod
-    def from_networkx(cls, graph: networkx.Graph, weight: Optional[str] = None) -> Graph:
+    def from_networkx(cls, graph: networkx.Graph, weight: str | None = None) -> Graph:
         """A graph from a networkx graph; node ``i`` is the i-th node of ``graph.nodes``.
 
         Args:
@@ -170,17 +173,15 @@ class Graph:
             dst[i] = index[edge[1]]
             if w is not None:
                 w[i] = edge[2]
-        return cls.from_edges(
-            src, dst, n=len(index), weights=w, directed=bool(graph.is_directed())
-        )
+        return cls.from_edges(src, dst, n=len(index), weights=w, directed=bool(graph.is_directed()))
 
     @classmethod
     def from_scipy(
         cls,
         matrix: scipy.sparse.sparray | scipy.sparse.spmatrix,
         *,
-        directed: Optional[bool] = None,
-        weighted: Optional[bool] = None,
+        directed: bool | None = None,
+        weighted: bool | None = None,
     ) -> Graph:
         """A graph from a square SciPy sparse adjacency matrix (entry ``[i, j]``: edge i→j).
 
@@ -247,7 +248,7 @@ class Graph:
             200
         """
         n = _integer(n, "n", 0, _MAX_NODES)
-        k = _integer(k, "k", 0, _MAX_NODES)
+        k = _integer(k, "k", 0, _MAX_NODES)  # the engine checks k < n
         return cls(_core.Graph.watts_strogatz(n, k, _real(p, "p"), _seed(seed)))
 
     @classmethod
@@ -261,7 +262,7 @@ class Graph:
             True
         """
         n = _integer(n, "n", 0, _MAX_NODES)
-        m = _integer(m, "m", 0, _MAX_NODES)
+        m = _integer(m, "m", 1, _MAX_NODES)  # the engine checks m < n
         return cls(_core.Graph.barabasi_albert(n, m, _seed(seed)))
 
     # -- accessors ----------------------------------------------------------------------
@@ -269,60 +270,61 @@ class Graph:
     @property
     def n_nodes(self) -> int:
         """Number of nodes."""
-        return self._core.n_nodes
+        return self._native.n_nodes
 
     @property
     def n_edges(self) -> int:
         """Number of edges; an undirected edge counts once."""
-        return self._core.n_edges
+        return self._native.n_edges
 
     @property
     def n_stored(self) -> int:
         """Number of stored adjacency entries (an undirected edge is stored twice)."""
-        return self._core.n_stored
+        return self._native.n_stored
 
     @property
     def directed(self) -> bool:
         """Whether edges have a direction."""
-        return self._core.directed
+        return self._native.directed
 
     @property
     def weighted(self) -> bool:
         """Whether the graph has a weight per edge."""
-        return self._core.weighted
+        return self._native.weighted
 
     @property
     def nbytes(self) -> int:
         """Bytes held by the graph's arrays."""
-        return self._core.nbytes
+        return self._native.nbytes
 
     def degrees(self) -> npt.NDArray[np.uint32]:
         """Out-degree of every node (for undirected graphs, the degree)."""
-        return self._core.degrees()
+        return self._native.degrees()
 
     def neighbors(self, node: int) -> npt.NDArray[np.uint32]:
         """The out-neighbours of ``node``, ascending."""
-        return self._core.neighbors(_integer(node, "node", 0, _MAX_NODES))
+        return self._native.neighbors(_integer(node, "node", 0, self.n_nodes - 1))
 
     def to_edges(
         self,
-    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], Optional[npt.NDArray[np.float32]]]:
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.float32] | None]:
         """The edges as ``(src, dst, weights)`` arrays; undirected edges once, ``src <= dst``.
 
         ``Graph.from_edges(*edges[:2], weights=edges[2], n=g.n_nodes, directed=g.directed)``
         gives back an equal graph.
         """
-        return self._core.to_edges()
+        return self._native.to_edges()
 
     def csr(
         self,
-    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], Optional[npt.NDArray[np.float32]]]:
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.float32] | None]:
         """Copies of the CSR arrays ``(offsets, targets, weights)``: the out-neighbours of
-        ``u`` are ``targets[offsets[u]:offsets[u + 1]]``, and weights align with targets."""
-        return self._core.csr()
+        ``u`` are ``targets[offsets[u]:offsets[u + 1]]``, and weights align with targets.
+        """
+        return self._native.csr()
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Graph) and self._core == other._core
+        return isinstance(other, Graph) and self._native == other._native
 
     __hash__ = None  # type: ignore[assignment]
 
