@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from cascade_peers import peak_rss_mb  # benches/ is on sys.path when run as a script
 
 HERE = Path(__file__).resolve().parent
 PEERS = HERE / "cascade_peers.py"
@@ -104,22 +104,6 @@ SEED_COUNT = 10
 def seed_nodes(n: int) -> list[int]:
     """The same 10 seed nodes for every library."""
     return sorted(np.random.default_rng(12345).choice(n, SEED_COUNT, replace=False).tolist())
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB.
-
-    Linux's ``VmHWM`` belongs to the process's own address space. ``ru_maxrss`` is not used
-    because it survives fork and exec, so a worker would report its parent's high-water mark.
-    """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # -- the buyernet worker (runs in its own process) ------------------------------------------
