@@ -3,9 +3,14 @@
 //! The engine is plain Rust and knows nothing of Python; the bindings live in [`python`]
 //! behind the `python` cargo feature.
 
+pub mod careers;
 pub mod cascade;
 pub mod errors;
+pub mod market;
+pub mod monte_carlo;
+pub mod needs;
 pub mod network;
+pub mod population;
 pub mod random_graphs;
 pub mod rng;
 

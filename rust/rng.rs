@@ -25,6 +25,12 @@ pub enum Subsystem {
     Cascade = 1,
     /// Random graph generators (`index` = 0).
     Graph = 2,
+    /// Drawing people and companies (`index` = replicate).
+    Population = 3,
+    /// Career events (see [`market_stream`]).
+    Careers = 4,
+    /// Needs arising and ending (see [`market_stream`]).
+    Needs = 5,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
@@ -48,6 +54,17 @@ pub fn stream(seed: u64, subsystem: Subsystem, index: u64) -> Stream {
         chunk.copy_from_slice(&mix(x).to_le_bytes());
     }
     Stream::from_seed(state)
+}
+
+/// The stream of one market mechanism in one period of one replicate. Each mechanism draws
+/// from its own stream, so adding draws to one (or adding a mechanism) never shifts another's
+/// numbers: strategies compared on the same seed face the same careers and needs.
+pub fn market_stream(seed: u64, subsystem: Subsystem, replicate: u64, period: u64) -> Stream {
+    stream(
+        seed,
+        subsystem,
+        mix(replicate ^ 0xA076_1D64_78BD_642F) ^ period,
+    )
 }
 
 /// A uniform draw from (0, 1] with 53 random bits; never 0, so its logarithm is finite.
