@@ -125,8 +125,9 @@ impl CareersConfig {
 /// What happened to careers in one period.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CareerEvents {
-    /// People who moved to another company (they leave any committee they sat on).
-    pub movers: Vec<u32>,
+    /// People who moved to another company, with the company they left (they leave any
+    /// committee they sat on there).
+    pub movers: Vec<(u32, u32)>,
     /// Internal promotions.
     pub promotions: u32,
 }
@@ -204,7 +205,7 @@ impl Careers {
             if open_unit(rng) <= c.function_change {
                 change_function(pop, i, rng);
             }
-            events.movers.push(p);
+            events.movers.push((p, from));
         } else if !change_function(pop, i, rng) {
             return; // a one-company, one-function market at the top level: nothing can change
         }

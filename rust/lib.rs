@@ -5,6 +5,7 @@
 
 pub mod careers;
 pub mod cascade;
+pub mod committee;
 pub mod errors;
 pub mod market;
 pub mod monte_carlo;

@@ -94,6 +94,31 @@ mod tests {
     }
 
     #[test]
+    fn committees_follow_needs_and_members_work_there() {
+        let config = small();
+        let mut market = Market::new(&config, 4, 0).unwrap();
+        let mut sizes = Vec::new();
+        for _ in 0..60 {
+            let record = market.step();
+            crate::committee::tests::assert_members_work_there(
+                &market.population,
+                &market.committees,
+            );
+            // Exactly the companies with an open need have a committee.
+            for c in 0..config.population.companies {
+                assert_eq!(
+                    market.needs.is_open(c),
+                    !market.committees.members(c).is_empty()
+                );
+            }
+            assert_eq!(record.committees_open as usize, market.needs.open().len());
+            sizes.push(record.committee_size_mean);
+        }
+        let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
+        assert!((2.0..=12.0).contains(&mean), "mean committee size {mean}");
+    }
+
+    #[test]
     fn bad_input_and_interrupts_are_errors() {
         let go = AtomicBool::new(false);
         assert!(simulate(&small(), 1, 0, 1, false, &go).is_err());

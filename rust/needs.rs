@@ -138,6 +138,11 @@ impl Needs {
         self.opened_at[c as usize] < JUST_ENDED
     }
 
+    /// The period in which company `c`'s open need arose, if it has one.
+    pub fn opened_at(&self, c: u32) -> Option<u32> {
+        self.is_open(c).then(|| self.opened_at[c as usize])
+    }
+
     /// Companies with an open need (unordered).
     pub fn open(&self) -> &[u32] {
         &self.open

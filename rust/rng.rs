@@ -31,6 +31,8 @@ pub enum Subsystem {
     Careers = 4,
     /// Needs arising and ending (see [`market_stream`]).
     Needs = 5,
+    /// Committees forming and changing (see [`market_stream`]).
+    Committees = 6,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
