@@ -12,6 +12,7 @@ pub mod monte_carlo;
 pub mod needs;
 pub mod network;
 pub mod population;
+pub mod professional_network;
 pub mod random_graphs;
 pub mod rng;
 

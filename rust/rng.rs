@@ -33,6 +33,8 @@ pub enum Subsystem {
     Needs = 5,
     /// Committees forming and changing (see [`market_stream`]).
     Committees = 6,
+    /// The professional network (`index` = replicate).
+    Network = 7,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.

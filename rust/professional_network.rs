@@ -1,0 +1,222 @@
+//! The professional network: who knows whom.
+//!
+//! Ties form with homophily: most are between colleagues, many between people in the same
+//! industry or the same function, and some are random long-range ties that bridge clusters.
+//! Each tie carries the weight of its kind (a strong colleague tie passes more on than a
+//! loose acquaintance), stored as the graph's edge weight. Ties are made once, at the start,
+//! and persist when people change jobs: "colleague" later means whoever shares your current
+//! employer, not this graph.
+
+use crate::errors::{Error, Result, try_with_capacity};
+use crate::network::{EdgeSource, Graph};
+use crate::population::{Population, pick};
+use crate::rng::{Stream, below};
+use rayon::prelude::*;
+
+/// The kinds of tie, in the order of [`NetworkConfig::mix`] and [`NetworkConfig::weights`].
+pub const TIE_KINDS: [&str; 4] = ["colleague", "industry", "function", "random"];
+
+/// How the professional network is generated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkConfig {
+    /// Mean number of ties per person.
+    pub mean_degree: f64,
+    /// Share of ties of each kind: colleague, same industry, same function, random.
+    pub mix: [f64; 4],
+    /// Weight (tie strength) of each kind, in [0, 1].
+    pub weights: [f32; 4],
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            mean_degree: 20.0,
+            mix: [0.45, 0.25, 0.15, 0.15],
+            weights: [1.0, 0.6, 0.5, 0.3],
+        }
+    }
+}
+
+impl NetworkConfig {
+    /// Checks every field for a population of `people`.
+    pub fn validate(&self, people: u32) -> Result<()> {
+        let max = f64::from(people.saturating_sub(1));
+        if !(0.0..=max.min(1e4)).contains(&self.mean_degree) {
+            return Err(Error::out_of_range(
+                "mean_degree",
+                self.mean_degree,
+                format!("in [0, min(people - 1, 10000)] = [0, {}]", max.min(1e4)),
+            ));
+        }
+        crate::population::check_shares("mix", &self.mix)?;
+        if self.weights.iter().any(|w| !(0.0..=1.0).contains(w)) {
+            return Err(Error::out_of_range(
+                "weights",
+                format!("{:?}", self.weights),
+                "each in [0, 1]",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Draws the network for `pop`: about `mean_degree * people / 2` distinct ties (duplicates
+/// and self-ties are dropped, so the realized mean degree is a little lower in small
+/// companies). A tie drawn twice keeps its strongest kind.
+pub fn professional_network(
+    pop: &Population,
+    config: &NetworkConfig,
+    rng: &mut Stream,
+) -> Result<Graph> {
+    let n = pop.len();
+    let wanted = (config.mean_degree * n as f64 / 2.0).round() as usize;
+    // Per-industry and per-function people, to draw a same-industry or same-function tie.
+    let industries = pop.companies.by_industry.len();
+    let functions = pop.function_cumulative.len();
+    let mut by_industry: Vec<Vec<u32>> = vec![Vec::new(); industries];
+    let mut by_function: Vec<Vec<u32>> = vec![Vec::new(); functions];
+    for p in 0..n {
+        let c = pop.people.company[p] as usize;
+        by_industry[usize::from(pop.companies.industry[c])].push(p as u32);
+        by_function[usize::from(pop.people.function[p])].push(p as u32);
+    }
+    let mix_cumulative: Vec<f64> = config
+        .mix
+        .iter()
+        .scan(0.0, |acc, m| {
+            *acc += m;
+            Some(*acc)
+        })
+        .collect();
+    // Ties as (min << 32 | max, kind), sorted and deduplicated below.
+    let mut ties: Vec<(u64, u8)> = try_with_capacity(wanted, "the network's ties")?;
+    if n >= 2 {
+        for _ in 0..wanted {
+            let u = below(rng, n as u64) as u32;
+            let kind = pick(&mix_cumulative, rng);
+            let pool: &[u32] = match kind {
+                0 => &pop.companies.employees[pop.people.company[u as usize] as usize],
+                1 => {
+                    let c = pop.people.company[u as usize] as usize;
+                    &by_industry[usize::from(pop.companies.industry[c])]
+                }
+                2 => &by_function[usize::from(pop.people.function[u as usize])],
+                _ => &[],
+            };
+            let v = if kind == 3 {
+                below(rng, n as u64) as u32
+            } else {
+                pool[below(rng, pool.len() as u64) as usize]
+            };
+            if u != v {
+                let (a, b) = (u.min(v), u.max(v));
+                ties.push(((u64::from(a) << 32) | u64::from(b), kind as u8));
+            }
+        }
+    }
+    drop((by_industry, by_function));
+    // Strongest kind first among duplicates, then keep one of each.
+    let strength = config.weights;
+    ties.par_sort_unstable_by(|x, y| {
+        x.0.cmp(&y.0)
+            .then(strength[usize::from(y.1)].total_cmp(&strength[usize::from(x.1)]))
+    });
+    ties.dedup_by_key(|t| t.0);
+    let weights: Vec<f32> = ties.iter().map(|t| strength[usize::from(t.1)]).collect();
+    Graph::build(n as u32, false, &Ties(&ties), Some(&weights))
+}
+
+struct Ties<'a>(&'a [(u64, u8)]);
+
+impl EdgeSource for Ties<'_> {
+    fn visit(&self, mut f: impl FnMut(u32, u32, usize)) {
+        for (i, &(key, _)) in self.0.iter().enumerate() {
+            f((key >> 32) as u32, key as u32, i);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::PopulationConfig;
+    use crate::rng::{Subsystem, stream};
+
+    fn market() -> Population {
+        let config = PopulationConfig {
+            people: 20_000,
+            companies: 1_000,
+            ..Default::default()
+        };
+        Population::draw(&config, &mut stream(8, Subsystem::Population, 0)).unwrap()
+    }
+
+    #[test]
+    fn ties_are_homophilous_simple_and_weighted_by_kind() {
+        let pop = market();
+        let config = NetworkConfig::default();
+        let g = professional_network(&pop, &config, &mut stream(8, Subsystem::Network, 0)).unwrap();
+        let mean = g.n_stored() as f64 / 20_000.0;
+        assert!((17.0..=20.0).contains(&mean), "mean degree {mean}");
+        let (mut colleague, mut same_industry) = (0usize, 0usize);
+        for u in 0..g.n_nodes() {
+            let adj = g.neighbors(u);
+            assert!(
+                adj.windows(2).all(|w| w[0] < w[1]) && !adj.contains(&u),
+                "simple graph"
+            );
+            let cu = pop.people.company[u as usize];
+            for &v in adj {
+                let cv = pop.people.company[v as usize];
+                colleague += usize::from(cu == cv);
+                same_industry += usize::from(
+                    pop.companies.industry[cu as usize] == pop.companies.industry[cv as usize],
+                );
+            }
+        }
+        let stored = g.n_stored() as f64;
+        // Random ties alone would make colleagues ~0.3% of ties; the mix asks for 45%.
+        assert!(
+            colleague as f64 / stored > 0.35,
+            "colleague share {}",
+            colleague as f64 / stored
+        );
+        assert!(same_industry as f64 / stored > 0.6);
+        let w = g.weights().unwrap();
+        assert!(w.iter().all(|x| config.weights.contains(x)));
+        assert_eq!(
+            g,
+            professional_network(&pop, &config, &mut stream(8, Subsystem::Network, 0)).unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_configs_name_the_field() {
+        let d = NetworkConfig::default;
+        let name = |c: NetworkConfig| match c.validate(100) {
+            Err(Error::OutOfRange { name, .. }) => name,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            name(NetworkConfig {
+                mean_degree: 200.0,
+                ..d()
+            }),
+            "mean_degree"
+        );
+        assert_eq!(
+            name(NetworkConfig {
+                mix: [0.5, 0.5, 0.5, 0.0],
+                ..d()
+            }),
+            "mix"
+        );
+        assert_eq!(
+            name(NetworkConfig {
+                weights: [1.5, 0.0, 0.0, 0.0],
+                ..d()
+            }),
+            "weights"
+        );
+    }
+}
