@@ -6,8 +6,11 @@
 pub mod careers;
 pub mod cascade;
 pub mod committee;
+pub mod customers;
+pub mod decision;
 pub mod errors;
 pub mod market;
+pub mod memory;
 pub mod monte_carlo;
 pub mod needs;
 pub mod network;

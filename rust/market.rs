@@ -1,13 +1,19 @@
 //! One replicate of the market, stepped period by period in a fixed order.
 //!
-//! Order within a period (MODEL.md): 1. careers (movers leave their committees), 2. needs
-//! (ended needs dissolve their committees), 3. committees (new needs form one, open ones
-//! churn). Marketing, sharing, signals, decisions and forgetting slot in as they are built,
-//! each drawing from its own stream so the mechanisms here never see their numbers shift.
+//! Order within a period (MODEL.md): 1. careers (movers leave their committees); 2. needs
+//! end or arise; the committees of needs that came to a decision decide (7. in MODEL.md,
+//! brought forward so a committee decides before it dissolves), and ended needs dissolve
+//! their committees; 3. committees of continuing needs churn and new needs form one;
+//! customers buy again or churn; 8. memory fades. Marketing, sharing and signals (steps 4-6)
+//! slot in as they are built. Each mechanism draws from its own stream, so none of them sees
+//! its numbers shift when another changes.
 
 use crate::careers::{CareerEvents, Careers, CareersConfig};
 use crate::committee::{Committees, CommitteesConfig};
+use crate::customers::{CustomerEvents, Customers, CustomersConfig, Relationship};
+use crate::decision::{Decider, DecisionsConfig};
 use crate::errors::Result;
+use crate::memory::{BrandsConfig, Memory};
 use crate::needs::{NeedEvents, Needs, NeedsConfig};
 use crate::population::{Population, PopulationConfig};
 use crate::rng::{Subsystem, market_stream};
@@ -19,6 +25,9 @@ pub struct MarketConfig {
     pub careers: CareersConfig,
     pub needs: NeedsConfig,
     pub committees: CommitteesConfig,
+    pub brands: BrandsConfig,
+    pub decisions: DecisionsConfig,
+    pub customers: CustomersConfig,
 }
 
 impl MarketConfig {
@@ -28,12 +37,27 @@ impl MarketConfig {
         self.careers.validate()?;
         self.needs.validate()?;
         self.committees
-            .validate(self.population.function_shares.len())
+            .validate(self.population.function_shares.len())?;
+        self.brands.validate()?;
+        self.decisions.validate()?;
+        self.customers.validate()
     }
 }
 
+/// One decision of a buying committee.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deal {
+    pub period: u32,
+    pub company: u32,
+    pub committee_size: u32,
+    /// The brand that won, or `None` for no decision.
+    pub brand: Option<u16>,
+    /// Value of the sale (0 for no decision).
+    pub value: f64,
+}
+
 /// What one period recorded.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PeriodRecord {
     /// Share of companies with an open need at the end of the period.
     pub in_market_share: f64,
@@ -48,6 +72,14 @@ pub struct PeriodRecord {
     /// Open committees (one per open need) and their mean size at the end of the period.
     pub committees_open: u32,
     pub committee_size_mean: f64,
+    /// Needs that ended in no decision.
+    pub no_decisions: u32,
+    /// Per brand: deals won, revenue, customers at the end of the period, and mean memory
+    /// among people on open committees.
+    pub wins: Vec<u32>,
+    pub revenue: Vec<f64>,
+    pub customers: Vec<u32>,
+    pub memory_mean: Vec<f64>,
 }
 
 /// One replicate's state.
@@ -59,6 +91,14 @@ pub struct Market {
     pub careers: Careers,
     pub needs: Needs,
     pub committees: Committees,
+    pub memory: Memory,
+    pub customers: Customers,
+    /// Every decision so far.
+    pub deals: Vec<Deal>,
+    decisions: DecisionsConfig,
+    committee_weights: CommitteesConfig,
+    decider: Decider,
+    customer_events: CustomerEvents,
     career_events: CareerEvents,
     need_events: NeedEvents,
     /// Scratch: companies whose committee was open before this period.
@@ -85,6 +125,9 @@ impl Market {
         for &c in needs.open() {
             committees.form(&population, c, &mut rng);
         }
+        let mut rng = market_stream(seed, Subsystem::Memory, replicate, 0);
+        let memory = Memory::new(&config.brands, population.len(), &mut rng)?;
+        let brands = config.brands.count();
         Ok(Self {
             seed,
             replicate,
@@ -93,10 +136,25 @@ impl Market {
             careers,
             needs,
             committees,
+            memory,
+            customers: Customers::new(&config.customers, companies),
+            deals: Vec::new(),
+            decisions: config.decisions.clone(),
+            committee_weights: config.committees.clone(),
+            decider: Decider::default(),
+            customer_events: CustomerEvents {
+                revenue: vec![0.0; brands],
+                churned: Vec::new(),
+            },
             career_events: CareerEvents::default(),
             need_events: NeedEvents::default(),
             continuing: Vec::new(),
         })
+    }
+
+    /// Every customer relationship so far.
+    pub fn customer_log(&self) -> &[Relationship] {
+        &self.customers.log
     }
 
     /// Advances one period and returns what it recorded.
@@ -112,6 +170,46 @@ impl Market {
         let mut rng = market_stream(seed, Subsystem::Needs, r, t);
         self.needs
             .step(self.period, &mut rng, &mut self.need_events);
+        let brands = self.memory.brands();
+        self.customer_events
+            .revenue
+            .iter_mut()
+            .for_each(|r| *r = 0.0);
+        let mut wins = vec![0u32; brands];
+        let mut no_decisions = 0;
+        let mut rng = market_stream(seed, Subsystem::Decisions, r, t);
+        for &c in &self.need_events.decided {
+            let members = self.committees.members(c);
+            let incumbent = self.customers.brand_of(c);
+            let outcome = self.decider.decide(
+                &self.decisions,
+                &self.committee_weights,
+                &self.population,
+                &self.memory,
+                members,
+                incumbent,
+                &mut rng,
+            );
+            let value = match outcome {
+                Some(b) => {
+                    wins[b] += 1;
+                    let employees = self.population.companies.employees[c as usize].len();
+                    self.customers
+                        .win(c, b, employees, self.period, &mut self.customer_events)
+                }
+                None => {
+                    no_decisions += 1;
+                    0.0
+                }
+            };
+            self.deals.push(Deal {
+                period: self.period,
+                company: c,
+                committee_size: members.len() as u32,
+                brand: outcome.map(|b| b as u16),
+                value,
+            });
+        }
         let ended = &self.need_events;
         for &c in ended.decided.iter().chain(&ended.abandoned) {
             self.committees.dissolve(c);
@@ -133,7 +231,17 @@ impl Market {
         for &c in &self.need_events.opened {
             self.committees.form(&self.population, c, &mut rng);
         }
+        let mut rng = market_stream(seed, Subsystem::Customers, r, t);
+        self.customers
+            .step(self.period, &mut rng, &mut self.customer_events);
+        self.memory.forget();
         let open = self.needs.open().len();
+        let committees = &self.committees;
+        let seated = self
+            .needs
+            .open()
+            .iter()
+            .flat_map(|&c| committees.members(c).iter().copied());
         PeriodRecord {
             in_market_share: self.needs.in_market_share(),
             career_changed_share: f64::from(self.careers.changed_count)
@@ -148,6 +256,11 @@ impl Market {
             } else {
                 self.committees.seated_count() as f64 / open as f64
             },
+            no_decisions,
+            wins,
+            revenue: self.customer_events.revenue.clone(),
+            customers: self.customers.counts(brands),
+            memory_mean: self.memory.mean_over(seated),
         }
     }
 }

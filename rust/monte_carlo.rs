@@ -1,13 +1,27 @@
 //! Many replicates of a market, in parallel; replicate r depends only on (seed, r).
 
 use crate::cascade::Interrupt;
+use crate::customers::Relationship;
 use crate::errors::{Error, Result};
-use crate::market::{Market, MarketConfig, PeriodRecord};
+use crate::market::{Deal, Market, MarketConfig, PeriodRecord};
 use rayon::prelude::*;
 
-/// Runs `replicates` replicates for `periods` periods; returns one record per replicate and
-/// period, replicate-major. With `parallel`, replicates are spread over the current rayon
-/// pool; the records are identical either way.
+/// What one replicate produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replicate {
+    /// One record per period.
+    pub records: Vec<PeriodRecord>,
+    /// Every committee decision.
+    pub deals: Vec<Deal>,
+    /// Every customer relationship.
+    pub customers: Vec<Relationship>,
+    /// Needs open at the start and at the end.
+    pub open_at_start: u32,
+    pub open_at_end: u32,
+}
+
+/// Runs `replicates` replicates for `periods` periods. With `parallel`, replicates are spread
+/// over the current rayon pool; the results are identical either way.
 pub fn simulate(
     config: &MarketConfig,
     periods: u32,
@@ -15,13 +29,14 @@ pub fn simulate(
     seed: u64,
     parallel: bool,
     cancel: &dyn Interrupt,
-) -> Result<Vec<Vec<PeriodRecord>>> {
+) -> Result<Vec<Replicate>> {
     config.validate()?;
     if replicates < 1 {
         return Err(Error::out_of_range("replicates", replicates, "at least 1"));
     }
-    let run = |r: u32| -> Result<Vec<PeriodRecord>> {
+    let run = |r: u32| -> Result<Replicate> {
         let mut market = Market::new(config, seed, u64::from(r))?;
+        let open_at_start = market.needs.open().len() as u32;
         let mut records = Vec::with_capacity(periods as usize);
         for _ in 0..periods {
             if cancel.stop() {
@@ -29,7 +44,13 @@ pub fn simulate(
             }
             records.push(market.step());
         }
-        Ok(records)
+        Ok(Replicate {
+            records,
+            open_at_end: market.needs.open().len() as u32,
+            open_at_start,
+            deals: std::mem::take(&mut market.deals),
+            customers: market.customer_log().to_vec(),
+        })
     };
     if parallel {
         (0..replicates).into_par_iter().map(run).collect()
@@ -67,14 +88,15 @@ mod tests {
         assert_eq!(serial, parallel);
         let alone = simulate(&small(), 30, 1, 9, false, &go).unwrap();
         assert_eq!(alone[0], serial[0]);
-        assert_ne!(serial[0], serial[1]);
+        assert_ne!(serial[0].records, serial[1].records);
     }
 
     #[test]
     fn the_default_market_meets_both_calibration_facts() {
         let go = AtomicBool::new(false);
         let runs = simulate(&small(), 208, 2, 1, true, &go).unwrap();
-        for records in &runs {
+        for run in &runs {
+            let records = &run.records;
             let changed = records[207].career_changed_share;
             assert!(
                 (changed - 0.40).abs() < 0.02,
@@ -116,6 +138,54 @@ mod tests {
         }
         let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
         assert!((2.0..=12.0).contains(&mean), "mean committee size {mean}");
+    }
+
+    #[test]
+    fn every_need_ends_exactly_once_and_money_adds_up() {
+        let go = AtomicBool::new(false);
+        for run in simulate(&small(), 156, 2, 3, true, &go).unwrap() {
+            let sum = |f: fn(&PeriodRecord) -> u32| run.records.iter().map(f).sum::<u32>();
+            let opened = run.open_at_start + sum(|r| r.needs_opened);
+            let closed = sum(|r| r.decisions) + sum(|r| r.abandoned);
+            assert_eq!(opened, closed + run.open_at_end, "needs are conserved");
+            let wins: u32 = run.records.iter().flat_map(|r| r.wins.iter()).sum();
+            assert_eq!(sum(|r| r.decisions), wins + sum(|r| r.no_decisions));
+            assert_eq!(run.deals.len() as u32, sum(|r| r.decisions));
+            assert_eq!(
+                run.deals.iter().filter(|d| d.brand.is_some()).count() as u32,
+                wins
+            );
+            assert!(wins > 0 && sum(|r| r.no_decisions) > 0);
+            let revenue: f64 = run.records.iter().flat_map(|r| r.revenue.iter()).sum();
+            let logged: f64 = run.customers.iter().map(|c| c.revenue()).sum();
+            assert!(
+                revenue > 0.0
+                    && run
+                        .records
+                        .iter()
+                        .flat_map(|r| r.revenue.iter())
+                        .all(|&x| x >= 0.0)
+            );
+            assert!(
+                (revenue - logged).abs() <= 1e-6 * revenue,
+                "{revenue} vs {logged}"
+            );
+            // LTV = average sale x transactions per customer, on the simulated averages.
+            let n = run.customers.len() as f64;
+            let mean_sale = run.customers.iter().map(|c| c.sale_value).sum::<f64>() / n;
+            let mean_sales = run
+                .customers
+                .iter()
+                .map(|c| f64::from(c.sales))
+                .sum::<f64>()
+                / n;
+            let ltv = logged / n;
+            assert!(
+                (ltv / (mean_sale * mean_sales) - 1.0).abs() < 0.15,
+                "LTV {ltv} vs {}",
+                mean_sale * mean_sales
+            );
+        }
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub enum Subsystem {
     Committees = 6,
     /// The professional network (`index` = replicate).
     Network = 7,
+    /// Committee decisions (see [`market_stream`]).
+    Decisions = 8,
+    /// Repeat purchases and churn (see [`market_stream`]).
+    Customers = 9,
+    /// Starting brand memories and attitudes (see [`market_stream`]).
+    Memory = 10,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
