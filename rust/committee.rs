@@ -27,10 +27,9 @@ pub struct CommitteesConfig {
     pub function_relevance: Vec<f64>,
     /// Weight of each seniority level when drawing members, junior first.
     pub level_weight: [f64; LEVELS],
-    /// Weekly probability that a member drops out.
+    /// Weekly probability that a member drops out. New members join at the rate that keeps
+    /// the committee's expected size where it formed (dropout x target size per week).
     pub dropout_weekly: f64,
-    /// Weekly probability that a committee gains a member.
-    pub join_weekly: f64,
 }
 
 impl Default for CommitteesConfig {
@@ -44,7 +43,6 @@ impl Default for CommitteesConfig {
             function_relevance: vec![0.6, 1.0, 1.5, 1.0, 0.8, 0.4, 1.2, 1.5],
             level_weight: [0.3, 0.7, 1.0, 1.5, 2.0],
             dropout_weekly: 0.02,
-            join_weekly: 0.05,
         }
     }
 }
@@ -93,13 +91,12 @@ impl CommitteesConfig {
                 ));
             }
         }
-        for (name, p) in [
-            ("dropout_weekly", self.dropout_weekly),
-            ("join_weekly", self.join_weekly),
-        ] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(Error::out_of_range(name, p, "in [0, 1]"));
-            }
+        if !(0.0..=1.0).contains(&self.dropout_weekly) {
+            return Err(Error::out_of_range(
+                "dropout_weekly",
+                self.dropout_weekly,
+                "in [0, 1]",
+            ));
         }
         Ok(())
     }
@@ -138,18 +135,35 @@ impl Committees {
         self.seated.contains(p as usize)
     }
 
+    /// The expected committee size at a company of `employees`.
+    fn target_size(&self, employees: usize) -> f64 {
+        match self.config.fixed_size {
+            Some(k) => f64::from(k),
+            None => {
+                let scale = (employees as f64 / self.config.reference_employees)
+                    .powf(self.config.size_elasticity);
+                (self.config.mean_size * scale).max(1.0)
+            }
+        }
+    }
+
     /// A committee for company `c`, whose need has just arisen.
     pub fn form(&mut self, pop: &Population, c: u32, rng: &mut Stream) {
         let employees = pop.companies.employees[c as usize].len();
         let size = match self.config.fixed_size {
             Some(k) => k as usize,
-            None => {
-                let scale = (employees as f64 / self.config.reference_employees)
-                    .powf(self.config.size_elasticity);
-                1 + poisson((self.config.mean_size * scale - 1.0).max(0.0), rng)
-            }
+            None => 1 + poisson(self.target_size(employees) - 1.0, rng),
         };
         self.recruit(pop, c, size.min(employees), rng);
+    }
+
+    /// Gives company `c`'s committee a member if it has none (its members moved away), so a
+    /// need that comes to a decision has someone to decide. False if nobody is eligible.
+    pub fn staff(&mut self, pop: &Population, c: u32, rng: &mut Stream) -> bool {
+        if self.members[c as usize].is_empty() {
+            self.recruit(pop, c, 1, rng);
+        }
+        !self.members[c as usize].is_empty()
     }
 
     /// Adds up to `k` members to company `c`'s committee from employees not yet on it, by
@@ -201,8 +215,9 @@ impl Committees {
         }
     }
 
-    /// One period of churn for the committees of `open` companies: dropouts, then joins; a
-    /// committee that lost everyone recruits one member so the need keeps an owner.
+    /// One period of churn for the committees of `open` companies: dropouts, then joins at
+    /// the rate that keeps the expected size stationary; a committee that lost everyone
+    /// recruits one member so the need keeps an owner.
     pub fn churn(&mut self, pop: &Population, open: &[u32], rng: &mut Stream) {
         for &c in open {
             let list = &mut self.members[c as usize];
@@ -215,7 +230,11 @@ impl Committees {
                     i += 1;
                 }
             }
-            let join = usize::from(open_unit(rng) <= self.config.join_weekly);
+            let employees = pop.companies.employees[c as usize].len();
+            let join = poisson(
+                self.config.dropout_weekly * self.target_size(employees),
+                rng,
+            );
             let empty = usize::from(self.members[c as usize].is_empty());
             self.recruit(pop, c, join.max(empty), rng);
         }
@@ -335,7 +354,6 @@ pub(crate) mod tests {
         let pop = population();
         let config = CommitteesConfig {
             dropout_weekly: 0.3,
-            join_weekly: 0.5,
             ..Default::default()
         };
         let mut committees = Committees::new(&config, 1_500, 30_000);
@@ -363,6 +381,31 @@ pub(crate) mod tests {
             committees.dissolve(c);
         }
         assert_eq!(committees.seated_count(), 0);
+    }
+
+    #[test]
+    fn churn_keeps_mid_size_committees_at_their_size() {
+        let pop = population();
+        let mut committees = Committees::new(&CommitteesConfig::default(), 1_500, 30_000);
+        let mut rng = stream(6, Subsystem::Committees, 0);
+        let mid: Vec<u32> = (0..1_500u32)
+            .filter(|&c| (50..=200).contains(&pop.companies.employees[c as usize].len()))
+            .collect();
+        for &c in &mid {
+            committees.form(&pop, c, &mut rng);
+        }
+        for _ in 0..150 {
+            committees.churn(&pop, &mid, &mut rng);
+        }
+        let mean = mid
+            .iter()
+            .map(|&c| committees.members(c).len() as f64)
+            .sum::<f64>()
+            / mid.len() as f64;
+        assert!(
+            (6.0..=10.0).contains(&mean),
+            "after 150 weeks of churn: {mean}"
+        );
     }
 
     #[test]

@@ -104,14 +104,17 @@ impl Decider {
                 *pref += influence * (u - top).exp() / brand_total;
             }
         }
-        if members.is_empty() || open_unit(rng) > everyone_on_board {
+        // Always two draws per decision, so one outcome changing (another strategy) never
+        // shifts the draws of the decisions after it.
+        let (u_buy, u_brand) = (open_unit(rng), open_unit(rng));
+        if members.is_empty() || u_buy > everyone_on_board {
             return None;
         }
         let sum: f64 = self.preference.iter().sum();
         if sum.is_nan() || sum <= 0.0 {
             return None;
         }
-        let mut x = open_unit(rng) * sum;
+        let mut x = u_brand * sum;
         for (b, pref) in self.preference.iter().enumerate() {
             x -= pref;
             if x <= 0.0 {

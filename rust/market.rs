@@ -177,6 +177,21 @@ impl Market {
             .for_each(|r| *r = 0.0);
         let mut wins = vec![0u32; brands];
         let mut no_decisions = 0;
+        // A committee whose members all moved away this period recruits before deciding; a
+        // company with nobody eligible left abandons the need instead. The committees' stream
+        // then goes on to churn and form committees below.
+        let mut committee_rng = market_stream(seed, Subsystem::Committees, r, t);
+        let (population, committees) = (&self.population, &mut self.committees);
+        let events = &mut self.need_events;
+        let mut unstaffed = Vec::new();
+        events.decided.retain(|&c| {
+            let staffed = committees.staff(population, c, &mut committee_rng);
+            if !staffed {
+                unstaffed.push(c);
+            }
+            staffed
+        });
+        events.abandoned.extend(unstaffed);
         let mut rng = market_stream(seed, Subsystem::Decisions, r, t);
         for &c in &self.need_events.decided {
             let members = self.committees.members(c);
@@ -215,7 +230,7 @@ impl Market {
             self.committees.dissolve(c);
         }
         // Committees already open churn; needs that arose this period form theirs.
-        let mut rng = market_stream(seed, Subsystem::Committees, r, t);
+        let mut rng = committee_rng;
         self.continuing.clear();
         let period = self.period;
         let needs = &self.needs;

@@ -156,6 +156,10 @@ mod tests {
                 wins
             );
             assert!(wins > 0 && sum(|r| r.no_decisions) > 0);
+            assert!(
+                run.deals.iter().all(|d| d.committee_size > 0),
+                "nobody decides alone-less"
+            );
             let revenue: f64 = run.records.iter().flat_map(|r| r.revenue.iter()).sum();
             let logged: f64 = run.customers.iter().map(|c| c.revenue()).sum();
             assert!(

@@ -26,7 +26,9 @@ impl Default for NeedsConfig {
     fn default() -> Self {
         Self {
             in_market_share: 0.05,
-            mean_need_weeks: 26.0,
+            // With 5% in market, 13-week needs put each company in market about every 5
+            // years (260 weeks): the B2B Institute's "switch providers every ~5 years".
+            mean_need_weeks: 13.0,
             abandon_share: 0.4,
         }
     }
@@ -49,6 +51,17 @@ impl NeedsConfig {
                 ">= 1",
             ));
         }
+        let (onset, _) = self.weekly_unclamped();
+        if onset > 1.0 {
+            return Err(Error::out_of_range(
+                "in_market_share",
+                self.in_market_share,
+                format!(
+                    "at most 1 / (1 + 1 / mean_need_weeks) = {:.4} for needs this short",
+                    1.0 / (1.0 + 1.0 / self.mean_need_weeks)
+                ),
+            ));
+        }
         if !(0.0..=1.0).contains(&self.abandon_share) {
             return Err(Error::out_of_range(
                 "abandon_share",
@@ -61,9 +74,16 @@ impl NeedsConfig {
 
     /// Per-period probabilities (onset for a dormant company, end for an open need).
     pub fn weekly(&self) -> (f64, f64) {
-        let end = 1.0 / self.mean_need_weeks;
-        let onset = self.in_market_share * end / (1.0 - self.in_market_share);
+        let (onset, end) = self.weekly_unclamped();
         (onset.min(1.0), end)
+    }
+
+    fn weekly_unclamped(&self) -> (f64, f64) {
+        let end = 1.0 / self.mean_need_weeks;
+        (
+            self.in_market_share * end / (1.0 - self.in_market_share),
+            end,
+        )
     }
 }
 

@@ -72,8 +72,9 @@ impl PopulationConfig {
             ));
         }
         check_shares("level_shares", &self.level_shares)?;
-        if !(self.size_tail > 0.0 && self.size_tail.is_finite()) {
-            return Err(Error::out_of_range("size_tail", self.size_tail, "> 0"));
+        // Below ~0.2 Pareto weights overflow to infinity and one company takes every hire.
+        if !(self.size_tail >= 0.2 && self.size_tail.is_finite()) {
+            return Err(Error::out_of_range("size_tail", self.size_tail, ">= 0.2"));
         }
         Ok(())
     }
