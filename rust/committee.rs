@@ -216,8 +216,9 @@ impl Committees {
     }
 
     /// One period of churn for the committees of `open` companies: dropouts, then joins at
-    /// the rate that keeps the expected size stationary; a committee that lost everyone
-    /// recruits one member so the need keeps an owner.
+    /// the rate that keeps the expected size stationary (a fixed-size committee replaces
+    /// exactly who left); a committee that lost everyone recruits one member so the need
+    /// keeps an owner.
     pub fn churn(&mut self, pop: &Population, open: &[u32], rng: &mut Stream) {
         for &c in open {
             let list = &mut self.members[c as usize];
@@ -230,13 +231,19 @@ impl Committees {
                     i += 1;
                 }
             }
-            let employees = pop.companies.employees[c as usize].len();
-            let join = poisson(
-                self.config.dropout_weekly * self.target_size(employees),
-                rng,
-            );
-            let empty = usize::from(self.members[c as usize].is_empty());
-            self.recruit(pop, c, join.max(empty), rng);
+            let current = self.members[c as usize].len();
+            let join = match self.config.fixed_size {
+                // A fixed-size committee replaces whoever dropped out.
+                Some(k) => (k as usize).saturating_sub(current),
+                None => {
+                    let employees = pop.companies.employees[c as usize].len();
+                    poisson(
+                        self.config.dropout_weekly * self.target_size(employees),
+                        rng,
+                    )
+                }
+            };
+            self.recruit(pop, c, join.max(usize::from(current == 0)), rng);
         }
     }
 

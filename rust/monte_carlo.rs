@@ -2,7 +2,7 @@
 
 use crate::cascade::Interrupt;
 use crate::customers::Relationship;
-use crate::errors::{Error, Result};
+use crate::errors::{Error, Result, try_with_capacity};
 use crate::market::{Deal, Market, MarketConfig, PeriodRecord};
 use rayon::prelude::*;
 
@@ -37,7 +37,7 @@ pub fn simulate(
     let run = |r: u32| -> Result<Replicate> {
         let mut market = Market::new(config, seed, u64::from(r))?;
         let open_at_start = market.needs.open().len() as u32;
-        let mut records = Vec::with_capacity(periods as usize);
+        let mut records = try_with_capacity(periods as usize, "the period records")?;
         for _ in 0..periods {
             if cancel.stop() {
                 return Err(Error::Interrupted);

@@ -6,7 +6,7 @@ use crate::cascade::{self as engine, Interrupt, Seeds, Transmission};
 use crate::errors::Error;
 use crate::network::Graph;
 use crate::random_graphs;
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -460,5 +460,445 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyGraph>()?;
     m.add_function(wrap_pyfunction!(cascade, m)?)?;
     m.add_function(wrap_pyfunction!(cascade_sizes, m)?)?;
+    m.add_function(wrap_pyfunction!(market_defaults, m)?)?;
+    m.add_function(wrap_pyfunction!(check_market, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
     Ok(())
+}
+
+// ---- the market ---------------------------------------------------------------------------
+
+use crate::careers::CareersConfig;
+use crate::committee::CommitteesConfig;
+use crate::customers::CustomersConfig;
+use crate::decision::DecisionsConfig;
+use crate::market::MarketConfig;
+use crate::memory::BrandsConfig;
+use crate::monte_carlo;
+use crate::needs::NeedsConfig;
+use crate::population::{LEVELS, PopulationConfig};
+use pyo3::types::PyDict;
+
+/// Reads `section[key]`; a missing key or a wrong type names `section.key`.
+fn field<'py, T: FromPyObjectOwned<'py>>(
+    section: &Bound<'py, PyDict>,
+    name: &str,
+    key: &str,
+) -> PyResult<T> {
+    let value = section
+        .get_item(key)?
+        .ok_or_else(|| ParameterError::new_err(format!("{name}.{key} is missing")))?;
+    value.extract::<T>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "{name}.{key} has the wrong type: {}",
+            value
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })
+}
+
+fn levels(values: Vec<f64>, name: &str, key: &str) -> PyResult<[f64; LEVELS]> {
+    values.try_into().map_err(|v: Vec<f64>| {
+        ParameterError::new_err(format!(
+            "{name}.{key} must have {LEVELS} entries (one per seniority level); got {}",
+            v.len()
+        ))
+    })
+}
+
+fn section<'py>(market: &Bound<'py, PyDict>, name: &str) -> PyResult<Bound<'py, PyDict>> {
+    market
+        .get_item(name)?
+        .ok_or_else(|| ParameterError::new_err(format!("the market has no {name} section")))?
+        .cast_into::<PyDict>()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err(format!("{name} must be a mapping")))
+}
+
+/// Validation errors name the field; prefix its section so users find it.
+fn in_section(name: &str, result: crate::Result<()>) -> PyResult<()> {
+    result.map_err(|e| match e {
+        Error::OutOfRange { .. } | Error::Length { .. } => {
+            ParameterError::new_err(format!("{name}.{e}"))
+        }
+        other => to_py(other),
+    })
+}
+
+fn market_config(market: &Bound<'_, PyDict>) -> PyResult<MarketConfig> {
+    let s = section(market, "population")?;
+    let n = "population";
+    let population = PopulationConfig {
+        people: field(&s, n, "people")?,
+        companies: field(&s, n, "companies")?,
+        industries: field(&s, n, "industries")?,
+        function_shares: field(&s, n, "function_shares")?,
+        level_shares: levels(field(&s, n, "level_shares")?, n, "level_shares")?,
+        size_tail: field(&s, n, "size_tail")?,
+    };
+    in_section(n, population.validate())?;
+    let (s, n) = (section(market, "careers")?, "careers");
+    let careers = CareersConfig {
+        change_within_4_years: field(&s, n, "change_within_4_years")?,
+        level_hazard: levels(field(&s, n, "level_hazard")?, n, "level_hazard")?,
+        internal_promotion_share: field(&s, n, "internal_promotion_share")?,
+        same_industry: field(&s, n, "same_industry")?,
+        promotion_on_move: field(&s, n, "promotion_on_move")?,
+        function_change: field(&s, n, "function_change")?,
+    };
+    in_section(n, careers.validate())?;
+    let (s, n) = (section(market, "needs")?, "needs");
+    let needs = NeedsConfig {
+        in_market_share: field(&s, n, "in_market_share")?,
+        mean_need_weeks: field(&s, n, "mean_need_weeks")?,
+        abandon_share: field(&s, n, "abandon_share")?,
+    };
+    in_section(n, needs.validate())?;
+    let (s, n) = (section(market, "committees")?, "committees");
+    let committees = CommitteesConfig {
+        mean_size: field(&s, n, "mean_size")?,
+        reference_employees: field(&s, n, "reference_employees")?,
+        size_elasticity: field(&s, n, "size_elasticity")?,
+        fixed_size: field(&s, n, "fixed_size")?,
+        function_relevance: field(&s, n, "function_relevance")?,
+        level_weight: levels(field(&s, n, "level_weight")?, n, "level_weight")?,
+        dropout_weekly: field(&s, n, "dropout_weekly")?,
+    };
+    in_section(n, committees.validate(population.function_shares.len()))?;
+    let (s, n) = (section(market, "brands")?, "brands");
+    let brands = BrandsConfig {
+        awareness: field(&s, n, "awareness")?,
+        baseline_memory: field(&s, n, "baseline_memory")?,
+        memory_half_life_weeks: field(&s, n, "memory_half_life_weeks")?,
+        attitude_spread: field(&s, n, "attitude_spread")?,
+    };
+    in_section(n, brands.validate())?;
+    let (s, n) = (section(market, "decisions")?, "decisions");
+    let decisions = DecisionsConfig {
+        memory_weight: field(&s, n, "memory_weight")?,
+        attitude_weight: field(&s, n, "attitude_weight")?,
+        incumbent_advantage: field(&s, n, "incumbent_advantage")?,
+        no_decision_utility: field(&s, n, "no_decision_utility")?,
+    };
+    in_section(n, decisions.validate())?;
+    let (s, n) = (section(market, "customers")?, "customers");
+    let customers = CustomersConfig {
+        deal_value: field(&s, n, "deal_value")?,
+        reference_employees: field(&s, n, "reference_employees")?,
+        deal_elasticity: field(&s, n, "deal_elasticity")?,
+        repeat_weekly: field(&s, n, "repeat_weekly")?,
+        churn_weekly: field(&s, n, "churn_weekly")?,
+    };
+    in_section(n, customers.validate())?;
+    Ok(MarketConfig {
+        population,
+        careers,
+        needs,
+        committees,
+        brands,
+        decisions,
+        customers,
+    })
+}
+
+/// Validates a market (a dict of sections); errors name `section.field`.
+#[pyfunction]
+fn check_market(market: &Bound<'_, PyDict>) -> PyResult<()> {
+    market_config(market).map(|_| ())
+}
+
+/// The engine's default market, as a dict of sections (the Python defaults are tested
+/// against it).
+#[pyfunction]
+fn market_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = MarketConfig::default();
+    let out = PyDict::new(py);
+    let add = |name: &str, items: Vec<(&str, Bound<'_, PyAny>)>| -> PyResult<()> {
+        let s = PyDict::new(py);
+        for (k, v) in items {
+            s.set_item(k, v)?;
+        }
+        out.set_item(name, s)
+    };
+    macro_rules! obj {
+        ($v:expr) => {
+            $v.clone().into_pyobject(py)?.into_any()
+        };
+    }
+    let (p, c, n, m, b, de, cu) = (
+        &d.population,
+        &d.careers,
+        &d.needs,
+        &d.committees,
+        &d.brands,
+        &d.decisions,
+        &d.customers,
+    );
+    add(
+        "population",
+        vec![
+            ("people", obj!(p.people)),
+            ("companies", obj!(p.companies)),
+            ("industries", obj!(p.industries)),
+            ("function_shares", obj!(p.function_shares)),
+            ("level_shares", obj!(p.level_shares.to_vec())),
+            ("size_tail", obj!(p.size_tail)),
+        ],
+    )?;
+    add(
+        "careers",
+        vec![
+            ("change_within_4_years", obj!(c.change_within_4_years)),
+            ("level_hazard", obj!(c.level_hazard.to_vec())),
+            ("internal_promotion_share", obj!(c.internal_promotion_share)),
+            ("same_industry", obj!(c.same_industry)),
+            ("promotion_on_move", obj!(c.promotion_on_move)),
+            ("function_change", obj!(c.function_change)),
+        ],
+    )?;
+    add(
+        "needs",
+        vec![
+            ("in_market_share", obj!(n.in_market_share)),
+            ("mean_need_weeks", obj!(n.mean_need_weeks)),
+            ("abandon_share", obj!(n.abandon_share)),
+        ],
+    )?;
+    add(
+        "committees",
+        vec![
+            ("mean_size", obj!(m.mean_size)),
+            ("reference_employees", obj!(m.reference_employees)),
+            ("size_elasticity", obj!(m.size_elasticity)),
+            ("fixed_size", obj!(m.fixed_size)),
+            ("function_relevance", obj!(m.function_relevance)),
+            ("level_weight", obj!(m.level_weight.to_vec())),
+            ("dropout_weekly", obj!(m.dropout_weekly)),
+        ],
+    )?;
+    add(
+        "brands",
+        vec![
+            ("awareness", obj!(b.awareness)),
+            ("baseline_memory", obj!(b.baseline_memory)),
+            ("memory_half_life_weeks", obj!(b.memory_half_life_weeks)),
+            ("attitude_spread", obj!(b.attitude_spread)),
+        ],
+    )?;
+    add(
+        "decisions",
+        vec![
+            ("memory_weight", obj!(de.memory_weight)),
+            ("attitude_weight", obj!(de.attitude_weight)),
+            ("incumbent_advantage", obj!(de.incumbent_advantage)),
+            ("no_decision_utility", obj!(de.no_decision_utility)),
+        ],
+    )?;
+    add(
+        "customers",
+        vec![
+            ("deal_value", obj!(cu.deal_value)),
+            ("reference_employees", obj!(cu.reference_employees)),
+            ("deal_elasticity", obj!(cu.deal_elasticity)),
+            ("repeat_weekly", obj!(cu.repeat_weekly)),
+            ("churn_weekly", obj!(cu.churn_weekly)),
+        ],
+    )?;
+    Ok(out)
+}
+
+/// Runs the market; returns a dict of numpy arrays (series, deals, customers).
+#[pyfunction]
+#[pyo3(signature = (market, periods, replicates, seed, threads))]
+fn simulate<'py>(
+    py: Python<'py>,
+    market: &Bound<'py, PyDict>,
+    periods: i64,
+    replicates: i64,
+    seed: u64,
+    threads: Option<i64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let config = market_config(market)?;
+    let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
+    let replicates = count("replicates", replicates, 1, i64::from(u32::MAX))? as u32;
+    let runs = compute(py, threads, |parallel, cancel| {
+        monte_carlo::simulate(&config, periods, replicates, seed, parallel, cancel)
+    })?;
+    let brands = config.brands.count();
+    let (r, t) = (runs.len(), periods as usize);
+    let out = PyDict::new(py);
+    let scalar = |f: &dyn Fn(&crate::market::PeriodRecord) -> f64| -> Vec<f64> {
+        runs.iter()
+            .flat_map(|run| run.records.iter().map(f))
+            .collect()
+    };
+    let per_brand = |f: &dyn Fn(&crate::market::PeriodRecord) -> &[f64]| -> Vec<f64> {
+        runs.iter()
+            .flat_map(|run| run.records.iter().flat_map(|rec| f(rec).to_vec()))
+            .collect()
+    };
+    let shape2 = [r, t];
+    let shape3 = [r, t, brands];
+    let put = |name: &str, data: Vec<f64>, shape: &[usize]| -> PyResult<()> {
+        let array = data.into_pyarray(py).reshape(shape)?;
+        out.set_item(name, array)
+    };
+    put("in_market_share", scalar(&|x| x.in_market_share), &shape2)?;
+    put(
+        "career_changed_share",
+        scalar(&|x| x.career_changed_share),
+        &shape2,
+    )?;
+    put("movers", scalar(&|x| f64::from(x.movers)), &shape2)?;
+    put(
+        "needs_opened",
+        scalar(&|x| f64::from(x.needs_opened)),
+        &shape2,
+    )?;
+    put("decisions", scalar(&|x| f64::from(x.decisions)), &shape2)?;
+    put(
+        "no_decisions",
+        scalar(&|x| f64::from(x.no_decisions)),
+        &shape2,
+    )?;
+    put("abandoned", scalar(&|x| f64::from(x.abandoned)), &shape2)?;
+    put(
+        "committees_open",
+        scalar(&|x| f64::from(x.committees_open)),
+        &shape2,
+    )?;
+    put(
+        "committee_size_mean",
+        scalar(&|x| x.committee_size_mean),
+        &shape2,
+    )?;
+    put("revenue", per_brand(&|x| &x.revenue), &shape3)?;
+    put("memory_mean", per_brand(&|x| &x.memory_mean), &shape3)?;
+    let wide = |f: &dyn Fn(&crate::market::PeriodRecord) -> &[u32]| -> Vec<f64> {
+        runs.iter()
+            .flat_map(|run| {
+                run.records
+                    .iter()
+                    .flat_map(|rec| f(rec).iter().map(|&v| f64::from(v)))
+            })
+            .collect()
+    };
+    put("wins", wide(&|x| &x.wins), &shape3)?;
+    put("customers", wide(&|x| &x.customers), &shape3)?;
+    // Event logs, one row per deal / customer relationship, tagged with the replicate.
+    let deals = PyDict::new(py);
+    let rows = || {
+        runs.iter()
+            .enumerate()
+            .flat_map(|(i, run)| run.deals.iter().map(move |d| (i, d)))
+    };
+    deals.set_item(
+        "replicate",
+        rows()
+            .map(|(i, _)| i as i64)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    deals.set_item(
+        "period",
+        rows()
+            .map(|(_, d)| i64::from(d.period))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    deals.set_item(
+        "company",
+        rows()
+            .map(|(_, d)| i64::from(d.company))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    deals.set_item(
+        "committee_size",
+        rows()
+            .map(|(_, d)| i64::from(d.committee_size))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    deals.set_item(
+        "brand",
+        rows()
+            .map(|(_, d)| d.brand.map_or(-1, i64::from))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    deals.set_item(
+        "value",
+        rows()
+            .map(|(_, d)| d.value)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    out.set_item("deals", deals)?;
+    let customers = PyDict::new(py);
+    let rows = || {
+        runs.iter()
+            .enumerate()
+            .flat_map(|(i, run)| run.customers.iter().map(move |c| (i, c)))
+    };
+    customers.set_item(
+        "replicate",
+        rows()
+            .map(|(i, _)| i as i64)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "company",
+        rows()
+            .map(|(_, c)| i64::from(c.company))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "brand",
+        rows()
+            .map(|(_, c)| i64::from(c.brand))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "start",
+        rows()
+            .map(|(_, c)| i64::from(c.start))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "end",
+        rows()
+            .map(|(_, c)| c.end.map_or(-1, i64::from))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "sales",
+        rows()
+            .map(|(_, c)| i64::from(c.sales))
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "sale_value",
+        rows()
+            .map(|(_, c)| c.sale_value)
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    customers.set_item(
+        "revenue",
+        rows()
+            .map(|(_, c)| c.revenue())
+            .collect::<Vec<_>>()
+            .into_pyarray(py),
+    )?;
+    out.set_item("customers_log", customers)?;
+    Ok(out)
 }

@@ -8,6 +8,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,14 @@ import pytest
 
 import buyernet
 
-PUBLIC_MODULES = ["buyernet", "buyernet.network", "buyernet.cascade", "buyernet.exceptions"]
+PUBLIC_MODULES = [
+    "buyernet",
+    "buyernet.network",
+    "buyernet.cascade",
+    "buyernet.exceptions",
+    "buyernet.market",
+    "buyernet.simulation",
+]
 
 
 def test_all_names_exist_and_are_documented():
@@ -34,6 +42,17 @@ def test_all_names_exist_and_are_documented():
         "cascade_sizes",
         "expected_spread",
         "random_seeds",
+        # The market (issue 3).
+        "Brands",
+        "Careers",
+        "Committees",
+        "Customers",
+        "Decisions",
+        "Market",
+        "Needs",
+        "Population",
+        "Results",
+        "simulate",
     }
     assert set(buyernet.__all__) == expected
     for name in buyernet.__all__:
@@ -175,3 +194,13 @@ def test_typed_usage_passes_mypy_strict(tmp_path):
     # And the snippet runs.
     done = run(str(snippet), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
+
+
+def test_readme_examples_run(tmp_path, monkeypatch):
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    blocks = re.findall(r"```python\n(.*?)```", readme.read_text(), re.S)
+    assert len(blocks) >= 2
+    monkeypatch.chdir(tmp_path)  # the examples write files
+    for block in blocks:
+        exec(compile(block, str(readme), "exec"), {})
+    assert (tmp_path / "scenario.toml").exists() and (tmp_path / "run.npz").exists()

@@ -50,6 +50,10 @@ CALLS = {
         "buyernet.cascade_sizes(graph, seeds, 0.05, runs=10**6, seed=1, threads=1)"
     ),
     "expected_spread": "buyernet.expected_spread(graph, seeds, 0.05, runs=10**6, seed=1)",
+    "simulate": "buyernet.simulate(buyernet.Market(), periods=10**6, replicates=8, seed=1)",
+    "simulate-1-thread": (
+        "buyernet.simulate(buyernet.Market(), periods=10**6, replicates=8, seed=1, threads=1)"
+    ),
 }
 
 

@@ -21,19 +21,40 @@ from buyernet.cascade import (
     random_seeds,
 )
 from buyernet.exceptions import BuyernetError, ParameterError
+from buyernet.market import (
+    Brands,
+    Careers,
+    Committees,
+    Customers,
+    Decisions,
+    Market,
+    Needs,
+    Population,
+)
 from buyernet.network import Graph
+from buyernet.simulation import Results, simulate
 
 __version__: str = _version("buyernet")
 
 __all__ = [
+    "Brands",
     "BuyernetError",
+    "Careers",
     "CascadeTrace",
+    "Committees",
+    "Customers",
+    "Decisions",
     "Graph",
+    "Market",
+    "Needs",
     "ParameterError",
+    "Population",
+    "Results",
     "Spread",
     "__version__",
     "cascade",
     "cascade_sizes",
     "expected_spread",
     "random_seeds",
+    "simulate",
 ]

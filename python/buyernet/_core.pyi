@@ -6,7 +6,14 @@ import numpy.typing as npt
 
 _Ids = npt.NDArray[Any]
 
-__all__ = ["Graph", "cascade", "cascade_sizes"]
+__all__ = [
+    "Graph",
+    "cascade",
+    "cascade_sizes",
+    "check_market",
+    "market_defaults",
+    "simulate",
+]
 
 @final
 class Graph:
@@ -65,3 +72,12 @@ def cascade_sizes(
     seed: int,
     threads: int | None,
 ) -> npt.NDArray[np.int64]: ...
+def market_defaults() -> dict[str, dict[str, Any]]: ...
+def check_market(market: dict[str, dict[str, Any]]) -> None: ...
+def simulate(
+    market: dict[str, dict[str, Any]],
+    periods: int,
+    replicates: int,
+    seed: int,
+    threads: int | None,
+) -> dict[str, Any]: ...

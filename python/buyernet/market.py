@@ -1,0 +1,317 @@
+"""The market: people, companies, careers, needs, committees, brands and customers.
+
+A :class:`Market` is a frozen, validated description of a B2B market. ``Market()`` is the
+calibrated default (100k people, 5k companies, 4 brands): about 40% of people change
+company, function or seniority within 4 years, and 5% of companies are in market at any
+time. Users state calibration targets in the units they think in; the engine derives the
+hazards. Every field is documented on its section's class below.
+
+Example:
+    >>> import buyernet
+    >>> m = buyernet.Market()
+    >>> m.needs.in_market_share
+    0.05
+    >>> small = m.replace(population={"people": 20_000, "companies": 1_000})
+    >>> small.population.people
+    20000
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from buyernet import _core
+from buyernet.exceptions import ParameterError
+
+__all__ = [
+    "Brands",
+    "Careers",
+    "Committees",
+    "Customers",
+    "Decisions",
+    "Market",
+    "Needs",
+    "Population",
+]
+
+
+@dataclass(frozen=True)
+class Population:
+    """People and the companies they work for.
+
+    Attributes:
+        people: number of people.
+        companies: number of companies (at most ``people``; each employs someone at first).
+        industries: number of industries (at most ``companies``).
+        function_shares: share of people in each function, summing to 1. Default order:
+            sales, marketing, IT, finance, operations, HR, product/engineering, executive.
+        level_shares: share of people at each of the 5 seniority levels, junior first.
+        size_tail: Pareto tail index of company sizes (>= 0.2; smaller is more unequal).
+    """
+
+    people: int = 100_000
+    companies: int = 5_000
+    industries: int = 12
+    function_shares: tuple[float, ...] = (0.18, 0.10, 0.14, 0.10, 0.20, 0.06, 0.17, 0.05)
+    level_shares: tuple[float, ...] = (0.38, 0.30, 0.18, 0.10, 0.04)
+    size_tail: float = 1.2
+
+
+@dataclass(frozen=True)
+class Careers:
+    """Job moves, promotions and changes of function.
+
+    Attributes:
+        change_within_4_years: share of people whose company, function or seniority
+            changes at least once within 208 weeks (LinkedIn: about 0.40). The engine
+            derives the weekly hazards from it.
+        level_hazard: career-event hazard of each seniority level relative to the others,
+            junior first (juniors move more).
+        internal_promotion_share: share of career events that are promotions in place.
+        same_industry: probability that a move to another company stays in the industry.
+        promotion_on_move: probability that a move comes with a promotion.
+        function_change: probability that a move changes the person's function.
+    """
+
+    change_within_4_years: float = 0.40
+    level_hazard: tuple[float, ...] = (1.6, 1.2, 1.0, 0.8, 0.5)
+    internal_promotion_share: float = 0.25
+    same_industry: float = 0.7
+    promotion_on_move: float = 0.3
+    function_change: float = 0.1
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Needs that arise at random and end by a decision or by being abandoned.
+
+    Attributes:
+        in_market_share: mean share of companies with an open need (the 95-5 rule: 0.05).
+        mean_need_weeks: mean length of an open need in weeks. With 5% in market, 13 weeks
+            puts each company in market about every 5 years.
+        abandon_share: share of needs abandoned or postponed rather than decided.
+    """
+
+    in_market_share: float = 0.05
+    mean_need_weeks: float = 13.0
+    abandon_share: float = 0.4
+
+
+@dataclass(frozen=True)
+class Committees:
+    """Buying committees, formed when a need arises.
+
+    Attributes:
+        mean_size: mean committee size at a company of ``reference_employees``
+            (buying-group surveys: 6-10 people).
+        reference_employees: company size at which the mean size is ``mean_size``.
+        size_elasticity: mean size grows as (employees / reference) ** size_elasticity.
+        fixed_size: if set, every committee has exactly this many members.
+        function_relevance: weight of each function when drawing members (one per function).
+        level_weight: weight of each seniority level when drawing members, junior first.
+        dropout_weekly: weekly probability that a member drops out; members join at the rate
+            that keeps the committee's expected size.
+    """
+
+    mean_size: float = 8.0
+    reference_employees: float = 100.0
+    size_elasticity: float = 0.3
+    fixed_size: int | None = None
+    function_relevance: tuple[float, ...] = (0.6, 1.0, 1.5, 1.0, 0.8, 0.4, 1.2, 1.5)
+    level_weight: tuple[float, ...] = (0.3, 0.7, 1.0, 1.5, 2.0)
+    dropout_weekly: float = 0.02
+
+
+@dataclass(frozen=True)
+class Brands:
+    """The competing brands and what people remember of them (one entry per brand).
+
+    Attributes:
+        awareness: share of people who know each brand at the start.
+        baseline_memory: memory each brand's market presence sustains without advertising.
+        memory_half_life_weeks: weeks for memory above the baseline to halve (published
+            advertising half-lives: 2-12 weeks).
+        attitude_spread: spread of starting attitudes around neutral, in [0, 1].
+    """
+
+    awareness: tuple[float, ...] = (0.45, 0.35, 0.25, 0.15)
+    baseline_memory: tuple[float, ...] = (0.12, 0.09, 0.06, 0.04)
+    memory_half_life_weeks: float = 8.0
+    attitude_spread: float = 0.3
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """How committee members weigh brands against "no decision".
+
+    Attributes:
+        memory_weight: weight of brand memory in a member's utility.
+        attitude_weight: weight of attitude in a member's utility.
+        incumbent_advantage: utility bonus of the brand the company already buys from.
+        no_decision_utility: utility of no decision; any member can stall a purchase, so
+            bigger committees end in no decision more often.
+    """
+
+    memory_weight: float = 3.0
+    attitude_weight: float = 1.0
+    incumbent_advantage: float = 1.5
+    no_decision_utility: float = 0.9
+
+
+@dataclass(frozen=True)
+class Customers:
+    """The category's economics once a brand wins.
+
+    Attributes:
+        deal_value: value of a sale to a company of ``reference_employees``.
+        reference_employees: company size at which a sale is worth ``deal_value``.
+        deal_elasticity: sale value grows as (employees / reference) ** deal_elasticity.
+        repeat_weekly: weekly probability that a customer buys again.
+        churn_weekly: weekly probability that a customer is lost.
+    """
+
+    deal_value: float = 50_000.0
+    reference_employees: float = 100.0
+    deal_elasticity: float = 0.6
+    repeat_weekly: float = 1.0 / 26.0
+    churn_weekly: float = 1.0 / 260.0
+
+
+_SECTIONS: dict[str, type] = {
+    "population": Population,
+    "careers": Careers,
+    "needs": Needs,
+    "committees": Committees,
+    "brands": Brands,
+    "decisions": Decisions,
+    "customers": Customers,
+}
+
+SectionUpdate = Union[dict[str, Any], Any]
+
+
+def _section_from_dict(name: str, values: Any) -> Any:
+    cls = _SECTIONS[name]
+    if not isinstance(values, dict):
+        raise TypeError(f"{name} must be a table of fields; got {type(values).__name__}")
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ParameterError(
+            f"unknown field {name}.{unknown[0]}; {name} has: {', '.join(sorted(known))}"
+        )
+    coerced = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return cls(**coerced)
+
+
+@dataclass(frozen=True)
+class Market:
+    """A B2B market: the sections below, validated together by the engine.
+
+    Build variations with :meth:`replace`, read and write scenario files with
+    :meth:`from_toml` and :meth:`to_toml`. Bad values raise :class:`ParameterError` naming
+    ``section.field`` and the allowed range.
+
+    Example:
+        >>> Market(needs=Needs(in_market_share=2.0))
+        Traceback (most recent call last):
+        ...
+        buyernet.exceptions.ParameterError: needs.in_market_share must be in [0, 1); got 2
+    """
+
+    population: Population = field(default_factory=Population)
+    careers: Careers = field(default_factory=Careers)
+    needs: Needs = field(default_factory=Needs)
+    committees: Committees = field(default_factory=Committees)
+    brands: Brands = field(default_factory=Brands)
+    decisions: Decisions = field(default_factory=Decisions)
+    customers: Customers = field(default_factory=Customers)
+
+    def __post_init__(self) -> None:
+        for name, cls in _SECTIONS.items():
+            if not isinstance(getattr(self, name), cls):
+                raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
+        _core.check_market(self.to_dict())
+
+    @property
+    def n_brands(self) -> int:
+        """Number of brands."""
+        return len(self.brands.awareness)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """The market as plain nested dicts (lists for sequences)."""
+        out: dict[str, dict[str, Any]] = {}
+        for name in _SECTIONS:
+            section = dataclasses.asdict(getattr(self, name))
+            out[name] = {k: list(v) if isinstance(v, tuple) else v for k, v in section.items()}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Market:
+        """A market from nested dicts; missing sections and fields take their defaults."""
+        unknown = sorted(set(data) - set(_SECTIONS))
+        if unknown:
+            raise ParameterError(
+                f"unknown section {unknown[0]!r}; sections: {', '.join(_SECTIONS)}"
+            )
+        return cls(**{k: _section_from_dict(k, v) for k, v in data.items()})
+
+    def replace(self, **sections: SectionUpdate) -> Market:
+        """A copy with some fields changed: ``m.replace(needs={"in_market_share": 0.1})``."""
+        changes: dict[str, Any] = {}
+        for name, update in sections.items():
+            if name not in _SECTIONS:
+                raise ParameterError(f"unknown section {name!r}; sections: {', '.join(_SECTIONS)}")
+            if isinstance(update, dict):
+                current = dataclasses.asdict(getattr(self, name))
+                unknown = sorted(set(update) - set(current))
+                if unknown:
+                    raise ParameterError(f"unknown field {name}.{unknown[0]}")
+                update = _section_from_dict(name, {**current, **update})
+            changes[name] = update
+        return dataclasses.replace(self, **changes)
+
+    def to_toml(self, path: str | Path) -> None:
+        """Write the market as a TOML scenario file; :meth:`from_toml` reads it back equal."""
+        lines: list[str] = []
+        for name, section in self.to_dict().items():
+            lines.append(f"[{name}]")
+            for key, value in section.items():
+                if value is not None:
+                    lines.append(f"{key} = {_toml_value(value)}")
+            lines.append("")
+        Path(path).write_text("\n".join(lines), encoding="utf-8")
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Market:
+        """Read a market from a TOML file; unknown keys are errors that name them."""
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - depends on the interpreter
+            import tomli as tomllib
+        with open(path, "rb") as file:
+            try:
+                data = tomllib.load(file)
+            except tomllib.TOMLDecodeError as err:
+                raise ParameterError(f"{path}: not valid TOML: {err}") from None
+        try:
+            return cls.from_dict(data)
+        except (ParameterError, TypeError) as err:
+            raise type(err)(f"{path}: {err}") from None
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML literal that reads back as exactly the same Python value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # shortest repr round-trips exactly
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
