@@ -81,11 +81,10 @@ impl Decider {
         let mut everyone_on_board = 1.0;
         for &p in members {
             self.utilities.clear();
-            let (m, a) = (memory.of(p), memory.attitude_of(p));
             let mut top = config.no_decision_utility;
             for b in 0..brands {
-                let mut u = config.memory_weight * f64::from(m[b])
-                    + config.attitude_weight * f64::from(a[b]);
+                let mut u = config.memory_weight * f64::from(memory.value(p, b))
+                    + config.attitude_weight * f64::from(memory.attitude(p, b));
                 if incumbent == Some(b) {
                     u += config.incumbent_advantage;
                 }
@@ -183,8 +182,8 @@ mod tests {
         let members: Vec<u32> = (0..3).collect();
         for &p in &members {
             for b in 0..4 {
-                memory.memory[p as usize * 4 + b] = if b == 2 { 0.9 } else { 0.1 };
-                memory.attitude[p as usize * 4 + b] = 0.0;
+                memory.set(p, b, if b == 2 { 0.9 } else { 0.1 });
+                memory.set_attitude(p, b, 0.0);
             }
         }
         let mut decider = Decider::default();

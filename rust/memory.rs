@@ -4,6 +4,11 @@
 //! brand's baseline: the availability its mere market presence sustains (zero makes a pulse
 //! decay exactly by the half-life). Attitude (like/trust) is in [-1, 1]. Both are f32, so a
 //! person costs 8 bytes per brand.
+//!
+//! Forgetting costs O(brands) per period, not a pass over everyone: memory is stored as its
+//! deviation from the baseline divided by a shared scale that shrinks by the retention factor
+//! each period (memory = baseline + stored x scale). Before the scale gets small enough for
+//! stored values to approach f32's range, one pass folds it back into them.
 
 use crate::errors::{Error, Result, try_filled};
 use crate::rng::{Stream, open_unit};
@@ -85,13 +90,19 @@ impl BrandsConfig {
 #[derive(Clone, Debug)]
 pub struct Memory {
     brands: usize,
-    retain: f32,
+    retain: f64,
     baseline: Vec<f32>,
-    /// memory[p * brands + b]
-    pub memory: Vec<f32>,
+    /// The shared decay scale: memory = baseline + deviation x scale.
+    scale: f64,
+    /// deviation[p * brands + b], in units of `scale`.
+    deviation: Vec<f32>,
     /// attitude[p * brands + b]
-    pub attitude: Vec<f32>,
+    attitude: Vec<f32>,
 }
+
+/// Fold the scale back into the stored deviations below this (f32 reaches 3e38; a
+/// deviation of at most 1 divided by this stays far inside).
+const RENORMALIZE_BELOW: f64 = 1e-20;
 
 impl Memory {
     /// Starting memories: a person who knows a brand remembers it with strength U(0.2, 1).
@@ -100,27 +111,58 @@ impl Memory {
         let cells = people
             .checked_mul(brands)
             .ok_or_else(|| Error::TooLarge("people x brands is too many".into()))?;
-        let mut memory = try_filled(cells, 0f32, "brand memories")?;
+        let mut deviation = try_filled(cells, 0f32, "brand memories")?;
         let mut attitude = try_filled(cells, 0f32, "brand attitudes")?;
-        for (m, a) in memory
+        let baseline: Vec<f32> = config.baseline_memory.iter().map(|&x| x as f32).collect();
+        for (m, a) in deviation
             .chunks_exact_mut(brands)
             .zip(attitude.chunks_exact_mut(brands))
         {
             for b in 0..brands {
-                if open_unit(rng) <= config.awareness[b] {
-                    m[b] = (0.2 + 0.8 * open_unit(rng)) as f32;
-                }
+                let known = open_unit(rng) <= config.awareness[b];
+                let strength = if known {
+                    (0.2 + 0.8 * open_unit(rng)) as f32
+                } else {
+                    0.0
+                };
+                m[b] = strength - baseline[b];
                 let centered = 2.0 * open_unit(rng) - 1.0;
                 a[b] = (centered * config.attitude_spread) as f32;
             }
         }
         Ok(Self {
             brands,
-            retain: 0.5f64.powf(1.0 / config.memory_half_life_weeks) as f32,
-            baseline: config.baseline_memory.iter().map(|&x| x as f32).collect(),
-            memory,
+            retain: 0.5f64.powf(1.0 / config.memory_half_life_weeks),
+            baseline,
+            scale: 1.0,
+            deviation,
             attitude,
         })
+    }
+
+    /// Person `p`'s memory of brand `b`.
+    #[inline]
+    pub fn value(&self, p: u32, b: usize) -> f32 {
+        let i = p as usize * self.brands + b;
+        self.baseline[b] + (f64::from(self.deviation[i]) * self.scale) as f32
+    }
+
+    /// Sets person `p`'s memory of brand `b` (clamped to [0, 1]).
+    pub fn set(&mut self, p: u32, b: usize, memory: f32) {
+        let i = p as usize * self.brands + b;
+        let deviation = f64::from(memory.clamp(0.0, 1.0) - self.baseline[b]);
+        self.deviation[i] = (deviation / self.scale) as f32;
+    }
+
+    /// Person `p`'s attitude towards brand `b`.
+    #[inline]
+    pub fn attitude(&self, p: u32, b: usize) -> f32 {
+        self.attitude[p as usize * self.brands + b]
+    }
+
+    /// Sets person `p`'s attitude towards brand `b` (clamped to [-1, 1]).
+    pub fn set_attitude(&mut self, p: u32, b: usize, attitude: f32) {
+        self.attitude[p as usize * self.brands + b] = attitude.clamp(-1.0, 1.0);
     }
 
     /// Number of brands.
@@ -128,26 +170,16 @@ impl Memory {
         self.brands
     }
 
-    /// Person `p`'s memories, one per brand.
-    pub fn of(&self, p: u32) -> &[f32] {
-        let i = p as usize * self.brands;
-        &self.memory[i..i + self.brands]
-    }
-
-    /// Person `p`'s attitudes, one per brand.
-    pub fn attitude_of(&self, p: u32) -> &[f32] {
-        let i = p as usize * self.brands;
-        &self.attitude[i..i + self.brands]
-    }
-
     /// One period of forgetting: memory above (or below) the baseline shrinks by the weekly
-    /// retention factor 0.5^(1 / half-life).
+    /// retention factor 0.5^(1 / half-life). O(1), but for a rare renormalizing pass.
     pub fn forget(&mut self) {
-        let (retain, baseline) = (self.retain, &self.baseline);
-        for row in self.memory.chunks_exact_mut(self.brands) {
-            for (m, base) in row.iter_mut().zip(baseline) {
-                *m = base + (*m - base) * retain;
+        self.scale *= self.retain;
+        if self.scale < RENORMALIZE_BELOW {
+            let scale = self.scale;
+            for d in &mut self.deviation {
+                *d = (f64::from(*d) * scale) as f32;
             }
+            self.scale = 1.0;
         }
     }
 
@@ -156,8 +188,8 @@ impl Memory {
         let mut sums = vec![0.0; self.brands];
         let mut count = 0usize;
         for p in people {
-            for (s, m) in sums.iter_mut().zip(self.of(p)) {
-                *s += f64::from(*m);
+            for (b, s) in sums.iter_mut().enumerate() {
+                *s += f64::from(self.value(p, b));
             }
             count += 1;
         }
@@ -181,19 +213,32 @@ mod tests {
             attitude_spread: 0.0,
         };
         let mut memory = Memory::new(&config, 1, &mut stream(1, Subsystem::Population, 0)).unwrap();
-        memory.memory[0] = 1.0;
+        memory.set(0, 0, 1.0);
         for _ in 0..4 {
             memory.forget();
         }
         assert!(
-            (memory.memory[0] - 0.5).abs() < 1e-6,
+            (memory.value(0, 0) - 0.5).abs() < 1e-6,
             "{}",
-            memory.memory[0]
+            memory.value(0, 0)
         );
         for _ in 0..4 {
             memory.forget();
         }
-        assert!((memory.memory[0] - 0.25).abs() < 1e-6);
+        assert!((memory.value(0, 0) - 0.25).abs() < 1e-6);
+        // Far past the renormalization point, values stay exact and finite.
+        for _ in 0..4 * 400 {
+            memory.forget();
+        }
+        memory.set(0, 0, 0.8);
+        for _ in 0..4 {
+            memory.forget();
+        }
+        assert!(
+            (memory.value(0, 0) - 0.4).abs() < 1e-6,
+            "{}",
+            memory.value(0, 0)
+        );
     }
 
     #[test]
@@ -201,7 +246,7 @@ mod tests {
         let config = BrandsConfig::default();
         let mut memory =
             Memory::new(&config, 50_000, &mut stream(2, Subsystem::Population, 0)).unwrap();
-        let known = memory.memory.chunks_exact(4).filter(|m| m[0] > 0.0).count() as f64 / 50_000.0;
+        let known = (0..50_000).filter(|&p| memory.value(p, 0) > 0.0).count() as f64 / 50_000.0;
         assert!((known - 0.45).abs() < 0.01);
         for _ in 0..400 {
             memory.forget();

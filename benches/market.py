@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Benchmark the market engine against the same dynamics written as a Mesa model.
+
+In one run, each in its own process (so peak memory is each one's own):
+
+- buyernet, the full market: careers, needs, committees, memory, decisions and customers.
+  It uses 1M people, 50k companies, 4 brands and 208 weeks, on 1 thread and on all threads.
+  Printed: person-periods per second and peak memory per person.
+- buyernet, the same full market at 100k people.
+- Mesa: only careers and needs (the same rules and hazards: level-dependent weekly career
+  events, promotions, moves mostly within the industry in proportion to company size,
+  need onsets and ends). It runs at 100k people. Mesa does less work than buyernet here,
+  so the ratio understates the gap.
+
+    pip install '.[bench]'
+    python benches/market.py            # a few minutes
+    python benches/market.py --quick    # 100k only
+
+Machines are noisy: read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+from cascade_peers import peak_rss_mb  # benches/ is on sys.path when run as a script
+
+WEEKS = 208
+
+
+def run_buyernet(people: int, companies: int, replicates: int, threads: int | None) -> dict:
+    """The full market, timed."""
+    import buyernet
+
+    market = buyernet.Market().replace(population={"people": people, "companies": companies})
+    base = peak_rss_mb()
+    start = time.perf_counter()
+    results = buyernet.simulate(
+        market, periods=WEEKS, replicates=replicates, seed=1, threads=threads
+    )
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "person_periods_per_s": people * WEEKS * replicates / seconds,
+        "peak_mb": peak_rss_mb(),
+        "baseline_mb": base,
+        "career_changed": float(results.series("career_changed_share")[:, -1].mean()),
+        "in_market": float(results.series("in_market_share").mean()),
+    }
+
+
+def weekly_hazards(target: float, shares: list[float], multipliers: list[float]) -> list[float]:
+    """The weekly event probability per level that meets the 4-year target (as the engine)."""
+
+    def changed(h: float) -> float:
+        return sum(s * (1 - math.exp(-h * m * WEEKS)) for s, m in zip(shares, multipliers))
+
+    lo, hi = 0.0, 1.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if changed(mid) < target else (lo, mid)
+    return [1 - math.exp(-lo * m) for m in multipliers]
+
+
+def run_mesa(people: int, companies: int, weeks: int) -> dict:
+    """Careers and needs as a Mesa 3 model, with the engine's default parameters."""
+    import random
+
+    import mesa
+
+    import buyernet
+
+    d = buyernet.Market()
+    hazards = weekly_hazards(
+        d.careers.change_within_4_years,
+        list(d.population.level_shares),
+        list(d.careers.level_hazard),
+    )
+    end = 1 / d.needs.mean_need_weeks
+    onset = d.needs.in_market_share * end / (1 - d.needs.in_market_share)
+
+    class Company(mesa.Agent):
+        def __init__(self, model: Any, industry: int) -> None:
+            super().__init__(model)
+            self.industry = industry
+            self.open = False
+
+        def step(self) -> None:
+            if self.open:
+                self.open = self.random.random() >= end
+            else:
+                self.open = self.random.random() < onset
+
+    class Person(mesa.Agent):
+        def __init__(self, model: Any, company: Any, level: int, function: int) -> None:
+            super().__init__(model)
+            self.company, self.level, self.function = company, level, function
+            self.changed = False
+
+        def step(self) -> None:
+            rnd = self.random
+            if rnd.random() >= hazards[self.level]:
+                return
+            self.changed = True
+            model = self.model
+            c = d.careers
+            if (rnd.random() < c.internal_promotion_share) and self.level < 4:
+                self.level += 1
+                return
+            pool, cumulative = (
+                model.by_industry[self.company.industry]
+                if rnd.random() < c.same_industry
+                else model.everyone
+            )
+            while True:
+                dest = pool[bisect.bisect(cumulative, rnd.random() * cumulative[-1])]
+                if dest is not self.company:
+                    break
+            self.company = dest
+            if rnd.random() < c.promotion_on_move and self.level < 4:
+                self.level += 1
+            if rnd.random() < c.function_change:
+                self.function = rnd.randrange(8)
+
+    class MarketModel(mesa.Model):
+        def __init__(self, seed: int) -> None:
+            super().__init__(seed=seed)
+            rng = random.Random(seed)
+            weights = [rng.random() ** (-1 / d.population.size_tail) for _ in range(companies)]
+            firms = [Company(self, rng.randrange(d.population.industries)) for _ in weights]
+            self.firms = firms
+
+            def cumulate(items: list[int]) -> tuple[list[Any], list[float]]:
+                acc, out = 0.0, []
+                for i in items:
+                    acc += weights[i]
+                    out.append(acc)
+                return [firms[i] for i in items], out
+
+            self.everyone = cumulate(list(range(companies)))
+            self.by_industry = {
+                k: cumulate([i for i, f in enumerate(firms) if f.industry == k])
+                for k in {f.industry for f in firms}
+            }
+            for _ in range(people):
+                pool, cum = self.everyone
+                firm = pool[bisect.bisect(cum, rng.random() * cum[-1])]
+                Person(self, firm, rng.choices(range(5), d.population.level_shares)[0], 0)
+
+        def step(self) -> None:
+            self.agents.do("step")
+
+    start = time.perf_counter()
+    model = MarketModel(seed=1)
+    setup = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(weeks):
+        model.step()
+    seconds = time.perf_counter() - start
+    persons = [a for a in model.agents if isinstance(a, Person)]
+    return {
+        "setup_s": setup,
+        "seconds": seconds,
+        "weeks": weeks,
+        "person_periods_per_s": people * weeks / seconds,
+        "peak_mb": peak_rss_mb(),
+        "career_changed": sum(p.changed for p in persons) / people,
+        "in_market": sum(f.open for f in model.firms) / companies,
+    }
+
+
+def worker(kind: str, args: list[str]) -> dict:
+    """Run one measurement in its own process and read its JSON line."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", kind, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} worker failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    """Run the comparison and print the figures and targets."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100k people only")
+    parser.add_argument("--mesa-weeks", type=int, default=52, help="weeks for the Mesa run")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker == "buyernet":
+        people, companies, replicates, threads = (int(x) for x in args.rest)
+        result = run_buyernet(people, companies, replicates, threads or None)
+        print(json.dumps(result))
+        return 0
+    if args.worker == "mesa":
+        people, companies, weeks = (int(x) for x in args.rest)
+        print(json.dumps(run_mesa(people, companies, weeks)))
+        return 0
+
+    cores = os.cpu_count() or 1
+    print(f"{cores} cores; 208 weeks, 4 brands, every market mechanism on in buyernet")
+    rows = []
+    small = worker("buyernet", ["100000", "5000", "1", "1"])
+    rows.append(("buyernet 100k people, 1 thread", small))
+    if not args.quick:
+        one = worker("buyernet", ["1000000", "50000", str(cores), "1"])
+        rows.append((f"buyernet 1M people, {cores} replicates, 1 thread", one))
+        every = worker("buyernet", ["1000000", "50000", str(cores), "0"])
+        rows.append((f"buyernet 1M people, {cores} replicates, all threads", every))
+    mesa = worker("mesa", ["100000", "5000", str(args.mesa_weeks)])
+    rows.append((f"Mesa 100k people (careers + needs), {args.mesa_weeks} weeks", mesa))
+    print(f"\n  {'run':<52} {'seconds':>8} {'person-periods/s':>17} {'peak MB':>8}")
+    for name, r in rows:
+        print(
+            f"  {name:<52} {r['seconds']:>8.2f} {r['person_periods_per_s']:>17.3g} "
+            f"{r['peak_mb']:>8.0f}"
+        )
+    print("\n  calibration: career changed after 208 weeks / mean in-market share")
+    for name, r in rows:
+        print(f"  {name:<52} {r['career_changed']:.3f} / {r['in_market']:.4f}")
+
+    print("\ntargets:")
+    ratio = small["person_periods_per_s"] / mesa["person_periods_per_s"]
+    print(
+        f"  {'PASS' if ratio >= 100 else 'FAIL'} buyernet vs Mesa at 100k: {ratio:.0f}x (>= 100x)"
+    )
+    if not args.quick:
+        per_core = one["person_periods_per_s"]
+        print(
+            f"  {'PASS' if per_core >= 50e6 else 'FAIL'} 1M people, 1 thread: "
+            f"{per_core / 1e6:.0f}M person-periods/s (>= 50M per core)"
+        )
+        speedup = every["person_periods_per_s"] / one["person_periods_per_s"]
+        print(f"  all {cores} threads vs 1: {speedup:.2f}x")
+        # One replicate at a time per thread: the per-person cost is the peak over the
+        # process's baseline, divided by the people held at once (one replicate per thread).
+        held = 1_000_000 * 1
+        per_person = (one["peak_mb"] - one["baseline_mb"]) * 2**20 / held
+        bound = 64 + 8 * 4
+        print(
+            f"  {'PASS' if per_person <= bound else 'FAIL'} memory: {per_person:.0f} bytes per "
+            f"person, 4 brands (<= 64 + 8 x 4 = {bound}; no network in the market yet)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
