@@ -479,42 +479,157 @@ use crate::needs::NeedsConfig;
 use crate::population::{LEVELS, PopulationConfig};
 use pyo3::types::PyDict;
 
-/// Reads `section[key]`; a missing key or a wrong type names `section.key`.
-fn field<'py, T: FromPyObjectOwned<'py>>(
-    section: &Bound<'py, PyDict>,
-    name: &str,
-    key: &str,
-) -> PyResult<T> {
-    let value = section
-        .get_item(key)?
-        .ok_or_else(|| ParameterError::new_err(format!("{name}.{key} is missing")))?;
-    value.extract::<T>().map_err(|_| {
-        pyo3::exceptions::PyTypeError::new_err(format!(
-            "{name}.{key} has the wrong type: {}",
-            value
-                .get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        ))
-    })
+/// A configuration field's value as it crosses the boundary.
+trait Field: Sized {
+    fn read(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Self>;
+    fn write<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
 }
 
-fn levels(values: Vec<f64>, name: &str, key: &str) -> PyResult<[f64; LEVELS]> {
-    values.try_into().map_err(|v: Vec<f64>| {
-        ParameterError::new_err(format!(
-            "{name}.{key} must have {LEVELS} entries (one per seniority level); got {}",
-            v.len()
-        ))
-    })
+macro_rules! plain_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn read(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
+                value.extract::<$t>().map_err(|_| {
+                    let found = value.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+                    pyo3::exceptions::PyTypeError::new_err(format!(
+                        "{name} has the wrong type: {found}"
+                    ))
+                })
+            }
+            fn write<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.clone().into_pyobject(py)?.into_any())
+            }
+        }
+    )*};
+}
+plain_field!(f64, u32, u16, Option<u32>, Vec<f64>);
+
+/// Per-level values: exactly one per seniority level.
+impl Field for [f64; LEVELS] {
+    fn read(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
+        Vec::<f64>::read(value, name)?
+            .try_into()
+            .map_err(|v: Vec<f64>| {
+                ParameterError::new_err(format!(
+                    "{name} must have {LEVELS} entries (one per seniority level); got {}",
+                    v.len()
+                ))
+            })
+    }
+    fn write<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.to_vec().write(py)
+    }
 }
 
-fn section<'py>(market: &Bound<'py, PyDict>, name: &str) -> PyResult<Bound<'py, PyDict>> {
-    market
-        .get_item(name)?
-        .ok_or_else(|| ParameterError::new_err(format!("the market has no {name} section")))?
-        .cast_into::<PyDict>()
-        .map_err(|_| pyo3::exceptions::PyTypeError::new_err(format!("{name} must be a mapping")))
+/// A configuration section read from and written to a dict of its fields.
+trait Section: Sized {
+    fn read(section: &Bound<'_, PyDict>, name: &str) -> PyResult<Self>;
+    fn write<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>>;
+}
+
+/// One list of a section's fields serves reading, writing and error messages.
+macro_rules! section {
+    ($t:ty { $($f:ident),* $(,)? }) => {
+        impl Section for $t {
+            fn read(section: &Bound<'_, PyDict>, name: &str) -> PyResult<Self> {
+                Ok(Self {$(
+                    $f: {
+                        let key = concat!(stringify!($f));
+                        let value = section.get_item(key)?.ok_or_else(|| {
+                            ParameterError::new_err(format!("{name}.{key} is missing"))
+                        })?;
+                        Field::read(&value, &format!("{name}.{key}"))?
+                    },
+                )*})
+            }
+            fn write<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                let out = PyDict::new(py);
+                $(out.set_item(stringify!($f), self.$f.write(py)?)?;)*
+                Ok(out)
+            }
+        }
+    };
+}
+
+section!(PopulationConfig {
+    people,
+    companies,
+    industries,
+    function_shares,
+    level_shares,
+    size_tail
+});
+section!(CareersConfig {
+    change_within_4_years,
+    level_hazard,
+    internal_promotion_share,
+    same_industry,
+    promotion_on_move,
+    function_change,
+});
+section!(NeedsConfig {
+    in_market_share,
+    mean_need_weeks,
+    abandon_share
+});
+section!(CommitteesConfig {
+    mean_size,
+    reference_employees,
+    size_elasticity,
+    fixed_size,
+    function_relevance,
+    level_weight,
+    dropout_weekly,
+});
+section!(BrandsConfig {
+    awareness,
+    baseline_memory,
+    memory_half_life_weeks,
+    attitude_spread
+});
+section!(DecisionsConfig {
+    memory_weight,
+    attitude_weight,
+    incumbent_advantage,
+    no_decision_utility
+});
+section!(CustomersConfig {
+    deal_value,
+    reference_employees,
+    deal_elasticity,
+    repeat_weekly,
+    churn_weekly
+});
+
+/// The market's sections, in order, as (name, field of MarketConfig).
+macro_rules! market_sections {
+    ($m:ident) => {
+        [
+            ("population", &mut $m.population as &mut dyn SectionSlot),
+            ("careers", &mut $m.careers),
+            ("needs", &mut $m.needs),
+            ("committees", &mut $m.committees),
+            ("brands", &mut $m.brands),
+            ("decisions", &mut $m.decisions),
+            ("customers", &mut $m.customers),
+        ]
+    };
+}
+
+/// A section of a `MarketConfig` that can be filled from, and written to, Python.
+trait SectionSlot {
+    fn fill(&mut self, section: &Bound<'_, PyDict>, name: &str) -> PyResult<()>;
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>>;
+}
+
+impl<T: Section> SectionSlot for T {
+    fn fill(&mut self, section: &Bound<'_, PyDict>, name: &str) -> PyResult<()> {
+        *self = T::read(section, name)?;
+        Ok(())
+    }
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.write(py)
+    }
 }
 
 /// Validation errors name the field; prefix its section so users find it.
@@ -527,80 +642,31 @@ fn in_section(name: &str, result: crate::Result<()>) -> PyResult<()> {
     })
 }
 
+/// Reads and validates a market given as a dict of sections.
 fn market_config(market: &Bound<'_, PyDict>) -> PyResult<MarketConfig> {
-    let s = section(market, "population")?;
-    let n = "population";
-    let population = PopulationConfig {
-        people: field(&s, n, "people")?,
-        companies: field(&s, n, "companies")?,
-        industries: field(&s, n, "industries")?,
-        function_shares: field(&s, n, "function_shares")?,
-        level_shares: levels(field(&s, n, "level_shares")?, n, "level_shares")?,
-        size_tail: field(&s, n, "size_tail")?,
-    };
-    in_section(n, population.validate())?;
-    let (s, n) = (section(market, "careers")?, "careers");
-    let careers = CareersConfig {
-        change_within_4_years: field(&s, n, "change_within_4_years")?,
-        level_hazard: levels(field(&s, n, "level_hazard")?, n, "level_hazard")?,
-        internal_promotion_share: field(&s, n, "internal_promotion_share")?,
-        same_industry: field(&s, n, "same_industry")?,
-        promotion_on_move: field(&s, n, "promotion_on_move")?,
-        function_change: field(&s, n, "function_change")?,
-    };
-    in_section(n, careers.validate())?;
-    let (s, n) = (section(market, "needs")?, "needs");
-    let needs = NeedsConfig {
-        in_market_share: field(&s, n, "in_market_share")?,
-        mean_need_weeks: field(&s, n, "mean_need_weeks")?,
-        abandon_share: field(&s, n, "abandon_share")?,
-    };
-    in_section(n, needs.validate())?;
-    let (s, n) = (section(market, "committees")?, "committees");
-    let committees = CommitteesConfig {
-        mean_size: field(&s, n, "mean_size")?,
-        reference_employees: field(&s, n, "reference_employees")?,
-        size_elasticity: field(&s, n, "size_elasticity")?,
-        fixed_size: field(&s, n, "fixed_size")?,
-        function_relevance: field(&s, n, "function_relevance")?,
-        level_weight: levels(field(&s, n, "level_weight")?, n, "level_weight")?,
-        dropout_weekly: field(&s, n, "dropout_weekly")?,
-    };
-    in_section(n, committees.validate(population.function_shares.len()))?;
-    let (s, n) = (section(market, "brands")?, "brands");
-    let brands = BrandsConfig {
-        awareness: field(&s, n, "awareness")?,
-        baseline_memory: field(&s, n, "baseline_memory")?,
-        memory_half_life_weeks: field(&s, n, "memory_half_life_weeks")?,
-        attitude_spread: field(&s, n, "attitude_spread")?,
-    };
-    in_section(n, brands.validate())?;
-    let (s, n) = (section(market, "decisions")?, "decisions");
-    let decisions = DecisionsConfig {
-        memory_weight: field(&s, n, "memory_weight")?,
-        attitude_weight: field(&s, n, "attitude_weight")?,
-        incumbent_advantage: field(&s, n, "incumbent_advantage")?,
-        no_decision_utility: field(&s, n, "no_decision_utility")?,
-    };
-    in_section(n, decisions.validate())?;
-    let (s, n) = (section(market, "customers")?, "customers");
-    let customers = CustomersConfig {
-        deal_value: field(&s, n, "deal_value")?,
-        reference_employees: field(&s, n, "reference_employees")?,
-        deal_elasticity: field(&s, n, "deal_elasticity")?,
-        repeat_weekly: field(&s, n, "repeat_weekly")?,
-        churn_weekly: field(&s, n, "churn_weekly")?,
-    };
-    in_section(n, customers.validate())?;
-    Ok(MarketConfig {
-        population,
-        careers,
-        needs,
-        committees,
-        brands,
-        decisions,
-        customers,
-    })
+    let mut config = MarketConfig::default();
+    for (name, slot) in market_sections!(config) {
+        let section = market
+            .get_item(name)?
+            .ok_or_else(|| ParameterError::new_err(format!("the market has no {name} section")))?
+            .cast_into::<PyDict>()
+            .map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!("{name} must be a mapping"))
+            })?;
+        slot.fill(&section, name)?;
+    }
+    let c = &config;
+    in_section("population", c.population.validate())?;
+    in_section("careers", c.careers.validate())?;
+    in_section("needs", c.needs.validate())?;
+    in_section(
+        "committees",
+        c.committees.validate(c.population.function_shares.len()),
+    )?;
+    in_section("brands", c.brands.validate())?;
+    in_section("decisions", c.decisions.validate())?;
+    in_section("customers", c.customers.validate())?;
+    Ok(config)
 }
 
 /// Validates a market (a dict of sections); errors name `section.field`.
@@ -613,99 +679,11 @@ fn check_market(market: &Bound<'_, PyDict>) -> PyResult<()> {
 /// against it).
 #[pyfunction]
 fn market_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let d = MarketConfig::default();
+    let mut config = MarketConfig::default();
     let out = PyDict::new(py);
-    let add = |name: &str, items: Vec<(&str, Bound<'_, PyAny>)>| -> PyResult<()> {
-        let s = PyDict::new(py);
-        for (k, v) in items {
-            s.set_item(k, v)?;
-        }
-        out.set_item(name, s)
-    };
-    macro_rules! obj {
-        ($v:expr) => {
-            $v.clone().into_pyobject(py)?.into_any()
-        };
+    for (name, slot) in market_sections!(config) {
+        out.set_item(name, slot.dict(py)?)?;
     }
-    let (p, c, n, m, b, de, cu) = (
-        &d.population,
-        &d.careers,
-        &d.needs,
-        &d.committees,
-        &d.brands,
-        &d.decisions,
-        &d.customers,
-    );
-    add(
-        "population",
-        vec![
-            ("people", obj!(p.people)),
-            ("companies", obj!(p.companies)),
-            ("industries", obj!(p.industries)),
-            ("function_shares", obj!(p.function_shares)),
-            ("level_shares", obj!(p.level_shares.to_vec())),
-            ("size_tail", obj!(p.size_tail)),
-        ],
-    )?;
-    add(
-        "careers",
-        vec![
-            ("change_within_4_years", obj!(c.change_within_4_years)),
-            ("level_hazard", obj!(c.level_hazard.to_vec())),
-            ("internal_promotion_share", obj!(c.internal_promotion_share)),
-            ("same_industry", obj!(c.same_industry)),
-            ("promotion_on_move", obj!(c.promotion_on_move)),
-            ("function_change", obj!(c.function_change)),
-        ],
-    )?;
-    add(
-        "needs",
-        vec![
-            ("in_market_share", obj!(n.in_market_share)),
-            ("mean_need_weeks", obj!(n.mean_need_weeks)),
-            ("abandon_share", obj!(n.abandon_share)),
-        ],
-    )?;
-    add(
-        "committees",
-        vec![
-            ("mean_size", obj!(m.mean_size)),
-            ("reference_employees", obj!(m.reference_employees)),
-            ("size_elasticity", obj!(m.size_elasticity)),
-            ("fixed_size", obj!(m.fixed_size)),
-            ("function_relevance", obj!(m.function_relevance)),
-            ("level_weight", obj!(m.level_weight.to_vec())),
-            ("dropout_weekly", obj!(m.dropout_weekly)),
-        ],
-    )?;
-    add(
-        "brands",
-        vec![
-            ("awareness", obj!(b.awareness)),
-            ("baseline_memory", obj!(b.baseline_memory)),
-            ("memory_half_life_weeks", obj!(b.memory_half_life_weeks)),
-            ("attitude_spread", obj!(b.attitude_spread)),
-        ],
-    )?;
-    add(
-        "decisions",
-        vec![
-            ("memory_weight", obj!(de.memory_weight)),
-            ("attitude_weight", obj!(de.attitude_weight)),
-            ("incumbent_advantage", obj!(de.incumbent_advantage)),
-            ("no_decision_utility", obj!(de.no_decision_utility)),
-        ],
-    )?;
-    add(
-        "customers",
-        vec![
-            ("deal_value", obj!(cu.deal_value)),
-            ("reference_employees", obj!(cu.reference_employees)),
-            ("deal_elasticity", obj!(cu.deal_elasticity)),
-            ("repeat_weekly", obj!(cu.repeat_weekly)),
-            ("churn_weekly", obj!(cu.churn_weekly)),
-        ],
-    )?;
     Ok(out)
 }
 
