@@ -471,8 +471,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 use crate::careers::CareersConfig;
 use crate::committee::CommitteesConfig;
 use crate::customers::CustomersConfig;
+use crate::customers::Relationship;
 use crate::decision::DecisionsConfig;
-use crate::market::MarketConfig;
+use crate::market::{Deal, MarketConfig, PeriodRecord};
 use crate::memory::BrandsConfig;
 use crate::monte_carlo;
 use crate::needs::NeedsConfig;
@@ -705,178 +706,98 @@ fn simulate<'py>(
         monte_carlo::simulate(&config, periods, replicates, seed, parallel, cancel)
     })?;
     let brands = config.brands.count();
-    let (r, t) = (runs.len(), periods as usize);
     let out = PyDict::new(py);
-    let scalar = |f: &dyn Fn(&crate::market::PeriodRecord) -> f64| -> Vec<f64> {
+    let records = |f: &dyn Fn(&PeriodRecord) -> Vec<f64>| -> Vec<f64> {
         runs.iter()
-            .flat_map(|run| run.records.iter().map(f))
+            .flat_map(|run| run.records.iter().flat_map(f))
             .collect()
     };
-    let per_brand = |f: &dyn Fn(&crate::market::PeriodRecord) -> &[f64]| -> Vec<f64> {
-        runs.iter()
-            .flat_map(|run| run.records.iter().flat_map(|rec| f(rec).to_vec()))
-            .collect()
-    };
-    let shape2 = [r, t];
-    let shape3 = [r, t, brands];
-    let put = |name: &str, data: Vec<f64>, shape: &[usize]| -> PyResult<()> {
-        let array = data.into_pyarray(py).reshape(shape)?;
-        out.set_item(name, array)
-    };
-    put("in_market_share", scalar(&|x| x.in_market_share), &shape2)?;
-    put(
-        "career_changed_share",
-        scalar(&|x| x.career_changed_share),
-        &shape2,
+    let shape = [runs.len(), periods as usize];
+    let market_series: [Column<PeriodRecord>; 9] = [
+        ("in_market_share", |x| x.in_market_share),
+        ("career_changed_share", |x| x.career_changed_share),
+        ("movers", |x| f64::from(x.movers)),
+        ("needs_opened", |x| f64::from(x.needs_opened)),
+        ("decisions", |x| f64::from(x.decisions)),
+        ("no_decisions", |x| f64::from(x.no_decisions)),
+        ("abandoned", |x| f64::from(x.abandoned)),
+        ("committees_open", |x| f64::from(x.committees_open)),
+        ("committee_size_mean", |x| x.committee_size_mean),
+    ];
+    for (name, f) in market_series {
+        let data = records(&|x| vec![f(x)]).into_pyarray(py);
+        out.set_item(name, data.reshape(shape)?)?;
+    }
+    let brand_series: [Column<PeriodRecord, Vec<f64>>; 4] = [
+        ("wins", |x| x.wins.iter().map(|&v| f64::from(v)).collect()),
+        ("revenue", |x| x.revenue.clone()),
+        ("customers", |x| {
+            x.customers.iter().map(|&v| f64::from(v)).collect()
+        }),
+        ("memory_mean", |x| x.memory_mean.clone()),
+    ];
+    for (name, f) in brand_series {
+        let data = records(&f).into_pyarray(py);
+        out.set_item(name, data.reshape([shape[0], shape[1], brands])?)?;
+    }
+    // Event logs: one row per deal or customer relationship, tagged with the replicate.
+    let deals: Vec<(usize, &Deal)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, run)| run.deals.iter().map(move |d| (i, d)))
+        .collect();
+    let deal_columns: [Column<Deal>; 5] = [
+        ("period", |d| f64::from(d.period)),
+        ("company", |d| f64::from(d.company)),
+        ("committee_size", |d| f64::from(d.committee_size)),
+        ("brand", |d| d.brand.map_or(-1.0, f64::from)),
+        ("value", |d| d.value),
+    ];
+    out.set_item("deals", table(py, &deals, &deal_columns, &["value"])?)?;
+    let customers: Vec<(usize, &Relationship)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, run)| run.customers.iter().map(move |c| (i, c)))
+        .collect();
+    let customer_columns: [Column<Relationship>; 7] = [
+        ("company", |c| f64::from(c.company)),
+        ("brand", |c| f64::from(c.brand)),
+        ("start", |c| f64::from(c.start)),
+        ("end", |c| c.end.map_or(-1.0, f64::from)),
+        ("sales", |c| f64::from(c.sales)),
+        ("sale_value", |c| c.sale_value),
+        ("revenue", Relationship::revenue),
+    ];
+    let floats = ["sale_value", "revenue"];
+    out.set_item(
+        "customers_log",
+        table(py, &customers, &customer_columns, &floats)?,
     )?;
-    put("movers", scalar(&|x| f64::from(x.movers)), &shape2)?;
-    put(
-        "needs_opened",
-        scalar(&|x| f64::from(x.needs_opened)),
-        &shape2,
-    )?;
-    put("decisions", scalar(&|x| f64::from(x.decisions)), &shape2)?;
-    put(
-        "no_decisions",
-        scalar(&|x| f64::from(x.no_decisions)),
-        &shape2,
-    )?;
-    put("abandoned", scalar(&|x| f64::from(x.abandoned)), &shape2)?;
-    put(
-        "committees_open",
-        scalar(&|x| f64::from(x.committees_open)),
-        &shape2,
-    )?;
-    put(
-        "committee_size_mean",
-        scalar(&|x| x.committee_size_mean),
-        &shape2,
-    )?;
-    put("revenue", per_brand(&|x| &x.revenue), &shape3)?;
-    put("memory_mean", per_brand(&|x| &x.memory_mean), &shape3)?;
-    let wide = |f: &dyn Fn(&crate::market::PeriodRecord) -> &[u32]| -> Vec<f64> {
-        runs.iter()
-            .flat_map(|run| {
-                run.records
-                    .iter()
-                    .flat_map(|rec| f(rec).iter().map(|&v| f64::from(v)))
-            })
-            .collect()
-    };
-    put("wins", wide(&|x| &x.wins), &shape3)?;
-    put("customers", wide(&|x| &x.customers), &shape3)?;
-    // Event logs, one row per deal / customer relationship, tagged with the replicate.
-    let deals = PyDict::new(py);
-    let rows = || {
-        runs.iter()
-            .enumerate()
-            .flat_map(|(i, run)| run.deals.iter().map(move |d| (i, d)))
-    };
-    deals.set_item(
-        "replicate",
-        rows()
-            .map(|(i, _)| i as i64)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    deals.set_item(
-        "period",
-        rows()
-            .map(|(_, d)| i64::from(d.period))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    deals.set_item(
-        "company",
-        rows()
-            .map(|(_, d)| i64::from(d.company))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    deals.set_item(
-        "committee_size",
-        rows()
-            .map(|(_, d)| i64::from(d.committee_size))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    deals.set_item(
-        "brand",
-        rows()
-            .map(|(_, d)| d.brand.map_or(-1, i64::from))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    deals.set_item(
-        "value",
-        rows()
-            .map(|(_, d)| d.value)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    out.set_item("deals", deals)?;
-    let customers = PyDict::new(py);
-    let rows = || {
-        runs.iter()
-            .enumerate()
-            .flat_map(|(i, run)| run.customers.iter().map(move |c| (i, c)))
-    };
-    customers.set_item(
-        "replicate",
-        rows()
-            .map(|(i, _)| i as i64)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "company",
-        rows()
-            .map(|(_, c)| i64::from(c.company))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "brand",
-        rows()
-            .map(|(_, c)| i64::from(c.brand))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "start",
-        rows()
-            .map(|(_, c)| i64::from(c.start))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "end",
-        rows()
-            .map(|(_, c)| c.end.map_or(-1, i64::from))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "sales",
-        rows()
-            .map(|(_, c)| i64::from(c.sales))
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "sale_value",
-        rows()
-            .map(|(_, c)| c.sale_value)
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    customers.set_item(
-        "revenue",
-        rows()
-            .map(|(_, c)| c.revenue())
-            .collect::<Vec<_>>()
-            .into_pyarray(py),
-    )?;
-    out.set_item("customers_log", customers)?;
+    Ok(out)
+}
+
+/// A named column of a table or series: its name and how to read it off a row.
+type Column<T, V = f64> = (&'static str, fn(&T) -> V);
+
+/// A table as a dict of numpy columns: `replicate`, then one column per (name, accessor);
+/// columns named in `floats` are float64, the others int64.
+fn table<'py, T>(
+    py: Python<'py>,
+    rows: &[(usize, &T)],
+    columns: &[Column<T>],
+    floats: &[&str],
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    let replicate: Vec<i64> = rows.iter().map(|(r, _)| *r as i64).collect();
+    out.set_item("replicate", replicate.into_pyarray(py))?;
+    for (name, f) in columns {
+        let values = rows.iter().map(|(_, row)| f(row));
+        if floats.contains(name) {
+            out.set_item(*name, values.collect::<Vec<f64>>().into_pyarray(py))?;
+        } else {
+            let ints: Vec<i64> = values.map(|v| v as i64).collect();
+            out.set_item(*name, ints.into_pyarray(py))?;
+        }
+    }
     Ok(out)
 }
