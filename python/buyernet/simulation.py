@@ -175,11 +175,13 @@ class Results:
     def save(self, path: str | Path) -> None:
         """Write everything, with the seed, version and full market, to one ``.npz`` file."""
         meta = {"seed": self.seed, "version": self.version, "market": self.market.to_dict()}
-        arrays = {f"series/{k}": v for k, v in self._arrays.items()}
+        # Any: numpy's stub types **kwargs against its own keyword (allow_pickle: bool).
+        arrays: dict[str, Any] = {"__meta__": np.array(json.dumps(meta))}
+        arrays.update({f"series/{k}": v for k, v in self._arrays.items()})
         arrays.update({f"deals/{k}": v for k, v in self.deals.items()})
         arrays.update({f"customers_log/{k}": v for k, v in self.customers_log.items()})
         with open(path, "wb") as file:
-            np.savez_compressed(file, __meta__=np.array(json.dumps(meta)), **arrays)
+            np.savez_compressed(file, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> Results:
