@@ -15,13 +15,17 @@ use crate::decision::{Decider, DecisionsConfig};
 use crate::errors::Result;
 use crate::memory::{BrandsConfig, Memory};
 use crate::needs::{NeedEvents, Needs, NeedsConfig};
+use crate::network::Graph;
 use crate::population::{Population, PopulationConfig};
+use crate::professional_network::{NetworkConfig, professional_network};
 use crate::rng::{Subsystem, market_stream};
+use std::sync::Arc;
 
 /// Everything that defines a market.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarketConfig {
     pub population: PopulationConfig,
+    pub network: NetworkConfig,
     pub careers: CareersConfig,
     pub needs: NeedsConfig,
     pub committees: CommitteesConfig,
@@ -34,6 +38,7 @@ impl MarketConfig {
     /// Checks every section; errors name the field and the allowed range.
     pub fn validate(&self) -> Result<()> {
         self.population.validate()?;
+        self.network.validate(self.population.people)?;
         self.careers.validate()?;
         self.needs.validate()?;
         self.committees
@@ -88,6 +93,9 @@ pub struct Market {
     replicate: u64,
     period: u32,
     pub population: Population,
+    /// Who knows whom: drawn for this replicate, or the user's graph shared by all. Ties
+    /// outlast job changes.
+    pub network: Arc<Graph>,
     pub careers: Careers,
     pub needs: Needs,
     pub committees: Committees,
@@ -106,11 +114,28 @@ pub struct Market {
 }
 
 impl Market {
-    /// Draws replicate `replicate` of the market named by `seed`. The config must have been
-    /// validated.
-    pub fn new(config: &MarketConfig, seed: u64, replicate: u64) -> Result<Self> {
+    /// Draws replicate `replicate` of the market named by `seed`, with `network` as the
+    /// professional network if given (one node per person) or a drawn one. The config must
+    /// have been validated.
+    pub fn new(
+        config: &MarketConfig,
+        seed: u64,
+        replicate: u64,
+        network: Option<&Arc<Graph>>,
+    ) -> Result<Self> {
         let mut rng = market_stream(seed, Subsystem::Population, replicate, 0);
         let population = Population::draw(&config.population, &mut rng)?;
+        let network = match network {
+            Some(graph) => Arc::clone(graph),
+            None => {
+                let mut rng = market_stream(seed, Subsystem::Network, replicate, 0);
+                Arc::new(professional_network(
+                    &population,
+                    &config.network,
+                    &mut rng,
+                )?)
+            }
+        };
         let careers = Careers::new(
             &config.careers,
             &config.population.level_shares,
@@ -133,6 +158,7 @@ impl Market {
             replicate,
             period: 0,
             population,
+            network,
             careers,
             needs,
             committees,

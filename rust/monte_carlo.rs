@@ -4,7 +4,9 @@ use crate::cascade::Interrupt;
 use crate::customers::Relationship;
 use crate::errors::{Error, Result, try_with_capacity};
 use crate::market::{Deal, Market, MarketConfig, PeriodRecord};
+use crate::network::Graph;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// What one replicate produced.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,10 +22,13 @@ pub struct Replicate {
     pub open_at_end: u32,
 }
 
-/// Runs `replicates` replicates for `periods` periods. With `parallel`, replicates are spread
-/// over the current rayon pool; the results are identical either way.
+/// Runs `replicates` replicates for `periods` periods, on `network` if given (shared by
+/// every replicate; one node per person) or on a professional network drawn for each. With
+/// `parallel`, replicates are spread over the current rayon pool; the results are identical
+/// either way.
 pub fn simulate(
     config: &MarketConfig,
+    network: Option<&Arc<Graph>>,
     periods: u32,
     replicates: u32,
     seed: u64,
@@ -31,11 +36,20 @@ pub fn simulate(
     cancel: &dyn Interrupt,
 ) -> Result<Vec<Replicate>> {
     config.validate()?;
+    if let Some(graph) = network {
+        if graph.n_nodes() != config.population.people {
+            return Err(Error::out_of_range(
+                "network",
+                format!("a graph of {} nodes", graph.n_nodes()),
+                format!("one node per person ({} people)", config.population.people),
+            ));
+        }
+    }
     if replicates < 1 {
         return Err(Error::out_of_range("replicates", replicates, "at least 1"));
     }
     let run = |r: u32| -> Result<Replicate> {
-        let mut market = Market::new(config, seed, u64::from(r))?;
+        let mut market = Market::new(config, seed, u64::from(r), network)?;
         let open_at_start = market.needs.open().len() as u32;
         let mut records = try_with_capacity(periods as usize, "the period records")?;
         for _ in 0..periods {
@@ -79,14 +93,14 @@ mod tests {
     #[test]
     fn replicates_do_not_depend_on_threads_or_order() {
         let go = AtomicBool::new(false);
-        let serial = simulate(&small(), 30, 4, 9, false, &go).unwrap();
+        let serial = simulate(&small(), None, 30, 4, 9, false, &go).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap();
-        let parallel = pool.install(|| simulate(&small(), 30, 4, 9, true, &go).unwrap());
+        let parallel = pool.install(|| simulate(&small(), None, 30, 4, 9, true, &go).unwrap());
         assert_eq!(serial, parallel);
-        let alone = simulate(&small(), 30, 1, 9, false, &go).unwrap();
+        let alone = simulate(&small(), None, 30, 1, 9, false, &go).unwrap();
         assert_eq!(alone[0], serial[0]);
         assert_ne!(serial[0].records, serial[1].records);
     }
@@ -94,7 +108,7 @@ mod tests {
     #[test]
     fn the_default_market_meets_both_calibration_facts() {
         let go = AtomicBool::new(false);
-        let runs = simulate(&small(), 208, 2, 1, true, &go).unwrap();
+        let runs = simulate(&small(), None, 208, 2, 1, true, &go).unwrap();
         for run in &runs {
             let records = &run.records;
             let changed = records[207].career_changed_share;
@@ -118,7 +132,7 @@ mod tests {
     #[test]
     fn committees_follow_needs_and_members_work_there() {
         let config = small();
-        let mut market = Market::new(&config, 4, 0).unwrap();
+        let mut market = Market::new(&config, 4, 0, None).unwrap();
         let mut sizes = Vec::new();
         for _ in 0..60 {
             let record = market.step();
@@ -143,7 +157,7 @@ mod tests {
     #[test]
     fn every_need_ends_exactly_once_and_money_adds_up() {
         let go = AtomicBool::new(false);
-        for run in simulate(&small(), 156, 2, 3, true, &go).unwrap() {
+        for run in simulate(&small(), None, 156, 2, 3, true, &go).unwrap() {
             let sum = |f: fn(&PeriodRecord) -> u32| run.records.iter().map(f).sum::<u32>();
             let opened = run.open_at_start + sum(|r| r.needs_opened);
             let closed = sum(|r| r.decisions) + sum(|r| r.abandoned);
@@ -195,11 +209,11 @@ mod tests {
     #[test]
     fn bad_input_and_interrupts_are_errors() {
         let go = AtomicBool::new(false);
-        assert!(simulate(&small(), 1, 0, 1, false, &go).is_err());
+        assert!(simulate(&small(), None, 1, 0, 1, false, &go).is_err());
         let mut bad = small();
         bad.needs.in_market_share = 2.0;
         assert!(matches!(
-            simulate(&bad, 1, 1, 1, false, &go),
+            simulate(&bad, None, 1, 1, 1, false, &go),
             Err(Error::OutOfRange {
                 name: "in_market_share",
                 ..
@@ -207,8 +221,51 @@ mod tests {
         ));
         let stop = AtomicBool::new(true);
         assert_eq!(
-            simulate(&small(), 5, 2, 1, true, &stop),
+            simulate(&small(), None, 5, 2, 1, true, &stop),
             Err(Error::Interrupted)
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 24,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(3),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+        /// Nobody is created or lost: everyone works for exactly one company, every committee
+        /// member works at the committee's company, and seated people are exactly the members.
+        #[test]
+        fn people_and_committees_stay_consistent(
+            people in 20u32..600,
+            companies_share in 0.02f64..0.5,
+            fixed in proptest::option::of(1u32..9),
+            in_market in 0.0f64..0.3,
+            seed in 0u64..1_000,
+        ) {
+            let companies = ((f64::from(people) * companies_share) as u32).max(1);
+            let mut config = MarketConfig::default();
+            config.population.people = people;
+            config.population.companies = companies;
+            config.population.industries = companies.min(12) as u16;
+            config.network.mean_degree = 4.0;
+            config.committees.fixed_size = fixed;
+            config.needs.in_market_share = in_market;
+            proptest::prop_assume!(config.validate().is_ok());
+            let mut market = Market::new(&config, seed, 0, None).unwrap();
+            for _ in 0..40 {
+                market.step();
+                crate::population::tests::assert_consistent(&market.population);
+                crate::committee::tests::assert_members_work_there(&market.population, &market.committees);
+                for c in 0..companies {
+                    let size = market.committees.members(c).len();
+                    proptest::prop_assert!(size == 0 || market.needs.is_open(c));
+                    if let Some(k) = fixed {
+                        proptest::prop_assert!(size <= k as usize);
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(market.network.n_nodes(), people);
+        }
     }
 }

@@ -28,21 +28,22 @@ pub const MAX_NODES: u64 = u32::MAX as u64;
 /// A source of edges that can be walked more than once, so a CSR can be built in two passes
 /// (count, then fill) without holding an edge list.
 pub(crate) trait EdgeSource {
-    /// Calls `f(u, v, i)` for every edge, in the same order on every call; `i` numbers the
-    /// edges from 0 (it picks the edge's weight, if any).
-    fn visit(&self, f: impl FnMut(u32, u32, usize));
+    /// Calls `f(u, v, weight)` for every edge, in the same order on every call (the weight
+    /// is ignored when the graph is unweighted).
+    fn visit(&self, f: impl FnMut(u32, u32, f32));
 }
 
-/// Edges given as two arrays of endpoints.
+/// Edges given as two arrays of endpoints and optional weights.
 struct ArrayEdges<'a> {
     src: &'a [u32],
     dst: &'a [u32],
+    weights: Option<&'a [f32]>,
 }
 
 impl EdgeSource for ArrayEdges<'_> {
-    fn visit(&self, mut f: impl FnMut(u32, u32, usize)) {
+    fn visit(&self, mut f: impl FnMut(u32, u32, f32)) {
         for (i, (&u, &v)) in self.src.iter().zip(self.dst).enumerate() {
-            f(u, v, i);
+            f(u, v, self.weights.map_or(1.0, |w| w[i]));
         }
     }
 }
@@ -90,7 +91,8 @@ impl Graph {
                 ));
             }
         }
-        Self::build(n as u32, directed, &ArrayEdges { src, dst }, weights)
+        let edges = ArrayEdges { src, dst, weights };
+        Self::build(n as u32, directed, &edges, weights.is_some())
     }
 
     /// Builds the CSR in two passes over `edges`: count out-degrees, then fill.
@@ -98,7 +100,7 @@ impl Graph {
         n: u32,
         directed: bool,
         edges: &impl EdgeSource,
-        weights: Option<&[f32]>,
+        weighted: bool,
     ) -> Result<Self> {
         let n_us = n as usize;
         let mut offsets = try_filled(n_us + 1, 0u64, "the graph's offsets")?;
@@ -115,24 +117,24 @@ impl Graph {
         }
         let stored = offsets[n_us] as usize;
         let mut targets = try_filled(stored, 0u32, "the graph's edges")?;
-        let mut stored_weights = match weights {
-            Some(_) => Some(try_filled(stored, 0f32, "the graph's weights")?),
-            None => None,
+        let mut stored_weights = match weighted {
+            true => Some(try_filled(stored, 0f32, "the graph's weights")?),
+            false => None,
         };
         // Fill cursors, relative to each node's offset, so they fit in u32.
         let mut fill = try_filled(n_us, 0u32, "the graph's fill cursors")?;
-        let mut put = |u: u32, v: u32, i: usize| {
+        let mut put = |u: u32, v: u32, w: f32| {
             let slot = (offsets[u as usize] + u64::from(fill[u as usize])) as usize;
             fill[u as usize] += 1;
             targets[slot] = v;
-            if let (Some(sw), Some(w)) = (stored_weights.as_mut(), weights) {
-                sw[slot] = w[i];
+            if let Some(sw) = stored_weights.as_mut() {
+                sw[slot] = w;
             }
         };
-        edges.visit(|u, v, i| {
-            put(u, v, i);
+        edges.visit(|u, v, w| {
+            put(u, v, w);
             if !directed && u != v {
-                put(v, u, i);
+                put(v, u, w);
             }
         });
         drop(fill);
@@ -307,6 +309,49 @@ impl Graph {
                     });
             }
         }
+    }
+
+    /// Drops parallel edges, keeping the heaviest of each (adjacency must be sorted by
+    /// target, then weight). Undirected duplicates sit in both endpoints' lists, so both keep
+    /// the same one. Compacts in place: every entry moves left, never right.
+    pub(crate) fn dedup_keep_heaviest(&mut self) {
+        let n = self.n_nodes() as usize;
+        let mut write = 0usize;
+        let mut start = 0usize;
+        for u in 0..n {
+            let end = self.offsets[u + 1] as usize;
+            let mut e = start;
+            while e < end {
+                let v = self.targets[e];
+                // The last of a run of equal targets is the heaviest.
+                let mut last = e;
+                while last + 1 < end && self.targets[last + 1] == v {
+                    last += 1;
+                }
+                self.targets[write] = v;
+                if let Some(w) = self.weights.as_mut() {
+                    w[write] = w[last];
+                }
+                write += 1;
+                e = last + 1;
+            }
+            start = end;
+            self.offsets[u + 1] = write as u64;
+        }
+        self.targets.truncate(write);
+        self.targets.shrink_to_fit();
+        if let Some(w) = self.weights.as_mut() {
+            w.truncate(write);
+            w.shrink_to_fit();
+        }
+        let loops: u64 = (0..n as u32)
+            .map(|u| self.neighbors(u).iter().filter(|&&v| v == u).count() as u64)
+            .sum();
+        self.n_edges = if self.directed {
+            write as u64
+        } else {
+            (write as u64 + loops) / 2
+        };
     }
 
     /// Number of nodes.
@@ -535,6 +580,28 @@ mod tests {
         assert!(
             Graph::from_csr(false, vec![0, 1, 2], vec![1, 0], Some(vec![f32::NAN, 1.0])).is_err()
         );
+    }
+
+    #[test]
+    fn dedup_keeps_the_heaviest_parallel_edge_on_both_sides() {
+        let mut g = Graph::from_edges(
+            3,
+            &[0, 1, 0, 2],
+            &[1, 0, 2, 2],
+            Some(&[0.2, 0.9, 0.5, 0.7]),
+            false,
+        )
+        .unwrap();
+        g.dedup_keep_heaviest();
+        assert_eq!(g.neighbors(0), &[1, 2]);
+        assert_eq!(g.neighbors(1), &[0]);
+        assert_eq!(g.neighbors(2), &[0, 2]);
+        let w = g.weights().unwrap();
+        assert_eq!(w, &[0.9, 0.5, 0.9, 0.5, 0.7]);
+        assert_eq!(g.n_edges(), 3);
+        let (o, t, w) = g.csr();
+        let again = Graph::from_csr(false, o.to_vec(), t.to_vec(), w.map(<[f32]>::to_vec)).unwrap();
+        assert_eq!(again, g);
     }
 
     #[test]

@@ -7,11 +7,10 @@
 //! and persist when people change jobs: "colleague" later means whoever shares your current
 //! employer, not this graph.
 
-use crate::errors::{Error, Result, try_with_capacity};
+use crate::errors::{Error, Result};
 use crate::network::{EdgeSource, Graph};
 use crate::population::{Population, pick};
 use crate::rng::{Stream, below};
-use rayon::prelude::*;
 
 /// The kinds of tie, in the order of [`NetworkConfig::mix`] and [`NetworkConfig::weights`].
 pub const TIE_KINDS: [&str; 4] = ["colleague", "industry", "function", "random"];
@@ -24,7 +23,7 @@ pub struct NetworkConfig {
     /// Share of ties of each kind: colleague, same industry, same function, random.
     pub mix: [f64; 4],
     /// Weight (tie strength) of each kind, in [0, 1].
-    pub weights: [f32; 4],
+    pub weights: [f64; 4],
 }
 
 impl Default for NetworkConfig {
@@ -63,16 +62,18 @@ impl NetworkConfig {
 /// Draws the network for `pop`: about `mean_degree * people / 2` distinct ties (duplicates
 /// and self-ties are dropped, so the realized mean degree is a little lower in small
 /// companies). A tie drawn twice keeps its strongest kind.
+///
+/// The ties are drawn twice from the same stream (count, then fill the CSR directly), so
+/// peak memory is the graph plus a few bytes per person, with no list of ties.
 pub fn professional_network(
     pop: &Population,
     config: &NetworkConfig,
     rng: &mut Stream,
 ) -> Result<Graph> {
     let n = pop.len();
-    let wanted = (config.mean_degree * n as f64 / 2.0).round() as usize;
-    // Per-industry and per-function people, to draw a same-industry or same-function tie.
     let industries = pop.companies.by_industry.len();
     let functions = pop.function_cumulative.len();
+    // Per-industry and per-function people, to draw a same-industry or same-function tie.
     let mut by_industry: Vec<Vec<u32>> = vec![Vec::new(); industries];
     let mut by_function: Vec<Vec<u32>> = vec![Vec::new(); functions];
     for p in 0..n {
@@ -80,58 +81,63 @@ pub fn professional_network(
         by_industry[usize::from(pop.companies.industry[c])].push(p as u32);
         by_function[usize::from(pop.people.function[p])].push(p as u32);
     }
-    let mix_cumulative: Vec<f64> = config
-        .mix
-        .iter()
-        .scan(0.0, |acc, m| {
-            *acc += m;
-            Some(*acc)
-        })
-        .collect();
-    // Ties as (min << 32 | max, kind), sorted and deduplicated below.
-    let mut ties: Vec<(u64, u8)> = try_with_capacity(wanted, "the network's ties")?;
-    if n >= 2 {
-        for _ in 0..wanted {
-            let u = below(rng, n as u64) as u32;
-            let kind = pick(&mix_cumulative, rng);
+    let ties = TieDraws {
+        pop,
+        by_industry,
+        by_function,
+        mix_cumulative: config
+            .mix
+            .iter()
+            .scan(0.0, |acc, m| {
+                *acc += m;
+                Some(*acc)
+            })
+            .collect(),
+        strength: config.weights.map(|w| w as f32), // stored as f32, like every edge weight
+        wanted: (config.mean_degree * n as f64 / 2.0).round() as usize,
+        start: rng.clone(),
+    };
+    let mut graph = Graph::build(n as u32, false, &ties, true)?;
+    graph.dedup_keep_heaviest();
+    Ok(graph)
+}
+
+/// Ties drawn by kind, replayed identically from `start` on every visit.
+struct TieDraws<'a> {
+    pop: &'a Population,
+    by_industry: Vec<Vec<u32>>,
+    by_function: Vec<Vec<u32>>,
+    mix_cumulative: Vec<f64>,
+    strength: [f32; 4],
+    wanted: usize,
+    start: Stream,
+}
+
+impl EdgeSource for TieDraws<'_> {
+    fn visit(&self, mut f: impl FnMut(u32, u32, f32)) {
+        let (pop, n) = (self.pop, self.pop.len());
+        if n < 2 {
+            return;
+        }
+        let mut rng = self.start.clone();
+        for _ in 0..self.wanted {
+            let u = below(&mut rng, n as u64) as u32;
+            let kind = pick(&self.mix_cumulative, &mut rng);
+            let company = pop.people.company[u as usize] as usize;
             let pool: &[u32] = match kind {
-                0 => &pop.companies.employees[pop.people.company[u as usize] as usize],
-                1 => {
-                    let c = pop.people.company[u as usize] as usize;
-                    &by_industry[usize::from(pop.companies.industry[c])]
-                }
-                2 => &by_function[usize::from(pop.people.function[u as usize])],
+                0 => &pop.companies.employees[company],
+                1 => &self.by_industry[usize::from(pop.companies.industry[company])],
+                2 => &self.by_function[usize::from(pop.people.function[u as usize])],
                 _ => &[],
             };
             let v = if kind == 3 {
-                below(rng, n as u64) as u32
+                below(&mut rng, n as u64) as u32
             } else {
-                pool[below(rng, pool.len() as u64) as usize]
+                pool[below(&mut rng, pool.len() as u64) as usize]
             };
             if u != v {
-                let (a, b) = (u.min(v), u.max(v));
-                ties.push(((u64::from(a) << 32) | u64::from(b), kind as u8));
+                f(u, v, self.strength[kind]);
             }
-        }
-    }
-    drop((by_industry, by_function));
-    // Strongest kind first among duplicates, then keep one of each.
-    let strength = config.weights;
-    ties.par_sort_unstable_by(|x, y| {
-        x.0.cmp(&y.0)
-            .then(strength[usize::from(y.1)].total_cmp(&strength[usize::from(x.1)]))
-    });
-    ties.dedup_by_key(|t| t.0);
-    let weights: Vec<f32> = ties.iter().map(|t| strength[usize::from(t.1)]).collect();
-    Graph::build(n as u32, false, &Ties(&ties), Some(&weights))
-}
-
-struct Ties<'a>(&'a [(u64, u8)]);
-
-impl EdgeSource for Ties<'_> {
-    fn visit(&self, mut f: impl FnMut(u32, u32, usize)) {
-        for (i, &(key, _)) in self.0.iter().enumerate() {
-            f((key >> 32) as u32, key as u32, i);
         }
     }
 }
@@ -183,7 +189,10 @@ mod tests {
         );
         assert!(same_industry as f64 / stored > 0.6);
         let w = g.weights().unwrap();
-        assert!(w.iter().all(|x| config.weights.contains(x)));
+        assert!(
+            w.iter()
+                .all(|x| config.weights.iter().any(|&k| k as f32 == *x))
+        );
         assert_eq!(
             g,
             professional_network(&pop, &config, &mut stream(8, Subsystem::Network, 0)).unwrap()

@@ -10,9 +10,9 @@ use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pyo3::import_exception!(buyernet.exceptions, ParameterError);
@@ -191,11 +191,11 @@ fn count(name: &'static str, value: i64, lo: i64, hi: i64) -> PyResult<u64> {
 /// The immutable CSR graph behind `buyernet.Graph`.
 #[pyclass(name = "Graph", module = "buyernet._core", frozen)]
 pub struct PyGraph {
-    inner: Graph,
+    inner: Arc<Graph>,
 }
 
 fn wrap(graph: crate::Result<Graph>) -> PyResult<PyGraph> {
-    graph.map(|inner| PyGraph { inner }).map_err(to_py)
+    graph.map(|g| PyGraph { inner: Arc::new(g) }).map_err(to_py)
 }
 
 #[pymethods]
@@ -320,7 +320,7 @@ impl PyGraph {
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<PyGraph>()
-            .is_ok_and(|o| o.get().inner == self.inner)
+            .is_ok_and(|o| *o.get().inner == *self.inner)
     }
 
     /// Pickles as the CSR arrays, rebuilt by `Graph.from_csr`.
@@ -462,6 +462,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cascade_sizes, m)?)?;
     m.add_function(wrap_pyfunction!(market_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(check_market, m)?)?;
+    m.add_function(wrap_pyfunction!(market_network, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     Ok(())
 }
@@ -477,7 +478,9 @@ use crate::market::{Deal, MarketConfig, PeriodRecord};
 use crate::memory::BrandsConfig;
 use crate::monte_carlo;
 use crate::needs::NeedsConfig;
-use crate::population::{LEVELS, PopulationConfig};
+use crate::population::{LEVELS, Population, PopulationConfig};
+use crate::professional_network::{NetworkConfig, professional_network};
+use crate::rng::{Subsystem, market_stream};
 use pyo3::types::PyDict;
 
 /// A configuration field's value as it crosses the boundary.
@@ -503,7 +506,7 @@ macro_rules! plain_field {
         }
     )*};
 }
-plain_field!(f64, u32, u16, Option<u32>, Vec<f64>);
+plain_field!(f64, u32, u16, Option<u32>, Vec<f64>, [f64; 4]);
 
 /// Per-level values: exactly one per seniority level.
 impl Field for [f64; LEVELS] {
@@ -560,6 +563,11 @@ section!(PopulationConfig {
     level_shares,
     size_tail
 });
+section!(NetworkConfig {
+    mean_degree,
+    mix,
+    weights
+});
 section!(CareersConfig {
     change_within_4_years,
     level_hazard,
@@ -607,6 +615,7 @@ macro_rules! market_sections {
     ($m:ident) => {
         [
             ("population", &mut $m.population as &mut dyn SectionSlot),
+            ("network", &mut $m.network),
             ("careers", &mut $m.careers),
             ("needs", &mut $m.needs),
             ("committees", &mut $m.committees),
@@ -658,6 +667,7 @@ fn market_config(market: &Bound<'_, PyDict>) -> PyResult<MarketConfig> {
     }
     let c = &config;
     in_section("population", c.population.validate())?;
+    in_section("network", c.network.validate(c.population.people))?;
     in_section("careers", c.careers.validate())?;
     in_section("needs", c.needs.validate())?;
     in_section(
@@ -688,22 +698,49 @@ fn market_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(out)
 }
 
+/// The professional network of replicate `replicate` of a simulation with `seed`.
+#[pyfunction]
+fn market_network(
+    py: Python<'_>,
+    market: &Bound<'_, PyDict>,
+    seed: u64,
+    replicate: u64,
+) -> PyResult<PyGraph> {
+    let config = market_config(market)?;
+    wrap(py.detach(|| {
+        let mut rng = market_stream(seed, Subsystem::Population, replicate, 0);
+        let population = Population::draw(&config.population, &mut rng)?;
+        let mut rng = market_stream(seed, Subsystem::Network, replicate, 0);
+        professional_network(&population, &config.network, &mut rng)
+    }))
+}
+
 /// Runs the market; returns a dict of numpy arrays (series, deals, customers).
 #[pyfunction]
-#[pyo3(signature = (market, periods, replicates, seed, threads))]
+#[pyo3(signature = (market, network, periods, replicates, seed, threads))]
 fn simulate<'py>(
     py: Python<'py>,
     market: &Bound<'py, PyDict>,
+    network: Option<&Bound<'py, PyGraph>>,
     periods: i64,
     replicates: i64,
     seed: u64,
     threads: Option<i64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let config = market_config(market)?;
+    let network = network.map(|g| Arc::clone(&g.get().inner));
     let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
     let replicates = count("replicates", replicates, 1, i64::from(u32::MAX))? as u32;
     let runs = compute(py, threads, |parallel, cancel| {
-        monte_carlo::simulate(&config, periods, replicates, seed, parallel, cancel)
+        monte_carlo::simulate(
+            &config,
+            network.as_ref(),
+            periods,
+            replicates,
+            seed,
+            parallel,
+            cancel,
+        )
     })?;
     let brands = config.brands.count();
     let out = PyDict::new(py);

@@ -42,7 +42,7 @@ pub fn erdos_renyi(n: u64, mean_degree: f64, seed: u64) -> Result<Graph> {
             p,
             seed,
         },
-        None,
+        false,
     )
 }
 
@@ -54,7 +54,7 @@ struct ErdosRenyiEdges {
 }
 
 impl EdgeSource for ErdosRenyiEdges {
-    fn visit(&self, mut f: impl FnMut(u32, u32, usize)) {
+    fn visit(&self, mut f: impl FnMut(u32, u32, f32)) {
         if self.p <= 0.0 || self.n < 2 {
             return;
         }
@@ -63,7 +63,6 @@ impl EdgeSource for ErdosRenyiEdges {
         let n = u64::from(self.n);
         // Walk the pairs (v, w) with w < v in order, jumping over the absent ones.
         let (mut v, mut w) = (1u64, 0u64);
-        let mut i = 0;
         loop {
             w = w.saturating_add(skip.sample(&mut rng));
             while w >= v && v < n {
@@ -73,8 +72,7 @@ impl EdgeSource for ErdosRenyiEdges {
             if v >= n {
                 break;
             }
-            f(v as u32, w as u32, i);
-            i += 1;
+            f(v as u32, w as u32, 1.0);
             w += 1;
         }
     }
@@ -132,7 +130,7 @@ pub fn watts_strogatz(n: u64, k: u64, p: f64, seed: u64) -> Result<Graph> {
         }
     }
     drop(degree);
-    Graph::build(n32, false, &OwnedTies { owned: &owned, h }, None)
+    Graph::build(n32, false, &OwnedTies { owned: &owned, h }, false)
 }
 
 /// Ties listed in per-node blocks of `h`.
@@ -142,13 +140,13 @@ struct OwnedTies<'a> {
 }
 
 impl EdgeSource for OwnedTies<'_> {
-    fn visit(&self, mut f: impl FnMut(u32, u32, usize)) {
+    fn visit(&self, mut f: impl FnMut(u32, u32, f32)) {
         if self.h == 0 {
             return;
         }
         for (i, block) in self.owned.chunks_exact(self.h).enumerate() {
-            for (j, &w) in block.iter().enumerate() {
-                f(i as u32, w, i * self.h + j);
+            for &w in block {
+                f(i as u32, w, 1.0);
             }
         }
     }

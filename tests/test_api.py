@@ -50,8 +50,10 @@ def test_all_names_exist_and_are_documented():
         "Decisions",
         "Market",
         "Needs",
+        "Network",
         "Population",
         "Results",
+        "market_network",
         "simulate",
     }
     assert set(buyernet.__all__) == expected

@@ -271,3 +271,41 @@ def test_results_save_load_summary_and_pandas(tmp_path):
     assert len(frame) == 3 * 20 * 4
     assert {"replicate", "period", "brand", "wins", "in_market_share"} <= set(frame.columns)
     assert frame["wins"].sum() == r.series("wins").sum()
+
+
+# -- the professional network ---------------------------------------------------------------
+
+
+def test_drawn_network_is_reproducible_homophilous_and_sized():
+    market = small()
+    g = buyernet.market_network(market, seed=3)
+    assert g == buyernet.market_network(market, seed=3)
+    assert g != buyernet.market_network(market, seed=3, replicate=1)
+    assert g.n_nodes == market.population.people and not g.directed and g.weighted
+    assert 14 <= g.degrees().mean() <= 20
+    _, _, weights = g.csr()
+    kinds = np.float32(market.network.weights)  # edge weights are stored as float32
+    assert set(np.unique(weights).tolist()) <= set(kinds.tolist())
+    # Colleague ties (strongest) are the most common kind, as the mix asks.
+    strongest = np.mean(weights == kinds.max())
+    assert 0.35 < strongest < 0.6, strongest
+    with pytest.raises(buyernet.ParameterError, match=r"network\.mean_degree"):
+        market.replace(network={"mean_degree": 10**6})
+    with pytest.raises(buyernet.ParameterError, match=r"network\.mix"):
+        market.replace(network={"mix": (0.5, 0.5, 0.5, 0.0)})
+
+
+def test_a_users_network_is_shared_and_must_fit_the_people():
+    market = small()
+    people = market.population.people
+    ring = buyernet.Graph.watts_strogatz(people, 6, 0.1, seed=1)
+    with_ring = buyernet.simulate(market, periods=20, replicates=2, seed=4, network=ring)
+    drawn = buyernet.simulate(market, periods=20, replicates=2, seed=4)
+    # The network does not touch the other mechanisms' random streams.
+    for name in with_ring.metrics:
+        assert np.array_equal(with_ring.series(name), drawn.series(name)), name
+    too_small = buyernet.Graph.erdos_renyi(people - 1, 4, seed=1)
+    with pytest.raises(buyernet.ParameterError, match="one node per person"):
+        buyernet.simulate(market, periods=1, replicates=1, seed=1, network=too_small)
+    with pytest.raises(TypeError, match=r"network must be a buyernet\.Graph"):
+        buyernet.simulate(market, periods=1, replicates=1, seed=1, network="ring")  # type: ignore[arg-type]

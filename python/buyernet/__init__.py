@@ -29,10 +29,11 @@ from buyernet.market import (
     Decisions,
     Market,
     Needs,
+    Network,
     Population,
 )
 from buyernet.network import Graph
-from buyernet.simulation import Results, simulate
+from buyernet.simulation import Results, market_network, simulate
 
 __version__: str = _version("buyernet")
 
@@ -47,6 +48,7 @@ __all__ = [
     "Graph",
     "Market",
     "Needs",
+    "Network",
     "ParameterError",
     "Population",
     "Results",
@@ -55,6 +57,7 @@ __all__ = [
     "cascade",
     "cascade_sizes",
     "expected_spread",
+    "market_network",
     "random_seeds",
     "simulate",
 ]

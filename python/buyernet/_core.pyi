@@ -12,6 +12,7 @@ __all__ = [
     "cascade_sizes",
     "check_market",
     "market_defaults",
+    "market_network",
     "simulate",
 ]
 
@@ -74,8 +75,10 @@ def cascade_sizes(
 ) -> npt.NDArray[np.int64]: ...
 def market_defaults() -> dict[str, dict[str, Any]]: ...
 def check_market(market: dict[str, dict[str, Any]]) -> None: ...
+def market_network(market: dict[str, dict[str, Any]], seed: int, replicate: int) -> Graph: ...
 def simulate(
     market: dict[str, dict[str, Any]],
+    network: Graph | None,
     periods: int,
     replicates: int,
     seed: int,

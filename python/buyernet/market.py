@@ -35,6 +35,7 @@ __all__ = [
     "Decisions",
     "Market",
     "Needs",
+    "Network",
     "Population",
 ]
 
@@ -59,6 +60,27 @@ class Population:
     function_shares: tuple[float, ...] = (0.18, 0.10, 0.14, 0.10, 0.20, 0.06, 0.17, 0.05)
     level_shares: tuple[float, ...] = (0.38, 0.30, 0.18, 0.10, 0.04)
     size_tail: float = 1.2
+
+
+@dataclass(frozen=True)
+class Network:
+    """The professional network: who knows whom, drawn once per replicate.
+
+    Ties form with homophily and persist when people change jobs (that is how reach survives
+    career moves). Pass your own :class:`~buyernet.Graph` to :func:`~buyernet.simulate`
+    instead to use a real network.
+
+    Attributes:
+        mean_degree: mean number of ties per person (the realized mean is a little lower:
+            duplicate ties are dropped).
+        mix: share of ties of each kind: colleague, same industry, same function, random
+            long-range; sums to 1.
+        weights: tie strength of each kind in [0, 1], stored as the graph's edge weights.
+    """
+
+    mean_degree: float = 20.0
+    mix: tuple[float, ...] = (0.45, 0.25, 0.15, 0.15)
+    weights: tuple[float, ...] = (1.0, 0.6, 0.5, 0.3)
 
 
 @dataclass(frozen=True)
@@ -183,6 +205,7 @@ class Customers:
 
 _SECTIONS: dict[str, type] = {
     "population": Population,
+    "network": Network,
     "careers": Careers,
     "needs": Needs,
     "committees": Committees,
@@ -224,6 +247,7 @@ class Market:
     """
 
     population: Population = field(default_factory=Population)
+    network: Network = field(default_factory=Network)
     careers: Careers = field(default_factory=Careers)
     needs: Needs = field(default_factory=Needs)
     committees: Committees = field(default_factory=Committees)

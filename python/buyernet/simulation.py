@@ -18,9 +18,9 @@ import numpy.typing as npt
 from buyernet import _core
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.network import _integer, _seed
+from buyernet.network import Graph, _integer, _seed
 
-__all__ = ["Results", "simulate"]
+__all__ = ["Results", "market_network", "simulate"]
 
 # Per-period metrics: shape [replicate, period] or [replicate, period, brand].
 _MARKET_METRICS = (
@@ -46,6 +46,7 @@ def simulate(
     replicates: int,
     seed: int | None = None,
     threads: int | None = None,
+    network: Graph | None = None,
 ) -> Results:
     """Simulate ``replicates`` independent runs of ``market`` for ``periods`` weeks.
 
@@ -55,6 +56,9 @@ def simulate(
         replicates: number of Monte Carlo replicates (at least 1).
         seed: random seed in [0, 2**64); drawn from the OS and recorded if None.
         threads: worker threads (default: all cores). Results do not depend on it.
+        network: your own network, one node per person (node i is person i), shared by
+            every replicate; default: a professional network drawn for each replicate
+            from ``market.network`` (see :func:`market_network`).
 
     Ctrl-C stops a run cleanly (KeyboardInterrupt).
 
@@ -73,7 +77,10 @@ def simulate(
     seed = secrets.randbits(64) if seed is None else _seed(seed)
     if threads is not None:
         threads = _integer(threads, "threads", 1, 4096)
-    raw = _core.simulate(market.to_dict(), periods, replicates, seed, threads)
+    if network is not None and not isinstance(network, Graph):
+        raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
+    core_network = None if network is None else network._native
+    raw = _core.simulate(market.to_dict(), core_network, periods, replicates, seed, threads)
     return Results(
         market=market,
         seed=seed,
@@ -81,6 +88,24 @@ def simulate(
         deals=dict(raw["deals"]),
         customers_log=dict(raw["customers_log"]),
     )
+
+
+def market_network(market: Market | None = None, *, seed: int, replicate: int = 0) -> Graph:
+    """The professional network that replicate ``replicate`` of ``simulate(market,
+    seed=seed)`` runs on (node i is person i).
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> g = buyernet.market_network(m, seed=1)
+        >>> g.n_nodes, g.weighted
+        (2000, True)
+    """
+    market = Market() if market is None else market
+    if not isinstance(market, Market):
+        raise TypeError(f"market must be a buyernet.Market; got {type(market).__name__}")
+    replicate = _integer(replicate, "replicate", 0, 2**64 - 1)
+    return Graph(_core.market_network(market.to_dict(), _seed(seed), replicate))
 
 
 class Results:
