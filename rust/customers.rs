@@ -8,7 +8,7 @@
 //! read off the simulation: revenue per customer = mean sale x sales per customer.
 
 use crate::errors::{Error, Result};
-use crate::rng::{Stream, open_unit};
+use crate::rng::KeyedDraws;
 
 /// The category's economics.
 #[derive(Clone, Debug, PartialEq)]
@@ -195,18 +195,20 @@ impl Customers {
     }
 
     /// One period of repeat purchases, then churn, for customers won before this period.
-    /// Touches every customer: they are few next to the people.
-    pub fn step(&mut self, period: u32, rng: &mut Stream, events: &mut CustomerEvents) {
+    /// Touches every customer: they are few next to the people. Each customer's draws are
+    /// keyed by its company, so they do not depend on who else is a customer.
+    pub fn step(&mut self, period: u32, draws: &KeyedDraws, events: &mut CustomerEvents) {
         events.churned.clear();
         let mut i = 0;
         while i < self.active.len() {
             let c = self.active[i];
             let r = self.current[c as usize] as usize;
-            if self.log[r].start < period && open_unit(rng) <= self.config.repeat_weekly {
+            let key = u64::from(c);
+            if self.log[r].start < period && draws.unit(key, 0) <= self.config.repeat_weekly {
                 self.log[r].sales += 1;
                 events.revenue[usize::from(self.log[r].brand)] += self.log[r].sale_value;
             }
-            if self.log[r].start < period && open_unit(rng) <= self.config.churn_weekly {
+            if self.log[r].start < period && draws.unit(key, 1) <= self.config.churn_weekly {
                 self.end(c, period);
                 events.churned.push(c);
             } else {
@@ -219,7 +221,7 @@ impl Customers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{Subsystem, stream};
+    use crate::rng::Subsystem;
 
     #[test]
     fn revenue_per_customer_is_mean_sale_times_sales_per_customer() {
@@ -231,7 +233,7 @@ mod tests {
         };
         let mut total = 0.0;
         for period in 0..1_000u32 {
-            let mut rng = stream(1, Subsystem::Needs, u64::from(period));
+            let draws = KeyedDraws::new(1, Subsystem::Customers, 0, u64::from(period));
             if period < 200 {
                 for k in 0..10u32 {
                     let c = (period * 10 + k) % 5_000;
@@ -244,7 +246,7 @@ mod tests {
                     );
                 }
             }
-            customers.step(period, &mut rng, &mut events);
+            customers.step(period, &draws, &mut events);
         }
         total += events.revenue.iter().sum::<f64>();
         let log = &customers.log;
@@ -266,6 +268,35 @@ mod tests {
         );
         // Retention: sales per customer ~ 1 + repeat * lifetime (lifetime ~ 1 / churn, censored).
         assert!(mean_sales > 2.0);
+    }
+
+    #[test]
+    fn one_more_customer_does_not_change_anyone_elses_history() {
+        let run = |extra: bool| {
+            let mut customers = Customers::new(&CustomersConfig::default(), 100);
+            let mut events = CustomerEvents {
+                revenue: vec![0.0; 1],
+                churned: vec![],
+            };
+            for c in 0..50 {
+                customers.win(c * 2, 0, 100, 0, &mut events);
+            }
+            if extra {
+                customers.win(1, 0, 100, 0, &mut events);
+            }
+            for period in 1..300u32 {
+                let draws = KeyedDraws::new(9, Subsystem::Customers, 0, u64::from(period));
+                customers.step(period, &draws, &mut events);
+            }
+            let mut log: Vec<Relationship> = customers
+                .log
+                .into_iter()
+                .filter(|r| r.company != 1)
+                .collect();
+            log.sort_by_key(|r| r.company);
+            log
+        };
+        assert_eq!(run(false), run(true));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::needs::{NeedEvents, Needs, NeedsConfig};
 use crate::network::Graph;
 use crate::population::{Population, PopulationConfig};
 use crate::professional_network::{NetworkConfig, professional_network};
-use crate::rng::{Subsystem, market_stream};
+use crate::rng::{KeyedDraws, Subsystem, market_stream};
 use std::sync::Arc;
 
 /// Everything that defines a market.
@@ -272,9 +272,9 @@ impl Market {
         for &c in &self.need_events.opened {
             self.committees.form(&self.population, c, &mut rng);
         }
-        let mut rng = market_stream(seed, Subsystem::Customers, r, t);
+        let draws = KeyedDraws::new(seed, Subsystem::Customers, r, t);
         self.customers
-            .step(self.period, &mut rng, &mut self.customer_events);
+            .step(self.period, &draws, &mut self.customer_events);
         self.memory.forget();
         let open = self.needs.open().len();
         let committees = &self.committees;

@@ -77,6 +77,32 @@ pub fn market_stream(seed: u64, subsystem: Subsystem, replicate: u64, period: u6
     )
 }
 
+/// Uniform draws in (0, 1] keyed by name rather than by position in a stream: the `k`-th
+/// draw for `key` (a company, say) in one mechanism, period and replicate. A draw never
+/// depends on how many draws others took before it, so when one strategy wins a customer
+/// that another does not, every other customer still sees the same numbers.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyedDraws {
+    base: u64,
+}
+
+impl KeyedDraws {
+    /// Draws for `subsystem` in `period` of `replicate` under `seed`.
+    pub fn new(seed: u64, subsystem: Subsystem, replicate: u64, period: u64) -> Self {
+        let base = mix(
+            mix(mix(mix(seed ^ 0x5851_F42D_4C95_7F2D) ^ subsystem as u64) ^ replicate) ^ period,
+        );
+        Self { base }
+    }
+
+    /// The `k`-th uniform draw in (0, 1] for `key`.
+    #[inline]
+    pub fn unit(&self, key: u64, k: u64) -> f64 {
+        let bits = mix(mix(self.base ^ key) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        ((bits >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
 /// A uniform draw from (0, 1] with 53 random bits; never 0, so its logarithm is finite.
 #[inline]
 pub fn open_unit(rng: &mut Stream) -> f64 {
@@ -147,6 +173,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn keyed_draws_are_fixed_by_name_and_uniform() {
+        let draws = KeyedDraws::new(1, Subsystem::Customers, 2, 3);
+        assert_eq!(
+            draws.unit(7, 0),
+            KeyedDraws::new(1, Subsystem::Customers, 2, 3).unit(7, 0)
+        );
+        assert_ne!(draws.unit(7, 0), draws.unit(7, 1));
+        assert_ne!(draws.unit(7, 0), draws.unit(8, 0));
+        assert_ne!(
+            draws.unit(7, 0),
+            KeyedDraws::new(1, Subsystem::Customers, 2, 4).unit(7, 0)
+        );
+        let n = 100_000;
+        let mean = (0..n).map(|i| draws.unit(i, 0)).sum::<f64>() / n as f64;
+        assert!((mean - 0.5).abs() < 0.005, "{mean}");
+        assert!((0..n).all(|i| draws.unit(i, 1) > 0.0 && draws.unit(i, 1) <= 1.0));
     }
 
     #[test]
