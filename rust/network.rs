@@ -266,49 +266,40 @@ impl Graph {
 
     /// Sorts each adjacency list (by target, then weight) so the layout is canonical.
     fn sort_adjacency(&mut self) {
-        let offsets = &self.offsets;
-        let n = self.n_nodes();
-        let already_sorted = (0..n)
-            .into_par_iter()
-            .all(|u| self.neighbors(u).is_sorted());
-        if already_sorted && self.weights.is_none() {
+        let in_order = |u: u32| match self.weights.as_deref() {
+            None => self.neighbors(u).is_sorted(),
+            Some(w) => {
+                let range = self.edge_range(u);
+                let (t, w) = (&self.targets[range.clone()], &w[range]);
+                (1..t.len()).all(|i| (t[i - 1], w[i - 1]) <= (t[i], w[i]))
+            }
+        };
+        if (0..self.n_nodes()).into_par_iter().all(in_order) {
             return;
         }
-        let ranges = node_chunks(offsets);
-        match &mut self.weights {
-            None => {
-                for_each_chunk_mut(&mut self.targets, offsets, &ranges, |_, adj| {
-                    adj.sort_unstable()
-                });
-            }
-            Some(weights) => {
-                let targets = &mut self.targets;
-                // Sort (target, weight) pairs together through a per-chunk scratch buffer.
-                let pieces: Vec<(&mut [u32], &mut [f32])> =
-                    split_by_chunks(targets, offsets, &ranges)
-                        .into_iter()
-                        .zip(split_by_chunks(weights, offsets, &ranges))
+        let ranges = node_chunks(&self.offsets);
+        for_each_node_mut(
+            &mut self.targets,
+            self.weights.as_deref_mut(),
+            &self.offsets,
+            &ranges,
+            |targets, weights| match weights {
+                None => targets.sort_unstable(),
+                Some(weights) => {
+                    // Sort (target, weight) pairs together, then write them back.
+                    let mut pairs: Vec<(u32, f32)> = targets
+                        .iter()
+                        .copied()
+                        .zip(weights.iter().copied())
                         .collect();
-                pieces
-                    .into_par_iter()
-                    .zip(ranges.par_iter())
-                    .for_each(|((t, w), range)| {
-                        let base = offsets[range.start as usize];
-                        let mut pairs: Vec<(u32, f32)> = Vec::new();
-                        for u in range.clone() {
-                            let lo = (offsets[u as usize] - base) as usize;
-                            let hi = (offsets[u as usize + 1] - base) as usize;
-                            pairs.clear();
-                            pairs.extend(t[lo..hi].iter().copied().zip(w[lo..hi].iter().copied()));
-                            pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-                            for (k, (v, x)) in pairs.iter().enumerate() {
-                                t[lo + k] = *v;
-                                w[lo + k] = *x;
-                            }
-                        }
-                    });
-            }
-        }
+                    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                    for (k, (v, x)) in pairs.into_iter().enumerate() {
+                        targets[k] = v;
+                        weights[k] = x;
+                    }
+                }
+            },
+        );
     }
 
     /// Drops parallel edges, keeping the heaviest of each (adjacency must be sorted by
@@ -490,22 +481,32 @@ fn split_by_chunks<'a, T>(
     pieces
 }
 
-/// Runs `f(u, adjacency of u)` for every node, in parallel over node ranges.
-fn for_each_chunk_mut<T: Send>(
-    data: &mut [T],
+/// Runs `f(targets of u, weights of u)` for every node u, in parallel over node ranges.
+fn for_each_node_mut(
+    targets: &mut [u32],
+    weights: Option<&mut [f32]>,
     offsets: &[u64],
     ranges: &[std::ops::Range<u32>],
-    f: impl Fn(u32, &mut [T]) + Sync,
+    f: impl Fn(&mut [u32], Option<&mut [f32]>) + Sync,
 ) {
-    split_by_chunks(data, offsets, ranges)
+    let target_pieces = split_by_chunks(targets, offsets, ranges);
+    let mut weight_pieces: Vec<Option<&mut [f32]>> = match weights {
+        Some(w) => split_by_chunks(w, offsets, ranges)
+            .into_iter()
+            .map(Some)
+            .collect(),
+        None => ranges.iter().map(|_| None).collect(),
+    };
+    target_pieces
         .into_par_iter()
+        .zip(weight_pieces.par_iter_mut())
         .zip(ranges.par_iter())
-        .for_each(|(piece, range)| {
+        .for_each(|((t, w), range)| {
             let base = offsets[range.start as usize];
             for u in range.clone() {
                 let lo = (offsets[u as usize] - base) as usize;
                 let hi = (offsets[u as usize + 1] - base) as usize;
-                f(u, &mut piece[lo..hi]);
+                f(&mut t[lo..hi], w.as_deref_mut().map(|w| &mut w[lo..hi]));
             }
         });
 }
