@@ -130,6 +130,8 @@ pub struct CareerEvents {
     pub movers: Vec<(u32, u32)>,
     /// Internal promotions.
     pub promotions: u32,
+    /// Everyone whose company, function or seniority changed this period.
+    pub changed: Vec<u32>,
 }
 
 /// Careers with their hazards derived, plus who has changed since period 0.
@@ -167,6 +169,7 @@ impl Careers {
     pub fn step(&mut self, pop: &mut Population, rng: &mut Stream, events: &mut CareerEvents) {
         events.movers.clear();
         events.promotions = 0;
+        events.changed.clear();
         if self.max_weekly <= 0.0 {
             return;
         }
@@ -209,6 +212,7 @@ impl Careers {
         } else if !change_function(pop, i, rng) {
             return; // a one-company, one-function market at the top level: nothing can change
         }
+        events.changed.push(p);
         if !self.changed.put(i) {
             self.changed_count += 1;
         }

@@ -38,6 +38,14 @@ pub enum Transmission<'a> {
     Uniform(f64),
     /// One probability per stored edge, aligned with the graph's adjacency.
     PerEdge(&'a [f32]),
+    /// `scale` times the edge's weight (capped at 1), where `max_weight` bounds the weights:
+    /// how shared creative and endorsements pass along ties of different strength without a
+    /// probability array per campaign.
+    Weighted {
+        weights: &'a [f32],
+        scale: f64,
+        max_weight: f32,
+    },
 }
 
 impl<'a> Transmission<'a> {
@@ -167,6 +175,33 @@ impl Fire for PerEdgeCoins<'_> {
     }
 }
 
+/// Edge e fires with probability min(1, scale x weight[e]): skip to candidates at the
+/// largest such probability, then keep each with its own share of it (thinning), so a node
+/// costs its candidates, not its degree, and the law is exactly the per-edge coins'.
+struct ThinnedSkip<'a> {
+    skip: GeometricSkip,
+    weights: &'a [f32],
+    /// scale / (largest probability): the acceptance per unit of weight.
+    scale: f32,
+}
+
+impl Fire for ThinnedSkip<'_> {
+    #[inline]
+    fn fire(&self, rng: &mut Stream, edges: std::ops::Range<usize>, mut hit: impl FnMut(usize)) {
+        let mut e = edges.start;
+        loop {
+            e = e.saturating_add(self.skip.sample(rng) as usize);
+            if e >= edges.end {
+                return;
+            }
+            if coin(rng, self.weights[e] * self.scale) {
+                hit(e);
+            }
+            e += 1;
+        }
+    }
+}
+
 /// Reusable per-thread state for running cascades on graphs of up to `n` nodes.
 pub struct Workspace {
     active: FixedBitSet,
@@ -234,6 +269,23 @@ impl Workspace {
             }
             Transmission::PerEdge(probs) => {
                 self.spread(graph, &PerEdgeCoins(probs), rng, limit, cancel, obs)
+            }
+            Transmission::Weighted {
+                weights,
+                scale,
+                max_weight,
+            } => {
+                let top = (scale * f64::from(max_weight)).min(1.0);
+                if top <= 0.0 {
+                    Ok(())
+                } else {
+                    let thinned = ThinnedSkip {
+                        skip: GeometricSkip::new(top),
+                        weights,
+                        scale: (scale / top) as f32,
+                    };
+                    self.spread(graph, &thinned, rng, limit, cancel, obs)
+                }
             }
         }?;
         Ok(self.queue.len())
@@ -639,6 +691,17 @@ mod tests {
             let var = sizes.iter().map(|&s| (f64::from(s) - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
             let se = (var / runs as f64).sqrt();
             proptest::prop_assert!((mean - exact).abs() <= 4.0 * se + 1e-9, "mean {} exact {} se {}", mean, exact, se);
+            // Weighted transmission (scale x weight, thinned skips) has the same law as coins
+            // with those probabilities.
+            let scale = 0.8;
+            let scaled: Vec<f32> = p.iter().map(|w| (w * scale as f32).min(1.0)).collect();
+            let exact = exact_spread(&g, &[0], &scaled);
+            let t = Transmission::Weighted { weights: &p, scale, max_weight: 1.0 };
+            let sizes = cascade_sizes(&g, &Seeds::Nodes(vec![0]), t, runs, seed, false, &go()).unwrap();
+            let mean = sizes.iter().map(|&s| f64::from(s)).sum::<f64>() / runs as f64;
+            let var = sizes.iter().map(|&s| (f64::from(s) - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
+            let se = (var / runs as f64).sqrt();
+            proptest::prop_assert!((mean - exact).abs() <= 4.0 * se + 1e-9, "weighted: mean {} exact {} se {}", mean, exact, se);
         }
     }
 }

@@ -30,6 +30,10 @@ pub struct CommitteesConfig {
     /// Weekly probability that a member drops out. New members join at the rate that keeps
     /// the committee's expected size where it formed (dropout x target size per week).
     pub dropout_weekly: f64,
+    /// If true, members are the company's most influential employees (relevance x seniority,
+    /// ties broken at random) instead of a weighted draw: the "obvious" decision makers a
+    /// precision marketer assumes.
+    pub most_influential: bool,
 }
 
 impl Default for CommitteesConfig {
@@ -43,6 +47,7 @@ impl Default for CommitteesConfig {
             function_relevance: vec![0.6, 1.0, 1.5, 1.0, 0.8, 0.4, 1.2, 1.5],
             level_weight: [0.3, 0.7, 1.0, 1.5, 2.0],
             dropout_weekly: 0.02,
+            most_influential: false,
         }
     }
 }
@@ -112,6 +117,10 @@ pub struct Committees {
     seated: FixedBitSet,
     /// Scratch for drawing members: (key, person).
     keys: Vec<(f64, u32)>,
+    /// The period in which each person last joined a committee.
+    joined: Vec<u32>,
+    /// The current period, stamped on new members.
+    now: u32,
 }
 
 impl Committees {
@@ -122,12 +131,24 @@ impl Committees {
             members: vec![Vec::new(); companies],
             seated: FixedBitSet::with_capacity(people),
             keys: Vec::new(),
+            joined: vec![0; people],
+            now: 0,
         }
     }
 
     /// The members of company `c`'s committee.
     pub fn members(&self, c: u32) -> &[u32] {
         &self.members[c as usize]
+    }
+
+    /// Sets the period that new members are stamped with.
+    pub fn set_period(&mut self, period: u32) {
+        self.now = period;
+    }
+
+    /// The period in which person `p` last joined a committee (meaningful while seated).
+    pub fn joined_at(&self, p: u32) -> u32 {
+        self.joined[p as usize]
     }
 
     /// Whether person `p` sits on a committee.
@@ -181,7 +202,14 @@ impl Committees {
             let w = config.function_relevance[usize::from(pop.people.function[p as usize])]
                 * config.level_weight[usize::from(pop.people.level[p as usize])];
             if w > 0.0 {
-                self.keys.push((open_unit(rng).ln() / w, p));
+                let u = open_unit(rng);
+                // The most influential first, the draw only breaking ties.
+                let key = if config.most_influential {
+                    w + 1e-9 * u
+                } else {
+                    u.ln() / w
+                };
+                self.keys.push((key, p));
             }
         }
         let k = k.min(self.keys.len());
@@ -193,6 +221,7 @@ impl Committees {
             .select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
         for &(_, p) in &self.keys[..k] {
             self.seated.insert(p as usize);
+            self.joined[p as usize] = self.now;
             self.members[c as usize].push(p);
         }
     }

@@ -137,6 +137,19 @@ impl Customers {
         }
     }
 
+    /// Companies that are customers now, in no particular order.
+    pub fn active(&self) -> &[u32] {
+        &self.active
+    }
+
+    /// Company `c`'s current relationship, if it is a customer.
+    pub fn relationship(&self, c: u32) -> Option<&Relationship> {
+        match self.current[c as usize] {
+            NONE => None,
+            i => Some(&self.log[i as usize]),
+        }
+    }
+
     /// Number of current customers of each of `brands` brands.
     pub fn counts(&self, brands: usize) -> Vec<u32> {
         let mut counts = vec![0u32; brands];

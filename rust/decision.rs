@@ -1,7 +1,7 @@
 //! Decisions: a buying committee picks a brand, or ends in no decision.
 //!
-//! Each member weighs every brand by memory, attitude and (for the incumbent) familiarity,
-//! against "no decision", with a logit choice. A purchase needs every member on board: each
+//! Each member weighs every brand by memory, demand activation, attitude and (for the
+//! incumbent) familiarity, against "no decision", with a logit choice. A purchase needs every member on board: each
 //! member stalls it with their own no-decision probability, so the chance of any purchase
 //! falls steeply with committee size (buying-group research: from ~80% with one decision
 //! maker to ~30% with six). If the committee buys, the brand is drawn from the members'
@@ -20,6 +20,8 @@ pub struct DecisionsConfig {
     pub memory_weight: f64,
     /// Weight of attitude in a member's utility.
     pub attitude_weight: f64,
+    /// Weight of demand activation (recent demand advertising) in a member's utility.
+    pub activation_weight: f64,
     /// Utility bonus of the brand the company already buys from.
     pub incumbent_advantage: f64,
     /// Utility of "no decision" (higher: more stalled purchases).
@@ -31,6 +33,7 @@ impl Default for DecisionsConfig {
         Self {
             memory_weight: 3.0,
             attitude_weight: 1.0,
+            activation_weight: 2.0,
             incumbent_advantage: 1.5,
             no_decision_utility: 0.9,
         }
@@ -43,6 +46,7 @@ impl DecisionsConfig {
         for (name, x) in [
             ("memory_weight", self.memory_weight),
             ("attitude_weight", self.attitude_weight),
+            ("activation_weight", self.activation_weight),
             ("incumbent_advantage", self.incumbent_advantage),
             ("no_decision_utility", self.no_decision_utility),
         ] {
@@ -84,7 +88,8 @@ impl Decider {
             let mut top = config.no_decision_utility;
             for b in 0..brands {
                 let mut u = config.memory_weight * f64::from(memory.value(p, b))
-                    + config.attitude_weight * f64::from(memory.attitude(p, b));
+                    + config.attitude_weight * f64::from(memory.attitude(p, b))
+                    + config.activation_weight * f64::from(memory.activation(p, b));
                 if incumbent == Some(b) {
                     u += config.incumbent_advantage;
                 }

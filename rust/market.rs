@@ -1,24 +1,34 @@
 //! One replicate of the market, stepped period by period in a fixed order.
 //!
-//! Order within a period (MODEL.md): 1. careers (movers leave their committees); 2. needs
-//! end or arise; the committees of needs that came to a decision decide (7. in MODEL.md,
-//! brought forward so a committee decides before it dissolves), and ended needs dissolve
-//! their committees; 3. committees of continuing needs churn and new needs form one;
-//! customers buy again or churn; 8. memory fades. Marketing, sharing and signals (steps 4-6)
-//! slot in as they are built. Each mechanism draws from its own stream, so none of them sees
-//! its numbers shift when another changes.
+//! Order within a period (MODEL.md): 1. careers (movers leave their committees, audiences
+//! re-check who changed jobs); 2. needs end or arise; 4.-5. each brand's campaign delivers
+//! its impressions and shared creative spreads; 7. the committees of needs that came to a
+//! decision decide (brought forward so a committee decides before it dissolves), and ended
+//! needs dissolve their committees; 3. committees of continuing needs churn and new needs
+//! form one; 6. intent signals are drawn (strategies act on them from the next period);
+//! customers buy again or churn, and endorse their brand; 8. memory fades; 9. recording.
+//! Each mechanism draws from its own stream (and each brand from its own), so none of them
+//! sees its numbers shift when another changes: the market's own randomness is the same
+//! whatever the strategies.
 
+use crate::campaign::{AdvertisingConfig, Campaign, Impressions};
 use crate::careers::{CareerEvents, Careers, CareersConfig};
 use crate::committee::{Committees, CommitteesConfig};
 use crate::customers::{CustomerEvents, Customers, CustomersConfig, Relationship};
 use crate::decision::{Decider, DecisionsConfig};
-use crate::errors::Result;
+use crate::errors::{Error, Result};
+use crate::hourglass;
 use crate::memory::{BrandsConfig, Memory};
 use crate::needs::{NeedEvents, Needs, NeedsConfig};
 use crate::network::Graph;
 use crate::population::{Population, PopulationConfig};
 use crate::professional_network::{NetworkConfig, professional_network};
-use crate::rng::{KeyedDraws, Subsystem, market_stream};
+use crate::reach::Reach;
+use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
+use crate::signals::Signals;
+use crate::strategy::{Strategy, Timing};
+use crate::word_of_mouth::{ReferralsConfig, Spreader, endorsers};
+use fixedbitset::FixedBitSet;
 use std::sync::Arc;
 
 /// Everything that defines a market.
@@ -32,6 +42,8 @@ pub struct MarketConfig {
     pub brands: BrandsConfig,
     pub decisions: DecisionsConfig,
     pub customers: CustomersConfig,
+    pub advertising: AdvertisingConfig,
+    pub referrals: ReferralsConfig,
 }
 
 impl MarketConfig {
@@ -45,7 +57,26 @@ impl MarketConfig {
             .validate(self.population.function_shares.len())?;
         self.brands.validate()?;
         self.decisions.validate()?;
-        self.customers.validate()
+        self.customers.validate()?;
+        self.advertising.validate()?;
+        self.referrals.validate()
+    }
+
+    /// Checks one (optional) strategy per brand against this market.
+    pub fn validate_strategies(&self, strategies: &[Option<Strategy>]) -> Result<()> {
+        if strategies.len() != self.brands.count() {
+            return Err(Error::Length {
+                name: "strategies",
+                expected: self.brands.count(),
+                actual: strategies.len(),
+                why: "one (or none) per brand",
+            });
+        }
+        let p = &self.population;
+        for s in strategies.iter().flatten() {
+            s.validate(p.people, p.companies, p.function_shares.len())?;
+        }
+        Ok(())
     }
 }
 
@@ -85,6 +116,27 @@ pub struct PeriodRecord {
     pub revenue: Vec<f64>,
     pub customers: Vec<u32>,
     pub memory_mean: Vec<f64>,
+    /// Intent signals drawn this period: of open needs, and false ones.
+    pub signals: u32,
+    pub false_signals: u32,
+    /// Members of the committees that came to a decision this period.
+    pub deciders: u32,
+    /// Per brand: paid impressions; unique people reached (paid or earned); people reached
+    /// only through sharing (earned reach); people who shared; people ever reached.
+    pub impressions: Vec<u32>,
+    pub reach: Vec<u32>,
+    pub earned_reach: Vec<u32>,
+    pub shares: Vec<u32>,
+    pub reached_ever: Vec<u32>,
+    /// Per brand: people who endorsed it, and people their endorsements reached.
+    pub endorsers: Vec<u32>,
+    pub endorsed: Vec<u32>,
+    /// Per brand: deciders the brand had reached before they joined the committee, and
+    /// deciders it had reached while they worked at another company.
+    pub reached_before_joining: Vec<u32>,
+    pub reached_elsewhere: Vec<u32>,
+    /// Per brand: people at each hourglass stage (see [`hourglass::STAGES`]).
+    pub hourglass: Vec<[u32; 7]>,
 }
 
 /// One replicate's state.
@@ -101,6 +153,13 @@ pub struct Market {
     pub committees: Committees,
     pub memory: Memory,
     pub customers: Customers,
+    /// Each brand's campaign, if it advertises.
+    pub campaigns: Vec<Option<Campaign>>,
+    pub signals: Signals,
+    pub reach: Reach,
+    /// Per person and brand (index p * brands + b): endorsed by a customer; has endorsed.
+    pub endorsed: FixedBitSet,
+    pub referred: FixedBitSet,
     /// Every decision so far.
     pub deals: Vec<Deal>,
     decisions: DecisionsConfig,
@@ -111,6 +170,14 @@ pub struct Market {
     need_events: NeedEvents,
     /// Scratch: companies whose committee was open before this period.
     continuing: Vec<u32>,
+    brands_config: BrandsConfig,
+    advertising: AdvertisingConfig,
+    referrals: ReferralsConfig,
+    spreader: Spreader,
+    /// The longest signal window a strategy looks back.
+    signal_window: u32,
+    impressions: Impressions,
+    people: Vec<u32>,
 }
 
 impl Market {
@@ -119,6 +186,7 @@ impl Market {
     /// have been validated.
     pub fn new(
         config: &MarketConfig,
+        strategies: &[Option<Strategy>],
         seed: u64,
         replicate: u64,
         network: Option<&Arc<Graph>>,
@@ -153,6 +221,26 @@ impl Market {
         let mut rng = market_stream(seed, Subsystem::Memory, replicate, 0);
         let memory = Memory::new(&config.brands, population.len(), &mut rng)?;
         let brands = config.brands.count();
+        let campaigns = strategies
+            .iter()
+            .map(|s| {
+                s.as_ref()
+                    .map(|s| Campaign::new(s, &population, &config.committees, &config.customers))
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let signal_window = strategies
+            .iter()
+            .flatten()
+            .map(|s| match s.timing {
+                Timing::Triggered { window } => window,
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        let people = population.len();
+        let cells = people * brands;
+        let spreader = Spreader::new(&network);
         Ok(Self {
             seed,
             replicate,
@@ -164,6 +252,12 @@ impl Market {
             committees,
             memory,
             customers: Customers::new(&config.customers, companies),
+            campaigns,
+            signals: Signals::new(&config.needs, companies),
+            reach: Reach::new(people, brands)?,
+            endorsed: FixedBitSet::with_capacity(cells),
+            referred: FixedBitSet::with_capacity(cells),
+            spreader,
             deals: Vec::new(),
             decisions: config.decisions.clone(),
             committee_weights: config.committees.clone(),
@@ -175,6 +269,12 @@ impl Market {
             career_events: CareerEvents::default(),
             need_events: NeedEvents::default(),
             continuing: Vec::new(),
+            brands_config: config.brands.clone(),
+            advertising: config.advertising.clone(),
+            referrals: config.referrals.clone(),
+            signal_window,
+            impressions: Impressions::default(),
+            people: Vec::new(),
         })
     }
 
@@ -183,10 +283,108 @@ impl Market {
         &self.customers.log
     }
 
+    /// Step 4-5: each brand's campaign delivers its impressions, and shared creative
+    /// spreads. Returns per brand: impressions, earned reach, sharers.
+    fn market(&mut self) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+        let brands = self.memory.brands();
+        let (seed, r, t) = (self.seed, self.replicate, self.period);
+        let mut out = (vec![0; brands], vec![0; brands], vec![0; brands]);
+        let adv = &self.advertising;
+        for (b, campaign) in self.campaigns.iter_mut().enumerate() {
+            let Some(campaign) = campaign else { continue };
+            campaign.update(&self.population, &self.career_events.changed);
+            let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), b as u64);
+            campaign.deliver(
+                t,
+                &self.population,
+                &self.signals,
+                &mut rng,
+                &mut self.impressions,
+            );
+            let creative = &campaign.strategy.creative;
+            let share = adv.share_rate * creative.shareability;
+            let people = &self.population.people;
+            self.people.clear();
+            for (&p, &brand) in self.impressions.people.iter().zip(&self.impressions.brand) {
+                let q = creative.quality(people.taste[p as usize], true, adv.taste_width, &mut rng);
+                let seated = self.committees.is_seated(p);
+                let weight = if brand { 1.0 } else { 0.0 };
+                expose(&mut self.memory, adv, p, b, q, weight, seated);
+                self.reach.expose(p, b, people.company[p as usize], t);
+                if share > 0.0 && coin(&mut rng, (share * q) as f32) {
+                    self.people.push(p);
+                }
+            }
+            out.0[b] = self.impressions.people.len() as u32;
+            let pass = adv.pass_rate * creative.shareability;
+            if self.people.is_empty() || pass <= 0.0 {
+                out.2[b] = self.people.len() as u32;
+                continue;
+            }
+            let mut rng = brand_stream(seed, Subsystem::Sharing, r, u64::from(t), b as u64);
+            let (earned, sharers) =
+                self.spreader
+                    .spread(&self.network, &self.people, pass, &mut rng);
+            out.1[b] = earned.len() as u32;
+            out.2[b] = sharers as u32;
+            // A shared copy carries the sharer's mix of brand and demand messages.
+            let weight = campaign.strategy.brand_share;
+            for &p in earned {
+                let q =
+                    creative.quality(people.taste[p as usize], false, adv.taste_width, &mut rng);
+                let seated = self.committees.is_seated(p);
+                expose(&mut self.memory, adv, p, b, q, weight, seated);
+                self.reach.expose(p, b, people.company[p as usize], t);
+            }
+        }
+        out
+    }
+
+    /// Customers' people endorse their brand; endorsements spread to their ties and raise
+    /// trust. Returns per brand: endorsers, and people reached.
+    fn refer(&mut self) -> (Vec<u32>, Vec<u32>) {
+        let brands = self.memory.brands();
+        let (seed, r, t) = (self.seed, self.replicate, u64::from(self.period));
+        let mut out = (vec![0; brands], vec![0; brands]);
+        if self.referrals.refer_weekly <= 0.0 {
+            return out;
+        }
+        for b in 0..brands {
+            let mut rng = brand_stream(seed, Subsystem::Referrals, r, t, b as u64);
+            endorsers(
+                &self.referrals,
+                &self.customers,
+                &self.population,
+                b,
+                &mut rng,
+                &mut self.people,
+            );
+            for &p in &self.people {
+                self.referred.insert(p as usize * brands + b);
+            }
+            let (reached, k) = self.spreader.spread(
+                &self.network,
+                &self.people,
+                self.referrals.pass_rate,
+                &mut rng,
+            );
+            out.0[b] = k as u32;
+            out.1[b] = reached.len() as u32;
+            let lift = self.referrals.trust_lift as f32;
+            for &p in reached {
+                self.endorsed.insert(p as usize * brands + b);
+                let a = self.memory.attitude(p, b);
+                self.memory.set_attitude(p, b, a + lift * (1.0 - a));
+            }
+        }
+        out
+    }
+
     /// Advances one period and returns what it recorded.
     pub fn step(&mut self) -> PeriodRecord {
         self.period += 1;
         let (seed, r, t) = (self.seed, self.replicate, u64::from(self.period));
+        self.committees.set_period(self.period);
         let mut rng = market_stream(seed, Subsystem::Careers, r, t);
         self.careers
             .step(&mut self.population, &mut rng, &mut self.career_events);
@@ -196,6 +394,8 @@ impl Market {
         let mut rng = market_stream(seed, Subsystem::Needs, r, t);
         self.needs
             .step(self.period, &mut rng, &mut self.need_events);
+        self.reach.new_period();
+        let (impressions, earned_reach, shares) = self.market();
         let brands = self.memory.brands();
         self.customer_events
             .revenue
@@ -219,8 +419,19 @@ impl Market {
         });
         events.abandoned.extend(unstaffed);
         let mut rng = market_stream(seed, Subsystem::Decisions, r, t);
+        let mut deciders = 0u32;
+        let mut before = vec![0u32; brands];
+        let mut elsewhere = vec![0u32; brands];
         for &c in &self.need_events.decided {
             let members = self.committees.members(c);
+            for &m in members {
+                deciders += 1;
+                let joined = self.committees.joined_at(m);
+                for b in 0..brands {
+                    before[b] += u32::from(self.reach.reached_by(m, b, joined));
+                    elsewhere[b] += u32::from(self.reach.reached_elsewhere(m, b, c));
+                }
+            }
             let incumbent = self.customers.brand_of(c);
             let outcome = self.decider.decide(
                 &self.decisions,
@@ -272,9 +483,13 @@ impl Market {
         for &c in &self.need_events.opened {
             self.committees.form(&self.population, c, &mut rng);
         }
+        let mut rng = market_stream(seed, Subsystem::Signals, r, t);
+        self.signals
+            .step(&self.needs, self.period, self.signal_window, &mut rng);
         let draws = KeyedDraws::new(seed, Subsystem::Customers, r, t);
         self.customers
             .step(self.period, &draws, &mut self.customer_events);
+        let (endorsers, endorsed) = self.refer();
         self.memory.forget();
         let open = self.needs.open().len();
         let committees = &self.committees;
@@ -283,6 +498,16 @@ impl Market {
             .open()
             .iter()
             .flat_map(|&c| committees.members(c).iter().copied());
+        let memory_mean = self.memory.mean_over(seated);
+        let hourglass = hourglass::count(
+            &self.brands_config,
+            &self.population,
+            &self.memory,
+            &self.needs,
+            &self.customers,
+            &self.endorsed,
+            &self.referred,
+        );
         PeriodRecord {
             in_market_share: self.needs.in_market_share(),
             career_changed_share: f64::from(self.careers.changed_count)
@@ -301,7 +526,53 @@ impl Market {
             wins,
             revenue: self.customer_events.revenue.clone(),
             customers: self.customers.counts(brands),
-            memory_mean: self.memory.mean_over(seated),
+            memory_mean,
+            signals: self.signals.true_signals,
+            false_signals: self.signals.false_signals,
+            deciders,
+            impressions,
+            reach: (0..brands).map(|b| self.reach.period_reach(b)).collect(),
+            earned_reach,
+            shares,
+            reached_ever: self.reach.ever.clone(),
+            endorsers,
+            endorsed,
+            reached_before_joining: before,
+            reached_elsewhere: elsewhere,
+            hourglass,
         }
+    }
+}
+
+/// What one exposure with landing quality `q` does to person `p` and brand `b`: the brand
+/// part (weight `brand`) closes part of the gap to full memory and liking; the demand part
+/// raises activation, in proportion to how well they already remember the brand, fully on
+/// an open committee and by `demand_off_committee` elsewhere.
+fn expose(
+    memory: &mut Memory,
+    adv: &AdvertisingConfig,
+    p: u32,
+    b: usize,
+    q: f64,
+    brand: f64,
+    seated: bool,
+) {
+    let m = f64::from(memory.value(p, b));
+    if brand > 0.0 {
+        let lift = brand * adv.brand_lift * q;
+        memory.set(p, b, (m + lift * (1.0 - m)) as f32);
+        let a = f64::from(memory.attitude(p, b));
+        let lift = brand * adv.attitude_lift * q;
+        memory.set_attitude(p, b, (a + lift * (1.0 - a)) as f32);
+    }
+    if brand < 1.0 {
+        let reach = if seated {
+            1.0
+        } else {
+            adv.demand_off_committee
+        };
+        let act = f64::from(memory.activation(p, b));
+        let lift = (1.0 - brand) * adv.demand_lift * q * m * reach;
+        memory.set_activation(p, b, (act + lift * (1.0 - act)) as f32);
     }
 }

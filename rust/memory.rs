@@ -24,6 +24,14 @@ pub struct BrandsConfig {
     pub memory_half_life_weeks: f64,
     /// Spread of starting attitudes around neutral.
     pub attitude_spread: f64,
+    /// Weeks for demand activation (the short-lived push of demand advertising) to halve.
+    pub activation_half_life_weeks: f64,
+    /// Memory at or above which a person knows a brand (the hourglass's "know").
+    pub know_memory: f64,
+    /// Attitude at or above which a person likes a brand ("like").
+    pub like_attitude: f64,
+    /// Attitude at or above which a person trusts a brand without an endorsement ("trust").
+    pub trust_attitude: f64,
 }
 
 impl Default for BrandsConfig {
@@ -33,6 +41,10 @@ impl Default for BrandsConfig {
             baseline_memory: vec![0.12, 0.09, 0.06, 0.04],
             memory_half_life_weeks: 8.0,
             attitude_spread: 0.3,
+            activation_half_life_weeks: 1.0,
+            know_memory: 0.2,
+            like_attitude: 0.2,
+            trust_attitude: 0.5,
         }
     }
 }
@@ -75,6 +87,28 @@ impl BrandsConfig {
                 "> 0",
             ));
         }
+        if !(self.activation_half_life_weeks > 0.0 && self.activation_half_life_weeks.is_finite()) {
+            return Err(Error::out_of_range(
+                "activation_half_life_weeks",
+                self.activation_half_life_weeks,
+                "> 0",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.know_memory) {
+            return Err(Error::out_of_range(
+                "know_memory",
+                self.know_memory,
+                "in [0, 1]",
+            ));
+        }
+        for (name, x) in [
+            ("like_attitude", self.like_attitude),
+            ("trust_attitude", self.trust_attitude),
+        ] {
+            if !(-1.0..=1.0).contains(&x) {
+                return Err(Error::out_of_range(name, x, "in [-1, 1]"));
+            }
+        }
         if !(0.0..=1.0).contains(&self.attitude_spread) {
             return Err(Error::out_of_range(
                 "attitude_spread",
@@ -86,23 +120,70 @@ impl BrandsConfig {
     }
 }
 
-/// Memory and attitude of every person for every brand, person-major.
+/// Values that fade towards a baseline by a fixed factor each period, for every person and
+/// brand (person-major), at O(1) per period: stored as deviations in units of a shared
+/// scale that shrinks by the retention factor.
 #[derive(Clone, Debug)]
-pub struct Memory {
+struct Fading {
     brands: usize,
     retain: f64,
     baseline: Vec<f32>,
-    /// The shared decay scale: memory = baseline + deviation x scale.
+    /// The shared decay scale: value = baseline + deviation x scale.
     scale: f64,
-    /// deviation[p * brands + b], in units of `scale`.
     deviation: Vec<f32>,
-    /// attitude[p * brands + b]
-    attitude: Vec<f32>,
 }
 
 /// Fold the scale back into the stored deviations below this (f32 reaches 3e38; a
 /// deviation of at most 1 divided by this stays far inside).
 const RENORMALIZE_BELOW: f64 = 1e-20;
+
+impl Fading {
+    fn new(brands: usize, baseline: Vec<f32>, half_life: f64, deviation: Vec<f32>) -> Self {
+        Self {
+            brands,
+            retain: 0.5f64.powf(1.0 / half_life),
+            baseline,
+            scale: 1.0,
+            deviation,
+        }
+    }
+
+    #[inline]
+    fn get(&self, p: u32, b: usize) -> f32 {
+        let i = p as usize * self.brands + b;
+        self.baseline[b] + (f64::from(self.deviation[i]) * self.scale) as f32
+    }
+
+    #[inline]
+    fn set(&mut self, p: u32, b: usize, value: f32) {
+        let i = p as usize * self.brands + b;
+        let deviation = f64::from(value.clamp(0.0, 1.0) - self.baseline[b]);
+        self.deviation[i] = (deviation / self.scale) as f32;
+    }
+
+    fn fade(&mut self) {
+        self.scale *= self.retain;
+        if self.scale < RENORMALIZE_BELOW {
+            let scale = self.scale;
+            for d in &mut self.deviation {
+                *d = (f64::from(*d) * scale) as f32;
+            }
+            self.scale = 1.0;
+        }
+    }
+}
+
+/// Memory, demand activation and attitude of every person for every brand.
+#[derive(Clone, Debug)]
+pub struct Memory {
+    brands: usize,
+    /// Brand memory (mental availability), in [0, 1]: fades slowly to the baseline.
+    memory: Fading,
+    /// Demand activation, in [0, 1]: fades fast to zero.
+    activation: Fading,
+    /// attitude[p * brands + b]
+    attitude: Vec<f32>,
+}
 
 impl Memory {
     /// Starting memories: a person who knows a brand remembers it with strength U(0.2, 1).
@@ -113,6 +194,7 @@ impl Memory {
             .ok_or_else(|| Error::TooLarge("people x brands is too many".into()))?;
         let mut deviation = try_filled(cells, 0f32, "brand memories")?;
         let mut attitude = try_filled(cells, 0f32, "brand attitudes")?;
+        let activation = try_filled(cells, 0f32, "demand activations")?;
         let baseline: Vec<f32> = config.baseline_memory.iter().map(|&x| x as f32).collect();
         for (m, a) in deviation
             .chunks_exact_mut(brands)
@@ -132,10 +214,13 @@ impl Memory {
         }
         Ok(Self {
             brands,
-            retain: 0.5f64.powf(1.0 / config.memory_half_life_weeks),
-            baseline,
-            scale: 1.0,
-            deviation,
+            memory: Fading::new(brands, baseline, config.memory_half_life_weeks, deviation),
+            activation: Fading::new(
+                brands,
+                vec![0.0; brands],
+                config.activation_half_life_weeks,
+                activation,
+            ),
             attitude,
         })
     }
@@ -143,15 +228,25 @@ impl Memory {
     /// Person `p`'s memory of brand `b`.
     #[inline]
     pub fn value(&self, p: u32, b: usize) -> f32 {
-        let i = p as usize * self.brands + b;
-        self.baseline[b] + (f64::from(self.deviation[i]) * self.scale) as f32
+        self.memory.get(p, b)
     }
 
     /// Sets person `p`'s memory of brand `b` (clamped to [0, 1]).
+    #[inline]
     pub fn set(&mut self, p: u32, b: usize, memory: f32) {
-        let i = p as usize * self.brands + b;
-        let deviation = f64::from(memory.clamp(0.0, 1.0) - self.baseline[b]);
-        self.deviation[i] = (deviation / self.scale) as f32;
+        self.memory.set(p, b, memory);
+    }
+
+    /// Person `p`'s demand activation for brand `b`.
+    #[inline]
+    pub fn activation(&self, p: u32, b: usize) -> f32 {
+        self.activation.get(p, b)
+    }
+
+    /// Sets person `p`'s demand activation for brand `b` (clamped to [0, 1]).
+    #[inline]
+    pub fn set_activation(&mut self, p: u32, b: usize, activation: f32) {
+        self.activation.set(p, b, activation);
     }
 
     /// Person `p`'s attitude towards brand `b`.
@@ -161,6 +256,7 @@ impl Memory {
     }
 
     /// Sets person `p`'s attitude towards brand `b` (clamped to [-1, 1]).
+    #[inline]
     pub fn set_attitude(&mut self, p: u32, b: usize, attitude: f32) {
         self.attitude[p as usize * self.brands + b] = attitude.clamp(-1.0, 1.0);
     }
@@ -171,16 +267,23 @@ impl Memory {
     }
 
     /// One period of forgetting: memory above (or below) the baseline shrinks by the weekly
-    /// retention factor 0.5^(1 / half-life). O(1), but for a rare renormalizing pass.
+    /// retention factor 0.5^(1 / half-life), and activation by its own, faster one. O(1),
+    /// but for a rare renormalizing pass.
     pub fn forget(&mut self) {
-        self.scale *= self.retain;
-        if self.scale < RENORMALIZE_BELOW {
-            let scale = self.scale;
-            for d in &mut self.deviation {
-                *d = (f64::from(*d) * scale) as f32;
-            }
-            self.scale = 1.0;
-        }
+        self.memory.fade();
+        self.activation.fade();
+    }
+
+    /// Everyone's stored memory rows (person-major, one value per brand, in the units of
+    /// [`Memory::memory_cutoff`]) and attitudes, for passes over everyone.
+    pub fn rows(&self) -> (&[f32], &[f32]) {
+        (&self.memory.deviation, &self.attitude)
+    }
+
+    /// The stored value at or above which brand `b`'s memory is at least `level` (up to
+    /// rounding): lets a pass over everyone compare raw values, with no arithmetic.
+    pub fn memory_cutoff(&self, b: usize, level: f32) -> f32 {
+        ((f64::from(level) - f64::from(self.memory.baseline[b])) / self.memory.scale) as f32
     }
 
     /// Mean memory of each brand over `people`.
@@ -211,6 +314,7 @@ mod tests {
             baseline_memory: vec![0.0],
             memory_half_life_weeks: 4.0,
             attitude_spread: 0.0,
+            ..Default::default()
         };
         let mut memory = Memory::new(&config, 1, &mut stream(1, Subsystem::Population, 0)).unwrap();
         memory.set(0, 0, 1.0);

@@ -5,6 +5,7 @@ use crate::customers::Relationship;
 use crate::errors::{Error, Result, try_with_capacity};
 use crate::market::{Deal, Market, MarketConfig, PeriodRecord};
 use crate::network::Graph;
+use crate::strategy::Strategy;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -22,12 +23,15 @@ pub struct Replicate {
     pub open_at_end: u32,
 }
 
-/// Runs `replicates` replicates for `periods` periods, on `network` if given (shared by
+/// Runs `replicates` replicates for `periods` periods, with one optional strategy per brand,
+/// on `network` if given (shared by
 /// every replicate; one node per person) or on a professional network drawn for each. With
 /// `parallel`, replicates are spread over the current rayon pool; the results are identical
 /// either way.
+#[allow(clippy::too_many_arguments)]
 pub fn simulate(
     config: &MarketConfig,
+    strategies: &[Option<Strategy>],
     network: Option<&Arc<Graph>>,
     periods: u32,
     replicates: u32,
@@ -36,6 +40,7 @@ pub fn simulate(
     cancel: &dyn Interrupt,
 ) -> Result<Vec<Replicate>> {
     config.validate()?;
+    config.validate_strategies(strategies)?;
     if let Some(graph) = network {
         if graph.n_nodes() != config.population.people {
             return Err(Error::out_of_range(
@@ -49,7 +54,7 @@ pub fn simulate(
         return Err(Error::out_of_range("replicates", replicates, "at least 1"));
     }
     let run = |r: u32| -> Result<Replicate> {
-        let mut market = Market::new(config, seed, u64::from(r), network)?;
+        let mut market = Market::new(config, strategies, seed, u64::from(r), network)?;
         let open_at_start = market.needs.open().len() as u32;
         let mut records = try_with_capacity(periods as usize, "the period records")?;
         for _ in 0..periods {
@@ -93,14 +98,46 @@ mod tests {
     #[test]
     fn replicates_do_not_depend_on_threads_or_order() {
         let go = AtomicBool::new(false);
-        let serial = simulate(&small(), None, 30, 4, 9, false, &go).unwrap();
+        let serial = simulate(
+            &small(),
+            &[None, None, None, None],
+            None,
+            30,
+            4,
+            9,
+            false,
+            &go,
+        )
+        .unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap();
-        let parallel = pool.install(|| simulate(&small(), None, 30, 4, 9, true, &go).unwrap());
+        let parallel = pool.install(|| {
+            simulate(
+                &small(),
+                &[None, None, None, None],
+                None,
+                30,
+                4,
+                9,
+                true,
+                &go,
+            )
+            .unwrap()
+        });
         assert_eq!(serial, parallel);
-        let alone = simulate(&small(), None, 30, 1, 9, false, &go).unwrap();
+        let alone = simulate(
+            &small(),
+            &[None, None, None, None],
+            None,
+            30,
+            1,
+            9,
+            false,
+            &go,
+        )
+        .unwrap();
         assert_eq!(alone[0], serial[0]);
         assert_ne!(serial[0].records, serial[1].records);
     }
@@ -108,7 +145,17 @@ mod tests {
     #[test]
     fn the_default_market_meets_both_calibration_facts() {
         let go = AtomicBool::new(false);
-        let runs = simulate(&small(), None, 208, 2, 1, true, &go).unwrap();
+        let runs = simulate(
+            &small(),
+            &[None, None, None, None],
+            None,
+            208,
+            2,
+            1,
+            true,
+            &go,
+        )
+        .unwrap();
         for run in &runs {
             let records = &run.records;
             let changed = records[207].career_changed_share;
@@ -132,7 +179,7 @@ mod tests {
     #[test]
     fn committees_follow_needs_and_members_work_there() {
         let config = small();
-        let mut market = Market::new(&config, 4, 0, None).unwrap();
+        let mut market = Market::new(&config, &[None, None, None, None], 4, 0, None).unwrap();
         let mut sizes = Vec::new();
         for _ in 0..60 {
             let record = market.step();
@@ -157,7 +204,18 @@ mod tests {
     #[test]
     fn every_need_ends_exactly_once_and_money_adds_up() {
         let go = AtomicBool::new(false);
-        for run in simulate(&small(), None, 156, 2, 3, true, &go).unwrap() {
+        for run in simulate(
+            &small(),
+            &[None, None, None, None],
+            None,
+            156,
+            2,
+            3,
+            true,
+            &go,
+        )
+        .unwrap()
+        {
             let sum = |f: fn(&PeriodRecord) -> u32| run.records.iter().map(f).sum::<u32>();
             let opened = run.open_at_start + sum(|r| r.needs_opened);
             let closed = sum(|r| r.decisions) + sum(|r| r.abandoned);
@@ -209,11 +267,23 @@ mod tests {
     #[test]
     fn bad_input_and_interrupts_are_errors() {
         let go = AtomicBool::new(false);
-        assert!(simulate(&small(), None, 1, 0, 1, false, &go).is_err());
+        assert!(
+            simulate(
+                &small(),
+                &[None, None, None, None],
+                None,
+                1,
+                0,
+                1,
+                false,
+                &go
+            )
+            .is_err()
+        );
         let mut bad = small();
         bad.needs.in_market_share = 2.0;
         assert!(matches!(
-            simulate(&bad, None, 1, 1, 1, false, &go),
+            simulate(&bad, &[None, None, None, None], None, 1, 1, 1, false, &go),
             Err(Error::OutOfRange {
                 name: "in_market_share",
                 ..
@@ -221,7 +291,16 @@ mod tests {
         ));
         let stop = AtomicBool::new(true);
         assert_eq!(
-            simulate(&small(), None, 5, 2, 1, true, &stop),
+            simulate(
+                &small(),
+                &[None, None, None, None],
+                None,
+                5,
+                2,
+                1,
+                true,
+                &stop
+            ),
             Err(Error::Interrupted)
         );
     }
@@ -252,7 +331,7 @@ mod tests {
             config.committees.fixed_size = fixed;
             config.needs.in_market_share = in_market;
             proptest::prop_assume!(config.validate().is_ok());
-            let mut market = Market::new(&config, seed, 0, None).unwrap();
+            let mut market = Market::new(&config, &[None, None, None, None], seed, 0, None).unwrap();
             for _ in 0..40 {
                 market.step();
                 crate::population::tests::assert_consistent(&market.population);

@@ -20,6 +20,12 @@ pub struct NeedsConfig {
     pub mean_need_weeks: f64,
     /// Share of needs that are abandoned or postponed rather than decided.
     pub abandon_share: f64,
+    /// Weekly probability that an intent signal observes an open need (dark funnel: 0.05).
+    pub observability: f64,
+    /// Weekly probability that a dormant company gives a false intent signal.
+    pub false_signal_weekly: f64,
+    /// Weeks between a signal and the moment marketers can act on it.
+    pub signal_lag_weeks: u32,
 }
 
 impl Default for NeedsConfig {
@@ -30,6 +36,9 @@ impl Default for NeedsConfig {
             // years (260 weeks): the B2B Institute's "switch providers every ~5 years".
             mean_need_weeks: 13.0,
             abandon_share: 0.4,
+            observability: 0.05,
+            false_signal_weekly: 0.002,
+            signal_lag_weeks: 0,
         }
     }
 }
@@ -60,6 +69,21 @@ impl NeedsConfig {
                     "at most 1 / (1 + 1 / mean_need_weeks) = {:.4} for needs this short",
                     1.0 / (1.0 + 1.0 / self.mean_need_weeks)
                 ),
+            ));
+        }
+        for (name, p) in [
+            ("observability", self.observability),
+            ("false_signal_weekly", self.false_signal_weekly),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(Error::out_of_range(name, p, "in [0, 1]"));
+            }
+        }
+        if self.signal_lag_weeks > 520 {
+            return Err(Error::out_of_range(
+                "signal_lag_weeks",
+                self.signal_lag_weeks,
+                "in [0, 520]",
             ));
         }
         if !(0.0..=1.0).contains(&self.abandon_share) {
@@ -267,6 +291,7 @@ mod tests {
                 in_market_share: 0.3,
                 mean_need_weeks: 3.0,
                 abandon_share: 0.5,
+                ..Default::default()
             },
             500,
             &mut stream(2, Subsystem::Needs, 0),

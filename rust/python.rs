@@ -7,6 +7,7 @@ use crate::errors::Error;
 use crate::network::Graph;
 use crate::random_graphs;
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
+use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -469,11 +470,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 // ---- the market ---------------------------------------------------------------------------
 
+use crate::campaign::AdvertisingConfig;
 use crate::careers::CareersConfig;
 use crate::committee::CommitteesConfig;
 use crate::customers::CustomersConfig;
 use crate::customers::Relationship;
 use crate::decision::DecisionsConfig;
+use crate::hourglass::STAGES;
 use crate::market::{Deal, MarketConfig, PeriodRecord};
 use crate::memory::BrandsConfig;
 use crate::monte_carlo;
@@ -481,6 +484,8 @@ use crate::needs::NeedsConfig;
 use crate::population::{LEVELS, Population, PopulationConfig};
 use crate::professional_network::{NetworkConfig, professional_network};
 use crate::rng::{Subsystem, market_stream};
+use crate::strategy::{Creative, Strategy, Targeting, Timing};
+use crate::word_of_mouth::ReferralsConfig;
 use pyo3::types::PyDict;
 
 /// A configuration field's value as it crosses the boundary.
@@ -501,12 +506,12 @@ macro_rules! plain_field {
                 })
             }
             fn write<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                Ok(self.clone().into_pyobject(py)?.into_any())
+                self.clone().into_bound_py_any(py)
             }
         }
     )*};
 }
-plain_field!(f64, u32, u16, Option<u32>, Vec<f64>, [f64; 4]);
+plain_field!(f64, u32, u16, bool, Option<u32>, Vec<f64>, [f64; 4]);
 
 /// Per-level values: exactly one per seniority level.
 impl Field for [f64; LEVELS] {
@@ -579,7 +584,10 @@ section!(CareersConfig {
 section!(NeedsConfig {
     in_market_share,
     mean_need_weeks,
-    abandon_share
+    abandon_share,
+    observability,
+    false_signal_weekly,
+    signal_lag_weeks,
 });
 section!(CommitteesConfig {
     mean_size,
@@ -589,16 +597,22 @@ section!(CommitteesConfig {
     function_relevance,
     level_weight,
     dropout_weekly,
+    most_influential,
 });
 section!(BrandsConfig {
     awareness,
     baseline_memory,
     memory_half_life_weeks,
-    attitude_spread
+    attitude_spread,
+    activation_half_life_weeks,
+    know_memory,
+    like_attitude,
+    trust_attitude,
 });
 section!(DecisionsConfig {
     memory_weight,
     attitude_weight,
+    activation_weight,
     incumbent_advantage,
     no_decision_utility
 });
@@ -608,6 +622,20 @@ section!(CustomersConfig {
     deal_elasticity,
     repeat_weekly,
     churn_weekly
+});
+section!(AdvertisingConfig {
+    brand_lift,
+    attitude_lift,
+    demand_lift,
+    demand_off_committee,
+    share_rate,
+    pass_rate,
+    taste_width,
+});
+section!(ReferralsConfig {
+    refer_weekly,
+    pass_rate,
+    trust_lift
 });
 
 /// The market's sections, in order, as (name, field of MarketConfig).
@@ -622,6 +650,8 @@ macro_rules! market_sections {
             ("brands", &mut $m.brands),
             ("decisions", &mut $m.decisions),
             ("customers", &mut $m.customers),
+            ("advertising", &mut $m.advertising),
+            ("referrals", &mut $m.referrals),
         ]
     };
 }
@@ -677,7 +707,120 @@ fn market_config(market: &Bound<'_, PyDict>) -> PyResult<MarketConfig> {
     in_section("brands", c.brands.validate())?;
     in_section("decisions", c.decisions.validate())?;
     in_section("customers", c.customers.validate())?;
+    in_section("advertising", c.advertising.validate())?;
+    in_section("referrals", c.referrals.validate())?;
     Ok(config)
+}
+
+fn item<'py>(d: &Bound<'py, PyDict>, key: &str, whose: &str) -> PyResult<Bound<'py, PyAny>> {
+    d.get_item(key)?
+        .ok_or_else(|| ParameterError::new_err(format!("{whose}.{key} is missing")))
+}
+
+fn field<T: Field>(d: &Bound<'_, PyDict>, key: &str, whose: &str) -> PyResult<T> {
+    T::read(&item(d, key, whose)?, &format!("{whose}.{key}"))
+}
+
+fn mapping<'py>(d: &Bound<'py, PyDict>, key: &str, whose: &str) -> PyResult<Bound<'py, PyDict>> {
+    item(d, key, whose)?.cast_into::<PyDict>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!("{whose}.{key} must be a mapping"))
+    })
+}
+
+fn ints<T: for<'a, 'py> FromPyObject<'a, 'py>>(
+    d: &Bound<'_, PyDict>,
+    key: &str,
+    whose: &str,
+) -> PyResult<Vec<T>> {
+    item(d, key, whose)?.extract::<Vec<T>>().map_err(|_| {
+        ParameterError::new_err(format!(
+            "{whose}.{key} must be a list of non-negative integers in range"
+        ))
+    })
+}
+
+/// Reads brand `name`'s strategy (a dict written by `buyernet.Strategy`); validation against
+/// the market happens in the engine.
+fn strategy(config: &MarketConfig, name: &str, d: &Bound<'_, PyDict>) -> PyResult<Strategy> {
+    let whose = format!("strategies[{name:?}]");
+    let t = mapping(d, "targeting", &whose)?;
+    let tw = format!("{whose}.targeting");
+    let kind: String = field_str(&t, "kind", &tw)?;
+    let targeting = match kind.as_str() {
+        "broad" => Targeting::Broad {
+            min_influence: field(&t, "min_influence", &tw)?,
+        },
+        "narrow" => Targeting::Narrow {
+            functions: ints(&t, "functions", &tw)?,
+            // Out-of-range levels saturate here and are refused by validation.
+            min_level: field::<u32>(&t, "min_level", &tw)?.min(255) as u8,
+            accounts: ints(&t, "accounts", &tw)?,
+        },
+        "scored" => Targeting::Scored {
+            top_share: field(&t, "top_share", &tw)?,
+            people: field(&t, "people", &tw)?,
+        },
+        "weights" => {
+            let w: PyReadonlyArray1<f64> = item(&t, "weights", &tw)?.extract().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "{tw}.weights must be a 1-d float64 numpy array"
+                ))
+            })?;
+            let w: Vec<f32> = w.as_slice()?.iter().map(|&x| x as f32).collect();
+            Targeting::Weights(w.into())
+        }
+        other => {
+            return Err(ParameterError::new_err(format!(
+                "{tw}.kind is {other:?}; allowed: broad, narrow, scored, weights"
+            )));
+        }
+    };
+    let c = mapping(d, "creative", &whose)?;
+    let cw = format!("{whose}.creative");
+    let creative = Creative {
+        resonance: field(&c, "resonance", &cw)?,
+        taste_dependence: field(&c, "taste_dependence", &cw)?,
+        shareability: field(&c, "shareability", &cw)?,
+        tailored: field(&c, "tailored", &cw)?,
+        accuracy: field(&c, "accuracy", &cw)?,
+        aim: field(&c, "aim", &cw)?,
+    };
+    let m = mapping(d, "timing", &whose)?;
+    let mw = format!("{whose}.timing");
+    let timing = match field_str(&m, "kind", &mw)?.as_str() {
+        "always_on" => Timing::AlwaysOn,
+        "flighted" => Timing::Flighted {
+            on: field(&m, "on", &mw)?,
+            off: field(&m, "off", &mw)?,
+        },
+        "triggered" => Timing::Triggered {
+            window: field(&m, "window", &mw)?,
+        },
+        other => {
+            return Err(ParameterError::new_err(format!(
+                "{mw}.kind is {other:?}; allowed: always_on, flighted, triggered"
+            )));
+        }
+    };
+    let strategy = Strategy {
+        budget: field(d, "budget", &whose)?,
+        brand_share: field(d, "brand_share", &whose)?,
+        targeting,
+        creative,
+        timing,
+    };
+    let p = &config.population;
+    in_section(
+        &whose,
+        strategy.validate(p.people, p.companies, p.function_shares.len()),
+    )?;
+    Ok(strategy)
+}
+
+fn field_str(d: &Bound<'_, PyDict>, key: &str, whose: &str) -> PyResult<String> {
+    item(d, key, whose)?
+        .extract::<String>()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err(format!("{whose}.{key} must be a str")))
 }
 
 /// Validates a market (a dict of sections); errors name `section.field`.
@@ -717,10 +860,12 @@ fn market_network(
 
 /// Runs the market; returns a dict of numpy arrays (series, deals, customers).
 #[pyfunction]
-#[pyo3(signature = (market, network, periods, replicates, seed, threads))]
+#[pyo3(signature = (market, strategies, network, periods, replicates, seed, threads))]
+#[allow(clippy::too_many_arguments)]
 fn simulate<'py>(
     py: Python<'py>,
     market: &Bound<'py, PyDict>,
+    strategies: Vec<Option<(String, Bound<'py, PyDict>)>>,
     network: Option<&Bound<'py, PyGraph>>,
     periods: i64,
     replicates: i64,
@@ -728,12 +873,22 @@ fn simulate<'py>(
     threads: Option<i64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let config = market_config(market)?;
+    let strategies = strategies
+        .iter()
+        .map(|s| {
+            s.as_ref()
+                .map(|(name, d)| strategy(&config, name, d))
+                .transpose()
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    in_section("strategies", config.validate_strategies(&strategies))?;
     let network = network.map(|g| Arc::clone(&g.get().inner));
     let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
     let replicates = count("replicates", replicates, 1, i64::from(u32::MAX))? as u32;
     let runs = compute(py, threads, |parallel, cancel| {
         monte_carlo::simulate(
             &config,
+            &strategies,
             network.as_ref(),
             periods,
             replicates,
@@ -750,7 +905,7 @@ fn simulate<'py>(
             .collect()
     };
     let shape = [runs.len(), periods as usize];
-    let market_series: [Column<PeriodRecord>; 9] = [
+    let market_series: [Column<PeriodRecord>; 12] = [
         ("in_market_share", |x| x.in_market_share),
         ("career_changed_share", |x| x.career_changed_share),
         ("movers", |x| f64::from(x.movers)),
@@ -760,23 +915,50 @@ fn simulate<'py>(
         ("abandoned", |x| f64::from(x.abandoned)),
         ("committees_open", |x| f64::from(x.committees_open)),
         ("committee_size_mean", |x| x.committee_size_mean),
+        ("signals", |x| f64::from(x.signals)),
+        ("false_signals", |x| f64::from(x.false_signals)),
+        ("deciders", |x| f64::from(x.deciders)),
     ];
     for (name, f) in market_series {
         let data = records(&|x| vec![f(x)]).into_pyarray(py);
         out.set_item(name, data.reshape(shape)?)?;
     }
-    let brand_series: [Column<PeriodRecord, Vec<f64>>; 4] = [
-        ("wins", |x| x.wins.iter().map(|&v| f64::from(v)).collect()),
+    fn counts(v: &[u32]) -> Vec<f64> {
+        v.iter().map(|&x| f64::from(x)).collect()
+    }
+    let brand_series: [Column<PeriodRecord, Vec<f64>>; 13] = [
+        ("wins", |x| counts(&x.wins)),
         ("revenue", |x| x.revenue.clone()),
-        ("customers", |x| {
-            x.customers.iter().map(|&v| f64::from(v)).collect()
-        }),
+        ("customers", |x| counts(&x.customers)),
         ("memory_mean", |x| x.memory_mean.clone()),
+        ("impressions", |x| counts(&x.impressions)),
+        ("reach", |x| counts(&x.reach)),
+        ("earned_reach", |x| counts(&x.earned_reach)),
+        ("shares", |x| counts(&x.shares)),
+        ("reached_ever", |x| counts(&x.reached_ever)),
+        ("endorsers", |x| counts(&x.endorsers)),
+        ("endorsed", |x| counts(&x.endorsed)),
+        ("reached_before_joining", |x| {
+            counts(&x.reached_before_joining)
+        }),
+        ("reached_elsewhere", |x| counts(&x.reached_elsewhere)),
     ];
     for (name, f) in brand_series {
         let data = records(&f).into_pyarray(py);
         out.set_item(name, data.reshape([shape[0], shape[1], brands])?)?;
     }
+    let stages = records(&|x| {
+        x.hourglass
+            .iter()
+            .flat_map(|s| s.iter().map(|&v| f64::from(v)))
+            .collect()
+    });
+    out.set_item(
+        "hourglass",
+        stages
+            .into_pyarray(py)
+            .reshape([shape[0], shape[1], brands, STAGES.len()])?,
+    )?;
     // Event logs: one row per deal or customer relationship, tagged with the replicate.
     let deals: Vec<(usize, &Deal)> = runs
         .iter()

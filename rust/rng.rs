@@ -41,6 +41,14 @@ pub enum Subsystem {
     Customers = 9,
     /// Starting brand memories and attitudes (see [`market_stream`]).
     Memory = 10,
+    /// Delivering a brand's impressions (see [`brand_stream`]).
+    Campaigns = 11,
+    /// Shared creative spreading over the network (see [`brand_stream`]).
+    Sharing = 12,
+    /// Intent signals (see [`market_stream`]).
+    Signals = 13,
+    /// Customers' endorsements spreading over the network (see [`brand_stream`]).
+    Referrals = 14,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
@@ -74,6 +82,22 @@ pub fn market_stream(seed: u64, subsystem: Subsystem, replicate: u64, period: u6
         seed,
         subsystem,
         mix(replicate ^ 0xA076_1D64_78BD_642F) ^ period,
+    )
+}
+
+/// The stream of one brand's share of a mechanism in one period of one replicate: a brand's
+/// draws never depend on what other brands do, or on whether they advertise at all.
+pub fn brand_stream(
+    seed: u64,
+    subsystem: Subsystem,
+    replicate: u64,
+    period: u64,
+    brand: u64,
+) -> Stream {
+    stream(
+        seed,
+        subsystem,
+        mix(mix(replicate ^ 0xE703_7ED1_A0B4_28DB) ^ period) ^ brand,
     )
 }
 

@@ -55,6 +55,20 @@ def test_all_names_exist_and_are_documented():
         "Results",
         "market_network",
         "simulate",
+        # Marketing (issue 4).
+        "Advertising",
+        "Comparison",
+        "Creative",
+        "Difference",
+        "FUNCTIONS",
+        "Referrals",
+        "STAGES",
+        "Strategy",
+        "Synergy",
+        "Targeting",
+        "Timing",
+        "compare",
+        "synergy",
     }
     assert set(buyernet.__all__) == expected
     for name in buyernet.__all__:

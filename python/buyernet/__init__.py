@@ -20,8 +20,10 @@ from buyernet.cascade import (
     expected_spread,
     random_seeds,
 )
+from buyernet.comparison import Comparison, Difference, Synergy, compare, synergy
 from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.market import (
+    Advertising,
     Brands,
     Careers,
     Committees,
@@ -31,33 +33,48 @@ from buyernet.market import (
     Needs,
     Network,
     Population,
+    Referrals,
 )
 from buyernet.network import Graph
-from buyernet.simulation import Results, market_network, simulate
+from buyernet.simulation import STAGES, Results, market_network, simulate
+from buyernet.strategy import FUNCTIONS, Creative, Strategy, Targeting, Timing
 
 __version__: str = _version("buyernet")
 
 __all__ = [
+    "FUNCTIONS",
+    "STAGES",
+    "Advertising",
     "Brands",
     "BuyernetError",
     "Careers",
     "CascadeTrace",
     "Committees",
+    "Comparison",
+    "Creative",
     "Customers",
     "Decisions",
+    "Difference",
     "Graph",
     "Market",
     "Needs",
     "Network",
     "ParameterError",
     "Population",
+    "Referrals",
     "Results",
     "Spread",
+    "Strategy",
+    "Synergy",
+    "Targeting",
+    "Timing",
     "__version__",
     "cascade",
     "cascade_sizes",
+    "compare",
     "expected_spread",
     "market_network",
     "random_seeds",
     "simulate",
+    "synergy",
 ]

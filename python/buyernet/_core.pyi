@@ -78,6 +78,7 @@ def check_market(market: dict[str, dict[str, Any]]) -> None: ...
 def market_network(market: dict[str, dict[str, Any]], seed: int, replicate: int) -> Graph: ...
 def simulate(
     market: dict[str, dict[str, Any]],
+    strategies: list[tuple[str, dict[str, Any]] | None],
     network: Graph | None,
     periods: int,
     replicates: int,

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from buyernet import _core
 from buyernet.exceptions import ParameterError
 
 __all__ = [
+    "Advertising",
     "Brands",
     "Careers",
     "Committees",
@@ -37,6 +39,7 @@ __all__ = [
     "Needs",
     "Network",
     "Population",
+    "Referrals",
 ]
 
 
@@ -116,11 +119,19 @@ class Needs:
         mean_need_weeks: mean length of an open need in weeks. With 5% in market, 13 weeks
             puts each company in market about every 5 years.
         abandon_share: share of needs abandoned or postponed rather than decided.
+        observability: weekly probability that an intent signal observes an open need
+            (most buying is dark: 0.05).
+        false_signal_weekly: weekly probability that a dormant company gives a false signal.
+        signal_lag_weeks: weeks before a signal can be acted on. Strategies act on the
+            signals of earlier periods: with no lag, on last week's.
     """
 
     in_market_share: float = 0.05
     mean_need_weeks: float = 13.0
     abandon_share: float = 0.4
+    observability: float = 0.05
+    false_signal_weekly: float = 0.002
+    signal_lag_weeks: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,6 +148,8 @@ class Committees:
         level_weight: weight of each seniority level when drawing members, junior first.
         dropout_weekly: weekly probability that a member drops out; members join at the rate
             that keeps the committee's expected size.
+        most_influential: if true, members are the most influential employees (relevance
+            x seniority) rather than a weighted draw: the obvious decision makers.
     """
 
     mean_size: float = 8.0
@@ -146,6 +159,7 @@ class Committees:
     function_relevance: tuple[float, ...] = (0.6, 1.0, 1.5, 1.0, 0.8, 0.4, 1.2, 1.5)
     level_weight: tuple[float, ...] = (0.3, 0.7, 1.0, 1.5, 2.0)
     dropout_weekly: float = 0.02
+    most_influential: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,12 +172,25 @@ class Brands:
         memory_half_life_weeks: weeks for memory above the baseline to halve (published
             advertising half-lives: 2-12 weeks).
         attitude_spread: spread of starting attitudes around neutral, in [0, 1].
+        activation_half_life_weeks: weeks for demand activation (the short push of demand
+            advertising) to halve.
+        know_memory: memory at or above which a person knows a brand (hourglass "know").
+        like_attitude: attitude at or above which a person likes a brand ("like").
+        trust_attitude: attitude at or above which a person trusts a brand even without a
+            customer's endorsement ("trust").
+        names: each brand's name, used to attach strategies and label results; empty
+            (the default) names them ``us``, ``rival_1``, ``rival_2``, ...
     """
 
     awareness: tuple[float, ...] = (0.45, 0.35, 0.25, 0.15)
     baseline_memory: tuple[float, ...] = (0.12, 0.09, 0.06, 0.04)
     memory_half_life_weeks: float = 8.0
     attitude_spread: float = 0.3
+    activation_half_life_weeks: float = 1.0
+    know_memory: float = 0.2
+    like_attitude: float = 0.2
+    trust_attitude: float = 0.5
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,6 +200,7 @@ class Decisions:
     Attributes:
         memory_weight: weight of brand memory in a member's utility.
         attitude_weight: weight of attitude in a member's utility.
+        activation_weight: weight of demand activation (recent demand advertising).
         incumbent_advantage: utility bonus of the brand the company already buys from.
         no_decision_utility: utility of no decision; any member can stall a purchase, so
             bigger committees end in no decision more often.
@@ -180,6 +208,7 @@ class Decisions:
 
     memory_weight: float = 3.0
     attitude_weight: float = 1.0
+    activation_weight: float = 2.0
     incumbent_advantage: float = 1.5
     no_decision_utility: float = 0.9
 
@@ -203,6 +232,50 @@ class Customers:
     churn_weekly: float = 1.0 / 260.0
 
 
+@dataclass(frozen=True)
+class Advertising:
+    """How people respond to advertising and how readily they share it.
+
+    Attributes:
+        brand_lift: share of the gap to full memory that one perfectly landing brand
+            impression closes (it also closes ``attitude_lift`` of the gap to full liking).
+        attitude_lift: see ``brand_lift``.
+        demand_lift: share of the gap to full activation that one perfectly landing demand
+            impression closes in a committee member who fully remembers the brand; it
+            scales with their memory, so brand and demand work together.
+        demand_off_committee: how much of that a demand impression does to someone who is
+            not on an open committee.
+        share_rate: probability that someone reached by perfectly landing creative of
+            shareability 1 shares it.
+        pass_rate: probability that a tie of weight 1 passes shared creative of
+            shareability 1 on.
+        taste_width: taste distance at which taste-dependent creative stops landing.
+    """
+
+    brand_lift: float = 0.15
+    attitude_lift: float = 0.05
+    demand_lift: float = 0.3
+    demand_off_committee: float = 0.1
+    share_rate: float = 0.02
+    pass_rate: float = 0.1
+    taste_width: float = 0.2
+
+
+@dataclass(frozen=True)
+class Referrals:
+    """Customers endorsing the brands they buy; endorsements spread to ties and raise trust.
+
+    Attributes:
+        refer_weekly: weekly probability that someone at a customer endorses its brand.
+        pass_rate: probability that a tie of weight 1 passes an endorsement on.
+        trust_lift: share of the gap to full liking that being endorsed to closes.
+    """
+
+    refer_weekly: float = 0.005
+    pass_rate: float = 0.05
+    trust_lift: float = 0.3
+
+
 _SECTIONS: dict[str, type] = {
     "population": Population,
     "network": Network,
@@ -212,6 +285,8 @@ _SECTIONS: dict[str, type] = {
     "brands": Brands,
     "decisions": Decisions,
     "customers": Customers,
+    "advertising": Advertising,
+    "referrals": Referrals,
 }
 
 SectionUpdate = Union[dict[str, Any], Any]
@@ -254,12 +329,70 @@ class Market:
     brands: Brands = field(default_factory=Brands)
     decisions: Decisions = field(default_factory=Decisions)
     customers: Customers = field(default_factory=Customers)
+    advertising: Advertising = field(default_factory=Advertising)
+    referrals: Referrals = field(default_factory=Referrals)
 
     def __post_init__(self) -> None:
         for name, cls in _SECTIONS.items():
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
         _core.check_market(self.to_dict())
+        names = self.brands.names
+        if names and len(names) != self.n_brands:
+            raise ParameterError(
+                f"brands.names must name every brand: {self.n_brands} names; got {len(names)}"
+            )
+        if any(not isinstance(n, str) or not n for n in names) or len(set(names)) != len(names):
+            raise ParameterError(f"brands.names must be distinct, non-empty strings; got {names}")
+
+    @property
+    def brand_names(self) -> tuple[str, ...]:
+        """Each brand's name: ``brands.names``, or ``us``, ``rival_1``, ... by default.
+
+        Example:
+            >>> Market().brand_names
+            ('us', 'rival_1', 'rival_2', 'rival_3')
+        """
+        if self.brands.names:
+            return self.brands.names
+        return ("us", *(f"rival_{i}" for i in range(1, self.n_brands)))
+
+    @classmethod
+    def planetary_world(cls) -> Market:
+        """The world the precision ("planetary") view assumes: intent fully observable with
+        no false signals, nobody changes jobs, every committee is the one most influential
+        person, and nobody shares ads or endorses brands. Everything else is the default.
+
+        Example:
+            >>> w = Market.planetary_world()
+            >>> w.needs.observability, w.committees.fixed_size, w.careers.change_within_4_years
+            (1.0, 1, 0.0)
+        """
+        return cls().replace(
+            needs={"observability": 1.0, "false_signal_weekly": 0.0},
+            careers={"change_within_4_years": 0.0},
+            committees={"fixed_size": 1, "most_influential": True, "dropout_weekly": 0.0},
+            advertising={"share_rate": 0.0},
+            referrals={"refer_weekly": 0.0},
+        )
+
+    def brand_index(self, brand: str | int) -> int:
+        """The index of a brand given by name or index.
+
+        Example:
+            >>> Market().brand_index("rival_1")
+            1
+        """
+        names = self.brand_names
+        if isinstance(brand, bool) or not isinstance(brand, (str, int)):
+            raise TypeError(f"a brand is a name or an index; got {type(brand).__name__}")
+        if isinstance(brand, int):
+            if not 0 <= brand < len(names):
+                raise ParameterError(f"brand index must be in [0, {len(names)}); got {brand}")
+            return brand
+        if brand not in names:
+            raise ParameterError(f"unknown brand {brand!r}; brands: {', '.join(names)}")
+        return names.index(brand)
 
     @property
     def n_brands(self) -> int:
@@ -336,6 +469,8 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)  # shortest repr round-trips exactly
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")

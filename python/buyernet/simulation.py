@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from buyernet import _core
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.network import Graph, _integer, _seed
+from buyernet.strategy import Strategy
 
-__all__ = ["Results", "market_network", "simulate"]
+__all__ = ["STAGES", "Results", "market_network", "simulate"]
 
 # Per-period metrics: shape [replicate, period] or [replicate, period, brand].
 _MARKET_METRICS = (
@@ -33,10 +35,48 @@ _MARKET_METRICS = (
     "abandoned",
     "committees_open",
     "committee_size_mean",
+    "signals",
+    "false_signals",
+    "deciders",
 )
-_BRAND_METRICS = ("wins", "revenue", "customers", "memory_mean")
+_BRAND_METRICS = (
+    "wins",
+    "revenue",
+    "customers",
+    "memory_mean",
+    "impressions",
+    "reach",
+    "earned_reach",
+    "shares",
+    "reached_ever",
+    "endorsers",
+    "endorsed",
+    "reached_before_joining",
+    "reached_elsewhere",
+)
+#: The stages of the marketing hourglass, in the order of ``Results.hourglass``'s last axis.
+STAGES = ("know", "like", "trust", "try", "buy", "repeat", "refer")
 # How a metric is summed up over a run in summary(): flows add up, stocks and shares average.
-_FLOWS = {"movers", "needs_opened", "decisions", "no_decisions", "abandoned", "wins", "revenue"}
+_FLOWS = {
+    "movers",
+    "needs_opened",
+    "decisions",
+    "no_decisions",
+    "abandoned",
+    "signals",
+    "false_signals",
+    "deciders",
+    "wins",
+    "revenue",
+    "impressions",
+    "reach",
+    "earned_reach",
+    "shares",
+    "endorsers",
+    "endorsed",
+    "reached_before_joining",
+    "reached_elsewhere",
+}
 
 
 def simulate(
@@ -45,6 +85,7 @@ def simulate(
     periods: int,
     replicates: int,
     seed: int | None = None,
+    strategies: Mapping[str | int, Strategy] | None = None,
     threads: int | None = None,
     network: Graph | None = None,
 ) -> Results:
@@ -52,6 +93,8 @@ def simulate(
 
     Args:
         market: the market (default: the calibrated ``Market()``).
+        strategies: each advertising brand's strategy, keyed by brand name (or index);
+            brands without one do not advertise.
         periods: number of weekly periods (at least 1).
         replicates: number of Monte Carlo replicates (at least 1).
         seed: random seed in [0, 2**64); drawn from the OS and recorded if None.
@@ -68,6 +111,10 @@ def simulate(
         >>> r = buyernet.simulate(m, periods=52, replicates=2, seed=1)
         >>> r.series("in_market_share").shape, r.series("wins").shape
         ((2, 52), (2, 52, 4))
+        >>> ads = buyernet.simulate(m, periods=8, replicates=1, seed=1,
+        ...                         strategies={"us": buyernet.Strategy.quantum(500)})
+        >>> ads.series("impressions")[0, :, 0].tolist() == [500.0] * 8
+        True
     """
     market = Market() if market is None else market
     if not isinstance(market, Market):
@@ -79,15 +126,45 @@ def simulate(
         threads = _integer(threads, "threads", 1, 4096)
     if network is not None and not isinstance(network, Graph):
         raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
+    plan = _strategies(market, strategies)
     core_network = None if network is None else network._native
-    raw = _core.simulate(market.to_dict(), core_network, periods, replicates, seed, threads)
+    core_plan = [
+        None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)
+    ]
+    raw = _core.simulate(
+        market.to_dict(), core_plan, core_network, periods, replicates, seed, threads
+    )
     return Results(
         market=market,
         seed=seed,
-        arrays={name: raw[name] for name in (*_MARKET_METRICS, *_BRAND_METRICS)},
+        strategies={market.brand_names[b]: st for b, st in enumerate(plan) if st is not None},
+        arrays={name: raw[name] for name in (*_MARKET_METRICS, *_BRAND_METRICS, "hourglass")},
         deals=dict(raw["deals"]),
         customers_log=dict(raw["customers_log"]),
     )
+
+
+def _strategies(
+    market: Market, strategies: Mapping[str | int, Strategy] | None
+) -> list[Strategy | None]:
+    """One strategy (or None) per brand, from a mapping keyed by brand name or index."""
+    plan: list[Strategy | None] = [None] * market.n_brands
+    if strategies is None:
+        return plan
+    if not isinstance(strategies, Mapping):
+        raise TypeError(
+            f"strategies must map brand names to buyernet.Strategy; got {type(strategies).__name__}"
+        )
+    for brand, strategy in strategies.items():
+        b = market.brand_index(brand)
+        if not isinstance(strategy, Strategy):
+            raise TypeError(
+                f"strategies[{brand!r}] must be a buyernet.Strategy; got {type(strategy).__name__}"
+            )
+        if plan[b] is not None:
+            raise ParameterError(f"brand {market.brand_names[b]!r} has two strategies")
+        plan[b] = strategy
+    return plan
 
 
 def market_network(market: Market | None = None, *, seed: int, replicate: int = 0) -> Graph:
@@ -113,6 +190,7 @@ class Results:
 
     Attributes:
         market: the simulated market.
+        strategies: the strategy of each advertising brand, by brand name.
         seed: the seed (recorded even when drawn from the OS).
         version: the buyernet version that produced the results.
         deals: one row per committee decision, as columns ``replicate``, ``period``,
@@ -127,6 +205,7 @@ class Results:
         *,
         market: Market,
         seed: int,
+        strategies: dict[str, Strategy] | None = None,
         arrays: dict[str, npt.NDArray[Any]],
         deals: dict[str, npt.NDArray[Any]],
         customers_log: dict[str, npt.NDArray[Any]],
@@ -135,6 +214,7 @@ class Results:
         from buyernet import __version__
 
         self.market = market
+        self.strategies = dict(strategies or {})
         self.seed = seed
         self.version = version or __version__
         self._arrays = arrays
@@ -156,11 +236,26 @@ class Results:
         """Number of periods."""
         return int(self._arrays["in_market_share"].shape[1])
 
-    def series(self, name: str) -> npt.NDArray[np.float64]:
-        """A metric per period: [replicate, period], or [replicate, period, brand] for
-        ``wins``, ``revenue``, ``customers`` and ``memory_mean``.
+    @property
+    def brand_metrics(self) -> tuple[str, ...]:
+        """The metrics with one value per brand: :meth:`series` gives [replicate, period,
+        brand] for these.
         """
-        if name not in self._arrays:
+        return _BRAND_METRICS
+
+    @property
+    def hourglass(self) -> npt.NDArray[np.float64]:
+        """People at each stage of the marketing hourglass: [replicate, period, brand,
+        stage], stages in the order of :data:`STAGES` (know, like, trust, try, buy,
+        repeat, refer). Stages are not exclusive: a buyer who likes a brand counts at both.
+        """
+        return self._arrays["hourglass"]
+
+    def series(self, name: str) -> npt.NDArray[np.float64]:
+        """A metric per period: [replicate, period], or [replicate, period, brand] for the
+        :attr:`brand_metrics` (impressions, reach, earned reach, wins, revenue, ...).
+        """
+        if name not in self.metrics:
             raise ParameterError(f"unknown metric {name!r}; metrics: {', '.join(self.metrics)}")
         return self._arrays[name]
 
@@ -180,6 +275,84 @@ class Results:
             }
         return out
 
+    def run_metrics(self) -> dict[str, npt.NDArray[np.float64]]:
+        """Per-run outcomes, each an array [replicate, brand].
+
+        - ``wins``, ``revenue``, ``impressions``, ``earned_reach``, ``shares``: totals;
+        - ``market_share``: share of all wins in the run;
+        - ``wins_per_1k_impressions`` and ``impressions_per_win`` (cost per win in
+          impressions; NaN without impressions or wins);
+        - ``customers`` and ``reached_ever``: at the end of the run;
+        - ``ltv``: mean revenue per customer relationship won in the run;
+        - ``future_buyer_reach``: share of the people on committees that came to a
+          decision whom the brand had reached before they joined the committee;
+          ``reached_elsewhere``: share it had reached while they worked at another company.
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+            >>> r = buyernet.simulate(m, periods=20, replicates=3, seed=2)
+            >>> r.run_metrics()["wins"].shape
+            (3, 4)
+        """
+        a = self._arrays
+        total = {
+            k: a[k].sum(axis=1)
+            for k in (
+                "wins",
+                "revenue",
+                "impressions",
+                "earned_reach",
+                "shares",
+                "reached_before_joining",
+                "reached_elsewhere",
+            )
+        }
+        deciders = a["deciders"].sum(axis=1)[:, None]
+        all_wins = total["wins"].sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = {
+                "wins": total["wins"],
+                "revenue": total["revenue"],
+                "market_share": np.where(all_wins > 0, total["wins"] / all_wins, np.nan),
+                "impressions": total["impressions"],
+                "wins_per_1k_impressions": np.where(
+                    total["impressions"] > 0, 1000 * total["wins"] / total["impressions"], np.nan
+                ),
+                "impressions_per_win": np.where(
+                    (total["wins"] > 0) & (total["impressions"] > 0),
+                    total["impressions"] / total["wins"],
+                    np.nan,
+                ),
+                "earned_reach": total["earned_reach"],
+                "shares": total["shares"],
+                "customers": a["customers"][:, -1, :],
+                "reached_ever": a["reached_ever"][:, -1, :],
+                "ltv": self._ltv(),
+                "future_buyer_reach": np.where(
+                    deciders > 0, total["reached_before_joining"] / deciders, np.nan
+                ),
+                "reached_elsewhere": np.where(
+                    deciders > 0, total["reached_elsewhere"] / deciders, np.nan
+                ),
+            }
+        return out
+
+    def _ltv(self) -> npt.NDArray[np.float64]:
+        log = self.customers_log
+        out = np.full((self.replicates, self.market.n_brands), np.nan)
+        if len(log["replicate"]) == 0:
+            return out
+        key = log["replicate"].astype(np.int64) * self.market.n_brands + log["brand"].astype(
+            np.int64
+        )
+        cells = self.replicates * self.market.n_brands
+        counts = np.bincount(key, minlength=cells)
+        sums = np.bincount(key, weights=log["revenue"], minlength=cells)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ltv = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        return ltv.reshape(self.replicates, self.market.n_brands)
+
     def to_pandas(self) -> Any:
         """A tidy DataFrame: one row per (replicate, period, brand), one column per metric
         (market-wide metrics repeated on each brand's row). Needs pandas.
@@ -195,11 +368,19 @@ class Results:
             columns[name] = np.repeat(self._arrays[name].reshape(-1), b)
         for name in _BRAND_METRICS:
             columns[name] = self._arrays[name].reshape(-1)
+        for i, stage in enumerate(STAGES):
+            columns[f"hourglass_{stage}"] = self.hourglass[..., i].reshape(-1)
+        columns["brand"] = np.asarray(self.market.brand_names, dtype=object)[index[2]]
         return pd.DataFrame(columns)
 
     def save(self, path: str | Path) -> None:
         """Write everything, with the seed, version and full market, to one ``.npz`` file."""
-        meta = {"seed": self.seed, "version": self.version, "market": self.market.to_dict()}
+        meta = {
+            "seed": self.seed,
+            "version": self.version,
+            "market": self.market.to_dict(),
+            "strategies": {k: _jsonable(v.to_dict()) for k, v in self.strategies.items()},
+        }
         # Any: numpy's stub types **kwargs against its own keyword (allow_pickle: bool).
         arrays: dict[str, Any] = {"__meta__": np.array(json.dumps(meta))}
         arrays.update({f"series/{k}": v for k, v in self._arrays.items()})
@@ -225,6 +406,7 @@ class Results:
         return cls(
             market=Market.from_dict(meta["market"]),
             seed=int(meta["seed"]),
+            strategies={k: Strategy.from_dict(v) for k, v in meta.get("strategies", {}).items()},
             arrays=groups["series"],
             deals=groups["deals"],
             customers_log=groups["customers_log"],
@@ -236,3 +418,12 @@ class Results:
             f"Results(replicates={self.replicates}, periods={self.periods}, "
             f"brands={self.market.n_brands}, seed={self.seed})"
         )
+
+
+def _jsonable(value: Any) -> Any:
+    """Arrays as lists, so a strategy's dict can go into JSON."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value

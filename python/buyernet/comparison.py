@@ -1,0 +1,335 @@
+"""Paired comparisons of strategies on the same market draws.
+
+Every alternative runs on the same seed, so each replicate of each alternative faces the
+same careers, needs, committees, intent signals and decision draws (common random
+numbers): differences between alternatives are paired per replicate, which removes the
+market's own noise from the comparison. Comparing a strategy with itself gives differences
+of exactly zero.
+
+Example:
+    >>> import buyernet
+    >>> m = buyernet.Market().replace(population={"people": 4_000, "companies": 200})
+    >>> c = buyernet.compare(
+    ...     m,
+    ...     {"a": buyernet.Strategy.quantum(400), "b": buyernet.Strategy.quantum(400)},
+    ...     periods=12, replicates=3, seed=1,
+    ... )
+    >>> c.difference("wins").mean, c.difference("wins").low, c.difference("wins").high
+    (0.0, 0.0, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from buyernet.exceptions import ParameterError
+from buyernet.market import Market
+from buyernet.network import Graph, _seed
+from buyernet.simulation import Results, simulate
+from buyernet.strategy import Strategy
+
+__all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
+
+#: Metrics compared by default (see :meth:`Results.run_metrics`).
+METRICS = (
+    "wins",
+    "revenue",
+    "market_share",
+    "wins_per_1k_impressions",
+    "impressions",
+    "earned_reach",
+    "reached_ever",
+    "future_buyer_reach",
+    "reached_elsewhere",
+    "customers",
+)
+
+# Student t quantiles for a two-sided 95% interval, df = 1..30; beyond, a series in 1/df.
+_T95 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+def _t95(df: int) -> float:
+    if df <= 30:
+        return _T95[df - 1]
+    z = 1.959964
+    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A paired difference (alternative minus baseline) over replicates.
+
+    Attributes:
+        metric: the metric compared.
+        alternative: the alternative's name; baseline: the baseline's name.
+        mean: mean difference over replicates; low, high: its 95% confidence interval
+            (Student t on the per-replicate differences; NaN with one replicate).
+        baseline_mean, alternative_mean: the two means.
+        replicates: replicates with a value for both (NaN values are left out).
+    """
+
+    metric: str
+    alternative: str
+    baseline: str
+    mean: float
+    low: float
+    high: float
+    baseline_mean: float
+    alternative_mean: float
+    replicates: int
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interval excludes zero."""
+        return bool(self.low > 0 or self.high < 0)
+
+
+class Comparison:
+    """Alternatives run on the same market draws, with paired differences per metric.
+
+    Attributes:
+        brand: the brand whose strategy varies.
+        baseline: the alternative the others are compared with (the first by default).
+        results: each alternative's full :class:`Results`.
+    """
+
+    def __init__(self, brand: str, baseline: str, results: dict[str, Results]) -> None:
+        self.brand = brand
+        self.baseline = baseline
+        self.results = results
+        market = next(iter(results.values())).market
+        b = market.brand_index(brand)
+        self._values = {
+            name: {k: v[:, b] for k, v in r.run_metrics().items()} for name, r in results.items()
+        }
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """The alternatives' names, baseline first."""
+        return (self.baseline, *(k for k in self.results if k != self.baseline))
+
+    def values(self, metric: str, alternative: str) -> npt.NDArray[np.float64]:
+        """One alternative's per-replicate values of a metric, for the brand compared."""
+        if alternative not in self._values:
+            raise ParameterError(
+                f"unknown alternative {alternative!r}; alternatives: {', '.join(self.results)}"
+            )
+        values = self._values[alternative]
+        if metric not in values:
+            raise ParameterError(f"unknown metric {metric!r}; metrics: {', '.join(values)}")
+        return values[metric]
+
+    def difference(self, metric: str, alternative: str | None = None) -> Difference:
+        """The paired difference ``alternative - baseline`` of a metric (default
+        alternative: the first that is not the baseline).
+        """
+        if alternative is None:
+            others = [k for k in self.results if k != self.baseline]
+            alternative = others[0] if others else self.baseline
+        a = self.values(metric, alternative)
+        base = self.values(metric, self.baseline)
+        ok = ~(np.isnan(a) | np.isnan(base))
+        d = a[ok] - base[ok]
+        n = int(ok.sum())
+        mean = float(d.mean()) if n else math.nan
+        if n >= 2:
+            half = _t95(n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
+        else:
+            half = math.nan
+        return Difference(
+            metric=metric,
+            alternative=alternative,
+            baseline=self.baseline,
+            mean=mean,
+            low=mean - half,
+            high=mean + half,
+            baseline_mean=float(base[ok].mean()) if n else math.nan,
+            alternative_mean=float(a[ok].mean()) if n else math.nan,
+            replicates=n,
+        )
+
+    def table(self, metrics: tuple[str, ...] = METRICS) -> list[Difference]:
+        """Every alternative against the baseline on each metric."""
+        others = [k for k in self.results if k != self.baseline] or [self.baseline]
+        return [self.difference(m, alt) for alt in others for m in metrics]
+
+    def to_pandas(self, metrics: tuple[str, ...] = METRICS) -> Any:
+        """:meth:`table` as a DataFrame (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Comparison.to_pandas needs pandas: pip install pandas") from None
+        return pd.DataFrame([d.__dict__ for d in self.table(metrics)])
+
+    def __str__(self) -> str:
+        rows = [("metric", self.baseline, "alternative", "difference", "95% interval")]
+        for d in self.table():
+            rows.append(
+                (
+                    d.metric,
+                    _fmt(d.baseline_mean),
+                    f"{d.alternative}: {_fmt(d.alternative_mean)}",
+                    _fmt(d.mean),
+                    f"[{_fmt(d.low)}, {_fmt(d.high)}]" + (" *" if d.significant else ""),
+                )
+            )
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"Comparison(brand={self.brand!r}, baseline={self.baseline!r}, "
+            f"alternatives={list(self.results)})"
+        )
+
+
+def _fmt(x: float) -> str:
+    if math.isnan(x):
+        return "nan"
+    if abs(x) >= 1e4:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def compare(
+    market: Market | None,
+    alternatives: Mapping[str, Strategy],
+    *,
+    brand: str | int = 0,
+    rivals: Mapping[str | int, Strategy] | None = None,
+    baseline: str | None = None,
+    periods: int,
+    replicates: int,
+    seed: int,
+    threads: int | None = None,
+    network: Graph | None = None,
+) -> Comparison:
+    """Run each alternative strategy for ``brand`` (rivals fixed) on the same market draws.
+
+    Args:
+        market: the market (default: ``Market()``).
+        alternatives: named strategies for ``brand``, at least one.
+        brand: the brand whose strategy varies (name or index; default the first brand).
+        rivals: the other brands' strategies, the same in every alternative.
+        baseline: the alternative the others are compared with (default: the first).
+        periods: weekly periods per run.
+        replicates: Monte Carlo replicates per alternative.
+        seed: the seed every alternative runs on (required: pairing needs the same one).
+        threads: worker threads (default: all cores); results do not depend on it.
+        network: your own network, as for :func:`~buyernet.simulate`.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 4_000, "companies": 200})
+        >>> c = buyernet.compare(m, {"quantum": buyernet.Strategy.quantum(300),
+        ...                          "planetary": buyernet.Strategy.planetary(300)},
+        ...                      brand="us", periods=10, replicates=2, seed=3)
+        >>> c.alternatives
+        ('quantum', 'planetary')
+    """
+    market = Market() if market is None else market
+    if not isinstance(market, Market):
+        raise TypeError(f"market must be a buyernet.Market; got {type(market).__name__}")
+    if not isinstance(alternatives, Mapping) or not alternatives:
+        raise ParameterError("alternatives must map at least one name to a buyernet.Strategy")
+    seed = _seed(seed)
+    b = market.brand_index(brand)
+    name = market.brand_names[b]
+    rivals = dict(rivals or {})
+    for rival in rivals:
+        if market.brand_index(rival) == b:
+            raise ParameterError(f"rivals must not include the compared brand {name!r}")
+    if baseline is None:
+        baseline = next(iter(alternatives))
+    if baseline not in alternatives:
+        raise ParameterError(
+            f"baseline {baseline!r} is not an alternative; alternatives: {', '.join(alternatives)}"
+        )
+    results = {}
+    for label, strategy in alternatives.items():
+        if not isinstance(strategy, Strategy):
+            raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy")
+        results[str(label)] = simulate(
+            market,
+            periods=periods,
+            replicates=replicates,
+            seed=seed,
+            strategies={**rivals, name: strategy},
+            threads=threads,
+            network=network,
+        )
+    return Comparison(name, str(baseline), results)
+
+
+@dataclass(frozen=True)
+class Synergy:
+    """How much more demand advertising converts with brand advertising running.
+
+    Attributes:
+        ratio: (wins with brand and demand - wins with brand alone) / (wins with demand
+            alone - wins with neither): demand's extra wins with brand running over its
+            extra wins without. Above 1, brand and demand reinforce each other.
+        wins: mean wins of each arm: ``both``, ``brand``, ``demand`` and ``neither``.
+        comparison: the four arms, paired.
+    """
+
+    ratio: float
+    wins: dict[str, float]
+    comparison: Comparison
+
+
+def synergy(
+    market: Market | None,
+    strategy: Strategy,
+    *,
+    brand: str | int = 0,
+    rivals: Mapping[str | int, Strategy] | None = None,
+    periods: int,
+    replicates: int,
+    seed: int,
+    threads: int | None = None,
+) -> Synergy:
+    """Brand-demand synergy of ``strategy``, measured, never assumed: runs it whole, with
+    only its brand impressions, with only its demand impressions, and with no budget, on
+    the same market draws.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 4_000, "companies": 200})
+        >>> s = buyernet.synergy(m, buyernet.Strategy.quantum(400), periods=10,
+        ...                      replicates=2, seed=1)
+        >>> sorted(s.wins)
+        ['both', 'brand', 'demand', 'neither']
+    """
+    share = strategy.brand_share
+    arms = {
+        "both": strategy,
+        "brand": strategy.replace(budget=strategy.budget * share, brand_share=1.0),
+        "demand": strategy.replace(budget=strategy.budget * (1 - share), brand_share=0.0),
+        "neither": strategy.replace(budget=0.0),
+    }
+    comparison = compare(
+        market,
+        arms,
+        brand=brand,
+        rivals=rivals,
+        periods=periods,
+        replicates=replicates,
+        seed=seed,
+        threads=threads,
+    )
+    wins = {k: float(comparison.values("wins", k).mean()) for k in arms}
+    without = wins["demand"] - wins["neither"]
+    ratio = (wins["both"] - wins["brand"]) / without if without != 0 else math.nan
+    return Synergy(ratio=ratio, wins=wins, comparison=comparison)

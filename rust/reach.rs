@@ -1,0 +1,119 @@
+//! Reach: who each brand's advertising has touched, when and where they worked then.
+//!
+//! Per person and brand it keeps the period of the first exposure and the company of the
+//! last one (plus whether exposures happened at more than one company), which is enough to
+//! answer the future-buyer question: of the people on a committee that decided, how many
+//! had the brand reached before they joined it, and how many while they worked elsewhere.
+//! Per period it counts unique reach with a bitset cleared by walking the people reached.
+
+use crate::errors::{Result, try_filled};
+use fixedbitset::FixedBitSet;
+
+const NEVER: u32 = u32::MAX;
+/// High bit of `first`: reached at more than one company.
+const SEVERAL: u32 = 1 << 31;
+
+/// Exposure history of every person for every brand.
+#[derive(Clone, Debug)]
+pub struct Reach {
+    brands: usize,
+    /// Period of the first exposure (low 31 bits; all ones: never) | SEVERAL.
+    first: Vec<u32>,
+    /// Company of the last exposure.
+    company: Vec<u32>,
+    /// People reached this period, per brand, and who they are (to clear the set).
+    this_period: Vec<FixedBitSet>,
+    reached: Vec<Vec<u32>>,
+    /// People ever reached, per brand.
+    pub ever: Vec<u32>,
+}
+
+impl Reach {
+    /// Nobody reached yet among `people` people by any of `brands` brands.
+    pub fn new(people: usize, brands: usize) -> Result<Self> {
+        let cells = people * brands;
+        Ok(Self {
+            brands,
+            first: try_filled(cells, NEVER & !SEVERAL, "reach history")?,
+            company: try_filled(cells, NEVER, "reach history")?,
+            this_period: (0..brands)
+                .map(|_| FixedBitSet::with_capacity(people))
+                .collect(),
+            reached: vec![Vec::new(); brands],
+            ever: vec![0; brands],
+        })
+    }
+
+    /// Person `p`, working at `company`, is exposed to brand `b` in `period`.
+    #[inline]
+    pub fn expose(&mut self, p: u32, b: usize, company: u32, period: u32) {
+        let i = p as usize * self.brands + b;
+        if self.first[i] & !SEVERAL == NEVER & !SEVERAL {
+            self.first[i] = period;
+            self.ever[b] += 1;
+        } else if self.company[i] != company {
+            self.first[i] |= SEVERAL;
+        }
+        self.company[i] = company;
+        if !self.this_period[b].put(p as usize) {
+            self.reached[b].push(p);
+        }
+    }
+
+    /// Unique people brand `b` reached this period.
+    pub fn period_reach(&self, b: usize) -> u32 {
+        self.reached[b].len() as u32
+    }
+
+    /// Starts a new period's count of unique reach.
+    pub fn new_period(&mut self) {
+        for (set, list) in self.this_period.iter_mut().zip(&mut self.reached) {
+            for p in list.drain(..) {
+                set.set(p as usize, false);
+            }
+        }
+    }
+
+    /// Whether brand `b` reached person `p` in or before `period`.
+    #[inline]
+    pub fn reached_by(&self, p: u32, b: usize, period: u32) -> bool {
+        let first = self.first[p as usize * self.brands + b] & !SEVERAL;
+        first != NEVER & !SEVERAL && first <= period
+    }
+
+    /// Whether brand `b` reached person `p` while they worked somewhere other than
+    /// `company`.
+    #[inline]
+    pub fn reached_elsewhere(&self, p: u32, b: usize, company: u32) -> bool {
+        let i = p as usize * self.brands + b;
+        let first = self.first[i];
+        first & !SEVERAL != NEVER & !SEVERAL && (first & SEVERAL != 0 || self.company[i] != company)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reach_remembers_when_and_where() {
+        let mut reach = Reach::new(4, 2).unwrap();
+        assert!(!reach.reached_by(0, 0, 100));
+        reach.expose(0, 0, 7, 3);
+        reach.expose(0, 0, 7, 5);
+        assert!(reach.reached_by(0, 0, 3) && !reach.reached_by(0, 0, 2));
+        assert!(!reach.reached_elsewhere(0, 0, 7));
+        assert!(reach.reached_elsewhere(0, 0, 8));
+        assert!(!reach.reached_by(0, 1, 10));
+        // Reached at 7, then at 8: reached elsewhere than 8 (and than 7).
+        reach.expose(0, 0, 8, 9);
+        assert!(reach.reached_elsewhere(0, 0, 8) && reach.reached_elsewhere(0, 0, 7));
+        assert_eq!(reach.period_reach(0), 1);
+        assert_eq!(reach.ever, vec![1, 0]);
+        reach.new_period();
+        assert_eq!(reach.period_reach(0), 0);
+        reach.expose(1, 1, 2, 10);
+        reach.expose(1, 1, 2, 10);
+        assert_eq!((reach.period_reach(1), reach.ever[1]), (1, 1));
+    }
+}
