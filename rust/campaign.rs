@@ -447,3 +447,212 @@ impl Campaign {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::careers::{CareerEvents, Careers, CareersConfig};
+    use crate::needs::{Needs, NeedsConfig};
+    use crate::population::PopulationConfig;
+    use crate::rng::{Subsystem, stream};
+
+    fn population() -> Population {
+        let config = PopulationConfig {
+            people: 20_000,
+            companies: 1_000,
+            ..Default::default()
+        };
+        Population::draw(&config, &mut stream(5, Subsystem::Population, 0)).unwrap()
+    }
+
+    fn strategy(targeting: Targeting, timing: Timing, budget: f64) -> Strategy {
+        Strategy {
+            budget,
+            brand_share: 0.3,
+            targeting,
+            creative: Creative::universal(),
+            timing,
+        }
+    }
+
+    fn members(c: &Campaign) -> Vec<u32> {
+        match &c.audience {
+            Audience::Members { list, .. } => {
+                let mut v = list.clone();
+                v.sort_unstable();
+                v
+            }
+            Audience::Weighted { .. } => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn audiences_follow_people_through_job_changes() {
+        let mut pop = population();
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let targetings = [
+            Targeting::Broad { min_influence: 1.0 },
+            Targeting::Narrow {
+                functions: vec![2, 7],
+                min_level: 2,
+                accounts: vec![],
+            },
+            Targeting::Narrow {
+                functions: vec![],
+                min_level: 0,
+                accounts: vec![3, 10, 400],
+            },
+            Targeting::Scored {
+                top_share: 0.05,
+                people: false,
+            },
+            Targeting::Scored {
+                top_share: 0.1,
+                people: true,
+            },
+        ];
+        let mut campaigns: Vec<Campaign> = targetings
+            .iter()
+            .map(|t| {
+                Campaign::new(
+                    &strategy(t.clone(), Timing::AlwaysOn, 10.0),
+                    &pop,
+                    &committees,
+                    &customers,
+                )
+                .unwrap()
+            })
+            .collect();
+        let mut careers = Careers::new(
+            &CareersConfig {
+                change_within_4_years: 0.9,
+                ..Default::default()
+            },
+            &PopulationConfig::default().level_shares,
+            pop.len(),
+        );
+        let mut events = CareerEvents::default();
+        let mut rng = stream(6, Subsystem::Careers, 0);
+        for _ in 0..30 {
+            careers.step(&mut pop, &mut rng, &mut events);
+            for c in &mut campaigns {
+                c.update(&pop, &events.changed);
+            }
+        }
+        assert!(careers.changed_count > 1_000);
+        for c in &campaigns {
+            let expected: Vec<u32> = (0..pop.len() as u32)
+                .filter(|&p| c.eligible(&pop, p))
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(members(c), expected, "{:?}", c.strategy.targeting);
+        }
+        // Account lists hold exactly the employees of the accounts.
+        let accounts = &campaigns[2];
+        assert!(
+            members(accounts)
+                .iter()
+                .all(|&p| [3, 10, 400].contains(&pop.people.company[p as usize]))
+        );
+    }
+
+    #[test]
+    fn impressions_equal_the_budget_and_flights_keep_the_total() {
+        let pop = population();
+        let signals = Signals::new(&NeedsConfig::default(), 1_000);
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let mut rng = stream(7, Subsystem::Campaigns, 0);
+        let mut out = Impressions::default();
+        let broad = Targeting::Broad { min_influence: 0.0 };
+        let mut always = Campaign::new(
+            &strategy(broad.clone(), Timing::AlwaysOn, 12.5),
+            &pop,
+            &committees,
+            &customers,
+        )
+        .unwrap();
+        let mut flighted = Campaign::new(
+            &strategy(broad, Timing::Flighted { on: 2, off: 3 }, 10.0),
+            &pop,
+            &committees,
+            &customers,
+        )
+        .unwrap();
+        let (mut a, mut f, mut brand) = (0, 0, 0);
+        for t in 1..=20 {
+            always.deliver(t, &pop, &signals, &mut rng, &mut out);
+            a += out.people.len();
+            brand += out.brand.iter().filter(|&&b| b).count();
+            assert!(out.people.len() == 12 || out.people.len() == 13);
+            flighted.deliver(t, &pop, &signals, &mut rng, &mut out);
+            f += out.people.len();
+            let on = (t - 1) % 5 < 2;
+            assert_eq!(out.people.len(), if on { 25 } else { 0 }, "period {t}");
+        }
+        assert_eq!((a, f), (250, 200));
+        assert_eq!(brand, 75, "30% of 250 impressions are brand");
+    }
+
+    #[test]
+    fn weights_place_impressions_in_proportion() {
+        let pop = population();
+        let mut w = vec![0f32; pop.len()];
+        (w[1], w[2], w[3]) = (1.0, 2.0, 7.0);
+        let signals = Signals::new(&NeedsConfig::default(), 1_000);
+        let mut c = Campaign::new(
+            &strategy(Targeting::Weights(w.into()), Timing::AlwaysOn, 100_000.0),
+            &pop,
+            &CommitteesConfig::default(),
+            &CustomersConfig::default(),
+        )
+        .unwrap();
+        let mut out = Impressions::default();
+        c.deliver(
+            1,
+            &pop,
+            &signals,
+            &mut stream(8, Subsystem::Campaigns, 0),
+            &mut out,
+        );
+        let share = |p: u32| out.people.iter().filter(|&&x| x == p).count() as f64 / 1e5;
+        assert_eq!(out.people.len(), 100_000);
+        assert!((share(1) - 0.1).abs() < 0.005 && (share(3) - 0.7).abs() < 0.005);
+        assert_eq!(share(0), 0.0);
+    }
+
+    #[test]
+    fn triggered_campaigns_spend_only_at_signalled_accounts() {
+        let pop = population();
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let mut config = NeedsConfig {
+            observability: 0.0,
+            false_signal_weekly: 0.0,
+            ..Default::default()
+        };
+        let needs = Needs::new(&config, 1_000, &mut stream(9, Subsystem::Needs, 0));
+        let triggered = strategy(
+            Targeting::Broad { min_influence: 0.0 },
+            Timing::Triggered { window: 2 },
+            500.0,
+        );
+        let mut c = Campaign::new(&triggered, &pop, &committees, &customers).unwrap();
+        let mut signals = Signals::new(&config, 1_000);
+        let mut rng = stream(10, Subsystem::Signals, 0);
+        let mut out = Impressions::default();
+        for t in 1..10 {
+            c.deliver(t, &pop, &signals, &mut rng, &mut out);
+            assert!(out.people.is_empty());
+            signals.step(&needs, t, 2, &mut rng);
+        }
+        config.observability = 1.0;
+        let mut signals = Signals::new(&config, 1_000);
+        signals.step(&needs, 1, 2, &mut rng);
+        c.deliver(2, &pop, &signals, &mut rng, &mut out);
+        assert_eq!(out.people.len(), 500);
+        assert!(
+            out.people
+                .iter()
+                .all(|&p| needs.is_open(pop.people.company[p as usize]))
+        );
+    }
+}

@@ -576,3 +576,94 @@ fn expose(
         memory.set_activation(p, b, (act + lift * (1.0 - act)) as f32);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::population::PopulationConfig;
+    use crate::strategy::{Creative, Targeting};
+
+    fn small() -> MarketConfig {
+        MarketConfig {
+            population: PopulationConfig {
+                people: 10_000,
+                companies: 500,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn quantum(budget: f64) -> Strategy {
+        Strategy {
+            budget,
+            brand_share: 0.6,
+            targeting: Targeting::Broad { min_influence: 0.0 },
+            creative: Creative::universal(),
+            timing: Timing::AlwaysOn,
+        }
+    }
+
+    #[test]
+    fn a_single_pulse_of_memory_decays_exactly_by_the_half_life() {
+        let mut config = small();
+        config.brands.baseline_memory = vec![0.0; 4];
+        config.brands.memory_half_life_weeks = 4.0;
+        config.advertising.share_rate = 0.0;
+        let pulse = Strategy {
+            brand_share: 1.0,
+            timing: Timing::Flighted { on: 1, off: 520 },
+            ..quantum(2_000.0)
+        };
+        let strategies = [Some(pulse), None, None, None];
+        let mut market = Market::new(&config, &strategies, 1, 0, None).unwrap();
+        market.step();
+        let hit = market.reach.reached_this_period(0).to_vec();
+        assert!(hit.len() > 1_000);
+        let after: Vec<f32> = hit.iter().map(|&p| market.memory.value(p, 0)).collect();
+        for _ in 0..4 {
+            let record = market.step();
+            assert_eq!(record.impressions[0], 0);
+        }
+        for (&p, m) in hit.iter().zip(after) {
+            let now = market.memory.value(p, 0);
+            assert!((now - 0.5 * m).abs() < 1e-6, "{now} vs {m}");
+        }
+    }
+
+    #[test]
+    fn no_shareability_earns_nothing_and_records_add_up() {
+        let mut config = small();
+        config.customers.repeat_weekly = 0.2;
+        let closed = Strategy {
+            creative: Creative {
+                shareability: 0.0,
+                ..Creative::universal()
+            },
+            ..quantum(700.0)
+        };
+        let strategies = [Some(closed), Some(quantum(700.0)), None, None];
+        let mut market = Market::new(&config, &strategies, 2, 0, None).unwrap();
+        let mut earned = 0;
+        let mut ever = 0;
+        for _ in 0..40 {
+            let r = market.step();
+            assert_eq!((r.earned_reach[0], r.shares[0]), (0, 0));
+            assert_eq!(r.impressions, vec![700, 700, 0, 0]);
+            assert!(r.reach[0] <= 700 && r.reach[1] <= 700 + r.earned_reach[1]);
+            assert!(r.reached_ever[1] >= ever);
+            ever = r.reached_ever[1];
+            earned += r.earned_reach[1];
+            for (b, stage) in r.hourglass.iter().enumerate() {
+                assert!(stage.iter().all(|&s| s <= 10_000));
+                assert!(
+                    stage[3] <= stage[0] && stage[5] <= stage[4],
+                    "brand {b}: {stage:?}"
+                );
+            }
+            assert!(r.reached_before_joining.iter().all(|&x| x <= r.deciders));
+            assert!(r.reached_elsewhere.iter().all(|&x| x <= r.deciders));
+        }
+        assert!(earned > 0, "universal creative is shared");
+    }
+}

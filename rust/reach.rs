@@ -60,6 +60,11 @@ impl Reach {
         }
     }
 
+    /// The people brand `b` reached this period, in order of first exposure.
+    pub fn reached_this_period(&self, b: usize) -> &[u32] {
+        &self.reached[b]
+    }
+
     /// Unique people brand `b` reached this period.
     pub fn period_reach(&self, b: usize) -> u32 {
         self.reached[b].len() as u32
