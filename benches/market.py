@@ -37,7 +37,26 @@ from cascade_peers import peak_rss_mb  # benches/ is on sys.path when run as a s
 WEEKS = 208
 
 
-def run_buyernet(people: int, companies: int, replicates: int, threads: int | None) -> dict:
+def strategies(people: int, budget_share: float) -> dict[str, Any]:
+    """Four advertising brands, every mechanism on: broad and narrow targeting, universal
+    (shared) and personalized creative, always-on, flighted and intent-triggered timing.
+    Each brand buys ``budget_share`` x people impressions a week."""
+    import buyernet as bn
+
+    budget = people * budget_share
+    return {
+        "us": bn.Strategy.quantum(budget),
+        "rival_1": bn.Strategy.planetary(budget),
+        "rival_2": bn.Strategy.quantum(budget).replace(brand_share=0.3),
+        "rival_3": bn.Strategy(
+            budget, targeting=bn.Targeting.scored(0.2), timing=bn.Timing.flighted(4, 4)
+        ),
+    }
+
+
+def run_buyernet(
+    people: int, companies: int, replicates: int, threads: int | None, budget_share: float = 0.0
+) -> dict:
     """The full market, timed: stepping alone and setup (population and network) apart.
 
     After a warm-up call (thread pool, first page faults), 8-week and 208-week runs are each
@@ -49,10 +68,17 @@ def run_buyernet(people: int, companies: int, replicates: int, threads: int | No
     market = buyernet.Market().replace(population={"people": people, "companies": companies})
     base = peak_rss_mb()
 
+    plan = strategies(people, budget_share) if budget_share > 0 else None
+
     def timed(periods: int) -> tuple[float, Any]:
         start = time.perf_counter()
         results = buyernet.simulate(
-            market, periods=periods, replicates=replicates, seed=1, threads=threads
+            market,
+            periods=periods,
+            replicates=replicates,
+            seed=1,
+            threads=threads,
+            strategies=plan,
         )
         return time.perf_counter() - start, results
 
@@ -76,6 +102,10 @@ def run_buyernet(people: int, companies: int, replicates: int, threads: int | No
         "graph_stored_edges": graph.n_stored,
         "career_changed": float(results.series("career_changed_share")[:, -1].mean()),
         "in_market": float(results.series("in_market_share").mean()),
+        "per_week": {
+            name: float(results.series(name).sum(axis=2).mean())
+            for name in ("impressions", "reach", "earned_reach", "shares", "endorsed")
+        },
     }
 
 
@@ -217,13 +247,19 @@ def main() -> int:
     """Run the comparison and print the figures and targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100k people only")
+    parser.add_argument(
+        "--marketing",
+        action="store_true",
+        help="the full model with 4 advertising brands (issue 4's benchmark) instead",
+    )
     parser.add_argument("--mesa-weeks", type=int, default=52, help="weeks for the Mesa run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "buyernet":
-        people, companies, replicates, threads = (int(x) for x in args.rest)
-        result = run_buyernet(people, companies, replicates, threads or None)
+        people, companies, replicates, threads = (int(x) for x in args.rest[:4])
+        share = float(args.rest[4]) if len(args.rest) > 4 else 0.0
+        result = run_buyernet(people, companies, replicates, threads or None, share)
         print(json.dumps(result))
         return 0
     if args.worker == "mesa":
@@ -232,6 +268,8 @@ def main() -> int:
         return 0
 
     cores = os.cpu_count() or 1
+    if args.marketing:
+        return marketing(cores, args.quick)
     print(f"{cores} cores; 208 weeks, 4 brands, every market mechanism on in buyernet")
     rows = []
     small = worker("buyernet", ["100000", "5000", "1", "1"])
@@ -285,6 +323,62 @@ def main() -> int:
             f"person with 4 brands (<= 64 + 8 x 4 = {bound}), plus the graph: "
             f"{per_edge:.1f} bytes per stored edge ({graph_mb:.0f} MB)"
         )
+    return 0
+
+
+def marketing(cores: int, quick: bool) -> int:
+    """Issue 4: the full model with 4 advertising brands, sharing and referrals on."""
+    people, companies = (100_000, 5_000) if quick else (1_000_000, 50_000)
+    print(
+        f"{cores} cores; {people:,} people, 208 weeks, 4 advertising brands (quantum, "
+        "planetary, quantum 30% brand, scored accounts flighted), sharing and referrals on"
+    )
+    n, c = str(people), str(companies)
+    quiet = worker("buyernet", [n, c, "1", "1", "0"])
+    rows = [("no advertising", quiet)]
+    for share in (0.05, 0.2):
+        rows.append(
+            (
+                f"each brand {share:.0%} of people a week",
+                worker("buyernet", [n, c, "1", "1", str(share)]),
+            )
+        )
+    one = worker("buyernet", [n, c, str(cores), "1", "0.05"])
+    every = worker("buyernet", [n, c, str(cores), "0", "0.05"])
+    print(
+        f"\n  {'1 replicate, 1 thread':<36} {'ms/period':>10} {'person-periods/s':>17} "
+        f"{'impressions/wk':>15} {'earned/wk':>10} {'shares/wk':>10} {'endorsed/wk':>12} "
+        f"{'peak MB':>8}"
+    )
+    for name, r in rows:
+        ms = 1e3 * people / r["stepping_per_s"]
+        w = r["per_week"]
+        print(
+            f"  {name:<36} {ms:>10.1f} {r['stepping_per_s']:>17.3g} {w['impressions']:>15,.0f} "
+            f"{w['earned_reach']:>10,.0f} {w['shares']:>10,.0f} {w['endorsed']:>12,.0f} "
+            f"{r['peak_mb']:>8.0f}"
+        )
+    base_ms = 1e3 * people / quiet["stepping_per_s"]
+    print("\n  marginal cost of advertising (work done, not passes over everyone):")
+    for name, r in rows[1:]:
+        extra = 1e3 * people / r["stepping_per_s"] - base_ms
+        impressions = r["per_week"]["impressions"] + r["per_week"]["earned_reach"]
+        print(
+            f"    {name}: +{extra:.1f} ms/period = {1e6 * extra / impressions:.0f} ns per exposure"
+        )
+    per_core = rows[1][1]["stepping_per_s"]
+    print("\ntargets:")
+    print(
+        f"  {'PASS' if per_core >= 20e6 else 'FAIL'} every mechanism on (4 brands at 5% of people "
+        f"a week, sharing, referrals): {per_core / 1e6:.1f}M person-periods/s per core (>= 20M)"
+    )
+    speedup = every["person_periods_per_s"] / one["person_periods_per_s"]
+    stepping = every["stepping_per_s"] / one["stepping_per_s"]
+    print(
+        f"  {'PASS' if speedup >= 0.9 * cores else 'FAIL'} {cores} replicates on {cores} "
+        f"threads vs 1 thread: {speedup:.2f}x with setup, {stepping:.2f}x stepping alone "
+        f"(near-linear: >= {0.9 * cores:.1f}x)"
+    )
     return 0
 
 

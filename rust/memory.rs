@@ -166,7 +166,14 @@ impl Fading {
         if self.scale < RENORMALIZE_BELOW {
             let scale = self.scale;
             for d in &mut self.deviation {
-                *d = (f64::from(*d) * scale) as f32;
+                let folded = (f64::from(*d) * scale) as f32;
+                // Flush what has faded below f32's normal range to zero: subnormal values
+                // are meaningless here and make every later read of them many times slower.
+                *d = if folded.abs() < f32::MIN_POSITIVE {
+                    0.0
+                } else {
+                    folded
+                };
             }
             self.scale = 1.0;
         }
