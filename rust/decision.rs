@@ -146,6 +146,7 @@ mod tests {
         let memory = Memory::new(
             &BrandsConfig::default(),
             2_000,
+            true,
             &mut stream(1, Subsystem::Population, 1),
         )
         .unwrap();

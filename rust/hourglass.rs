@@ -40,20 +40,32 @@ pub fn count(
         .collect();
     let mut counts = vec![[0u32; 7]; brands];
     let (stored, attitudes) = memory.rows();
-    for (b, stage) in counts.iter_mut().enumerate() {
-        let (mut knows, mut likes, mut trusts) = (0u32, 0u32, 0u32);
-        for (m, a) in stored[b..]
-            .iter()
-            .step_by(brands)
-            .zip(attitudes[b..].iter().step_by(brands))
-        {
-            knows += u32::from(*m >= know[b]);
-            likes += u32::from(*a >= like);
-            trusts += u32::from(*a >= trust);
+    let mut tallies = [[0u32; 3]; 64];
+    // With the brand count known at compile time the row loop unrolls into a few vector
+    // compares per person.
+    match brands {
+        1 => tally::<1>(stored, attitudes, &know, like, trust, &mut tallies),
+        2 => tally::<2>(stored, attitudes, &know, like, trust, &mut tallies),
+        3 => tally::<3>(stored, attitudes, &know, like, trust, &mut tallies),
+        4 => tally::<4>(stored, attitudes, &know, like, trust, &mut tallies),
+        5 => tally::<5>(stored, attitudes, &know, like, trust, &mut tallies),
+        6 => tally::<6>(stored, attitudes, &know, like, trust, &mut tallies),
+        8 => tally::<8>(stored, attitudes, &know, like, trust, &mut tallies),
+        _ => {
+            for (m, a) in stored
+                .chunks_exact(brands)
+                .zip(attitudes.chunks_exact(brands))
+            {
+                for b in 0..brands {
+                    tallies[b][0] += u32::from(m[b] >= know[b]);
+                    tallies[b][1] += u32::from(a[b] >= like);
+                    tallies[b][2] += u32::from(a[b] >= trust);
+                }
+            }
         }
-        stage[0] = knows;
-        stage[1] = likes;
-        stage[2] = trusts;
+    }
+    for (stage, t) in counts.iter_mut().zip(&tallies) {
+        stage[..3].copy_from_slice(t);
     }
     // Endorsed people trust the brand whatever their attitude.
     for cell in endorsed.ones() {
@@ -83,4 +95,27 @@ pub fn count(
         }
     }
     counts
+}
+
+/// Know, like and trust-by-attitude counts for `B` brands in one pass over the rows.
+fn tally<const B: usize>(
+    stored: &[f32],
+    attitudes: &[f32],
+    know: &[f32],
+    like: f32,
+    trust: f32,
+    out: &mut [[u32; 3]; 64],
+) {
+    let know: [f32; B] = std::array::from_fn(|b| know[b]);
+    let (mut knows, mut likes, mut trusts) = ([0u32; B], [0u32; B], [0u32; B]);
+    for (m, a) in stored.chunks_exact(B).zip(attitudes.chunks_exact(B)) {
+        for b in 0..B {
+            knows[b] += u32::from(m[b] >= know[b]);
+            likes[b] += u32::from(a[b] >= like);
+            trusts[b] += u32::from(a[b] >= trust);
+        }
+    }
+    for b in 0..B {
+        out[b] = [knows[b], likes[b], trusts[b]];
+    }
 }

@@ -121,9 +121,11 @@ pub struct PeriodRecord {
     pub false_signals: u32,
     /// Members of the committees that came to a decision this period.
     pub deciders: u32,
-    /// Per brand: paid impressions; unique people reached (paid or earned); people reached
-    /// only through sharing (earned reach); people who shared; people ever reached.
+    /// Per brand: paid impressions; unique people reached by them (paid reach); unique
+    /// people reached, paid or earned; people reached through sharing (earned reach);
+    /// people who shared; people ever reached.
     pub impressions: Vec<u32>,
+    pub paid_reach: Vec<u32>,
     pub reach: Vec<u32>,
     pub earned_reach: Vec<u32>,
     pub shares: Vec<u32>,
@@ -219,7 +221,8 @@ impl Market {
             committees.form(&population, c, &mut rng);
         }
         let mut rng = market_stream(seed, Subsystem::Memory, replicate, 0);
-        let memory = Memory::new(&config.brands, population.len(), &mut rng)?;
+        let demand = strategies.iter().flatten().any(|s| s.brand_share < 1.0);
+        let memory = Memory::new(&config.brands, population.len(), demand, &mut rng)?;
         let brands = config.brands.count();
         let campaigns = strategies
             .iter()
@@ -240,6 +243,7 @@ impl Market {
             .unwrap_or(1);
         let people = population.len();
         let cells = people * brands;
+        let advertises: Vec<bool> = strategies.iter().map(Option::is_some).collect();
         let spreader = Spreader::new(&network);
         Ok(Self {
             seed,
@@ -254,7 +258,7 @@ impl Market {
             customers: Customers::new(&config.customers, companies),
             campaigns,
             signals: Signals::new(&config.needs, companies),
-            reach: Reach::new(people, brands)?,
+            reach: Reach::new(people, &advertises)?,
             endorsed: FixedBitSet::with_capacity(cells),
             referred: FixedBitSet::with_capacity(cells),
             spreader,
@@ -284,11 +288,16 @@ impl Market {
     }
 
     /// Step 4-5: each brand's campaign delivers its impressions, and shared creative
-    /// spreads. Returns per brand: impressions, earned reach, sharers.
-    fn market(&mut self) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    /// spreads. Returns per brand: impressions, earned reach, sharers, paid reach.
+    fn market(&mut self) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>) {
         let brands = self.memory.brands();
         let (seed, r, t) = (self.seed, self.replicate, self.period);
-        let mut out = (vec![0; brands], vec![0; brands], vec![0; brands]);
+        let mut out = (
+            vec![0; brands],
+            vec![0; brands],
+            vec![0; brands],
+            vec![0; brands],
+        );
         let adv = &self.advertising;
         for (b, campaign) in self.campaigns.iter_mut().enumerate() {
             let Some(campaign) = campaign else { continue };
@@ -316,6 +325,7 @@ impl Market {
                 }
             }
             out.0[b] = self.impressions.people.len() as u32;
+            out.3[b] = self.reach.period_reach(b);
             let pass = adv.pass_rate * creative.shareability;
             if self.people.is_empty() || pass <= 0.0 {
                 out.2[b] = self.people.len() as u32;
@@ -395,7 +405,7 @@ impl Market {
         self.needs
             .step(self.period, &mut rng, &mut self.need_events);
         self.reach.new_period();
-        let (impressions, earned_reach, shares) = self.market();
+        let (impressions, earned_reach, shares, paid_reach) = self.market();
         let brands = self.memory.brands();
         self.customer_events
             .revenue
@@ -531,6 +541,7 @@ impl Market {
             false_signals: self.signals.false_signals,
             deciders,
             impressions,
+            paid_reach,
             reach: (0..brands).map(|b| self.reach.period_reach(b)).collect(),
             earned_reach,
             shares,

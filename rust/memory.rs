@@ -151,7 +151,11 @@ impl Fading {
     #[inline]
     fn get(&self, p: u32, b: usize) -> f32 {
         let i = p as usize * self.brands + b;
-        self.baseline[b] + (f64::from(self.deviation[i]) * self.scale) as f32
+        match self.deviation.get(i) {
+            Some(&d) => self.baseline[b] + (f64::from(d) * self.scale) as f32,
+            // Not kept (nothing ever moves it): the baseline.
+            None => self.baseline[b],
+        }
     }
 
     #[inline]
@@ -194,14 +198,25 @@ pub struct Memory {
 
 impl Memory {
     /// Starting memories: a person who knows a brand remembers it with strength U(0.2, 1).
-    pub fn new(config: &BrandsConfig, people: usize, rng: &mut Stream) -> Result<Self> {
+    /// Demand activation is kept only `with_activation` (some brand runs demand
+    /// advertising); otherwise it is zero for everyone and costs nothing.
+    pub fn new(
+        config: &BrandsConfig,
+        people: usize,
+        with_activation: bool,
+        rng: &mut Stream,
+    ) -> Result<Self> {
         let brands = config.count();
         let cells = people
             .checked_mul(brands)
             .ok_or_else(|| Error::TooLarge("people x brands is too many".into()))?;
         let mut deviation = try_filled(cells, 0f32, "brand memories")?;
         let mut attitude = try_filled(cells, 0f32, "brand attitudes")?;
-        let activation = try_filled(cells, 0f32, "demand activations")?;
+        let activation = if with_activation {
+            try_filled(cells, 0f32, "demand activations")?
+        } else {
+            Vec::new()
+        };
         let baseline: Vec<f32> = config.baseline_memory.iter().map(|&x| x as f32).collect();
         for (m, a) in deviation
             .chunks_exact_mut(brands)
@@ -250,10 +265,13 @@ impl Memory {
         self.activation.get(p, b)
     }
 
-    /// Sets person `p`'s demand activation for brand `b` (clamped to [0, 1]).
+    /// Sets person `p`'s demand activation for brand `b` (clamped to [0, 1]); ignored if
+    /// the memory was made without activation.
     #[inline]
     pub fn set_activation(&mut self, p: u32, b: usize, activation: f32) {
-        self.activation.set(p, b, activation);
+        if !self.activation.deviation.is_empty() {
+            self.activation.set(p, b, activation);
+        }
     }
 
     /// Person `p`'s attitude towards brand `b`.
@@ -323,7 +341,8 @@ mod tests {
             attitude_spread: 0.0,
             ..Default::default()
         };
-        let mut memory = Memory::new(&config, 1, &mut stream(1, Subsystem::Population, 0)).unwrap();
+        let mut memory =
+            Memory::new(&config, 1, true, &mut stream(1, Subsystem::Population, 0)).unwrap();
         memory.set(0, 0, 1.0);
         for _ in 0..4 {
             memory.forget();
@@ -355,8 +374,13 @@ mod tests {
     #[test]
     fn memory_settles_at_the_baseline_and_awareness_is_the_known_share() {
         let config = BrandsConfig::default();
-        let mut memory =
-            Memory::new(&config, 50_000, &mut stream(2, Subsystem::Population, 0)).unwrap();
+        let mut memory = Memory::new(
+            &config,
+            50_000,
+            true,
+            &mut stream(2, Subsystem::Population, 0),
+        )
+        .unwrap();
         let known = (0..50_000).filter(|&p| memory.value(p, 0) > 0.0).count() as f64 / 50_000.0;
         assert!((known - 0.45).abs() < 0.01);
         for _ in 0..400 {

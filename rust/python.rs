@@ -926,12 +926,13 @@ fn simulate<'py>(
     fn counts(v: &[u32]) -> Vec<f64> {
         v.iter().map(|&x| f64::from(x)).collect()
     }
-    let brand_series: [Column<PeriodRecord, Vec<f64>>; 13] = [
+    let brand_series: [Column<PeriodRecord, Vec<f64>>; 14] = [
         ("wins", |x| counts(&x.wins)),
         ("revenue", |x| x.revenue.clone()),
         ("customers", |x| counts(&x.customers)),
         ("memory_mean", |x| x.memory_mean.clone()),
         ("impressions", |x| counts(&x.impressions)),
+        ("paid_reach", |x| counts(&x.paid_reach)),
         ("reach", |x| counts(&x.reach)),
         ("earned_reach", |x| counts(&x.earned_reach)),
         ("shares", |x| counts(&x.shares)),

@@ -1,27 +1,32 @@
 //! Reach: who each brand's advertising has touched, when and where they worked then.
 //!
-//! Per person and brand it keeps the period of the first exposure and the company of the
-//! last one (plus whether exposures happened at more than one company), which is enough to
-//! answer the future-buyer question: of the people on a committee that decided, how many
-//! had the brand reached before they joined it, and how many while they worked elsewhere.
-//! Per period it counts unique reach with a bitset cleared by walking the people reached.
+//! Per person and advertising brand it keeps the period of the first exposure and the
+//! company of the last one (plus whether exposures happened at more than one company), which
+//! is enough to answer the future-buyer question: of the people on a committee that decided,
+//! how many had the brand reached before they joined it, and how many while they worked
+//! elsewhere. Per period it counts unique reach with a bitset cleared by walking the people
+//! reached. Brands that do not advertise reach nobody and cost nothing.
 
 use crate::errors::{Result, try_filled};
 use fixedbitset::FixedBitSet;
 
-const NEVER: u32 = u32::MAX;
+/// `first` of someone never reached: every bit but SEVERAL.
+const NEVER: u32 = !SEVERAL;
 /// High bit of `first`: reached at more than one company.
 const SEVERAL: u32 = 1 << 31;
+const NO_COMPANY: u32 = u32::MAX;
 
-/// Exposure history of every person for every brand.
+/// Exposure history of every person for every advertising brand.
 #[derive(Clone, Debug)]
 pub struct Reach {
-    brands: usize,
-    /// Period of the first exposure (low 31 bits; all ones: never) | SEVERAL.
+    /// Number of brands kept (those that advertise), and each brand's place among them.
+    kept: usize,
+    slot: Vec<Option<usize>>,
+    /// Period of the first exposure (NEVER: not reached) | SEVERAL.
     first: Vec<u32>,
     /// Company of the last exposure.
     company: Vec<u32>,
-    /// People reached this period, per brand, and who they are (to clear the set).
+    /// People reached this period, per kept brand, and who they are (to clear the set).
     this_period: Vec<FixedBitSet>,
     reached: Vec<Vec<u32>>,
     /// People ever reached, per brand.
@@ -29,45 +34,62 @@ pub struct Reach {
 }
 
 impl Reach {
-    /// Nobody reached yet among `people` people by any of `brands` brands.
-    pub fn new(people: usize, brands: usize) -> Result<Self> {
-        let cells = people * brands;
+    /// Nobody reached yet among `people` people; history is kept for the brands marked in
+    /// `advertises` only.
+    pub fn new(people: usize, advertises: &[bool]) -> Result<Self> {
+        let mut kept = 0;
+        let mut slot = Vec::with_capacity(advertises.len());
+        for &a in advertises {
+            slot.push(a.then_some(kept));
+            kept += usize::from(a);
+        }
+        let cells = people * kept;
         Ok(Self {
-            brands,
-            first: try_filled(cells, NEVER & !SEVERAL, "reach history")?,
-            company: try_filled(cells, NEVER, "reach history")?,
-            this_period: (0..brands)
+            kept,
+            slot,
+            first: try_filled(cells, NEVER, "reach history")?,
+            company: try_filled(cells, NO_COMPANY, "reach history")?,
+            this_period: (0..kept)
                 .map(|_| FixedBitSet::with_capacity(people))
                 .collect(),
-            reached: vec![Vec::new(); brands],
-            ever: vec![0; brands],
+            reached: vec![Vec::new(); kept],
+            ever: vec![0; advertises.len()],
         })
     }
 
-    /// Person `p`, working at `company`, is exposed to brand `b` in `period`.
+    #[inline]
+    fn cell(&self, p: u32, b: usize) -> Option<usize> {
+        self.slot[b].map(|k| p as usize * self.kept + k)
+    }
+
+    /// Person `p`, working at `company`, is exposed to brand `b` (which advertises) in
+    /// `period`.
     #[inline]
     pub fn expose(&mut self, p: u32, b: usize, company: u32, period: u32) {
-        let i = p as usize * self.brands + b;
-        if self.first[i] & !SEVERAL == NEVER & !SEVERAL {
+        let (Some(i), Some(k)) = (self.cell(p, b), self.slot[b]) else {
+            debug_assert!(false, "brand {b} does not advertise");
+            return;
+        };
+        if self.first[i] & !SEVERAL == NEVER {
             self.first[i] = period;
             self.ever[b] += 1;
         } else if self.company[i] != company {
             self.first[i] |= SEVERAL;
         }
         self.company[i] = company;
-        if !self.this_period[b].put(p as usize) {
-            self.reached[b].push(p);
+        if !self.this_period[k].put(p as usize) {
+            self.reached[k].push(p);
         }
     }
 
     /// The people brand `b` reached this period, in order of first exposure.
     pub fn reached_this_period(&self, b: usize) -> &[u32] {
-        &self.reached[b]
+        self.slot[b].map_or(&[], |k| &self.reached[k])
     }
 
     /// Unique people brand `b` reached this period.
     pub fn period_reach(&self, b: usize) -> u32 {
-        self.reached[b].len() as u32
+        self.reached_this_period(b).len() as u32
     }
 
     /// Starts a new period's count of unique reach.
@@ -82,17 +104,20 @@ impl Reach {
     /// Whether brand `b` reached person `p` in or before `period`.
     #[inline]
     pub fn reached_by(&self, p: u32, b: usize, period: u32) -> bool {
-        let first = self.first[p as usize * self.brands + b] & !SEVERAL;
-        first != NEVER & !SEVERAL && first <= period
+        self.cell(p, b).is_some_and(|i| {
+            let first = self.first[i] & !SEVERAL;
+            first != NEVER && first <= period
+        })
     }
 
     /// Whether brand `b` reached person `p` while they worked somewhere other than
     /// `company`.
     #[inline]
     pub fn reached_elsewhere(&self, p: u32, b: usize, company: u32) -> bool {
-        let i = p as usize * self.brands + b;
-        let first = self.first[i];
-        first & !SEVERAL != NEVER & !SEVERAL && (first & SEVERAL != 0 || self.company[i] != company)
+        self.cell(p, b).is_some_and(|i| {
+            let first = self.first[i];
+            first & !SEVERAL != NEVER && (first & SEVERAL != 0 || self.company[i] != company)
+        })
     }
 }
 
@@ -102,7 +127,7 @@ mod tests {
 
     #[test]
     fn reach_remembers_when_and_where() {
-        let mut reach = Reach::new(4, 2).unwrap();
+        let mut reach = Reach::new(4, &[true, true]).unwrap();
         assert!(!reach.reached_by(0, 0, 100));
         reach.expose(0, 0, 7, 3);
         reach.expose(0, 0, 7, 5);
@@ -120,5 +145,16 @@ mod tests {
         reach.expose(1, 1, 2, 10);
         reach.expose(1, 1, 2, 10);
         assert_eq!((reach.period_reach(1), reach.ever[1]), (1, 1));
+    }
+
+    #[test]
+    fn brands_that_do_not_advertise_cost_nothing() {
+        let mut reach = Reach::new(1_000, &[false, true, false]).unwrap();
+        assert_eq!(reach.first.len(), 1_000);
+        reach.expose(5, 1, 3, 2);
+        assert!(reach.reached_by(5, 1, 2));
+        assert!(!reach.reached_by(5, 0, 2) && !reach.reached_elsewhere(5, 2, 9));
+        assert_eq!(reach.period_reach(2), 0);
+        assert_eq!(reach.ever, vec![0, 1, 0]);
     }
 }

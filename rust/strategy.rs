@@ -118,11 +118,12 @@ fn unit(name: &'static str, x: f64) -> Result<()> {
 impl Strategy {
     /// Checks the strategy against a market of `people`, `companies` and `n_functions`.
     pub fn validate(&self, people: u32, companies: u32, n_functions: usize) -> Result<()> {
-        if !(self.budget >= 0.0 && self.budget <= 1e9) {
+        // Each impression is held in memory for its period: 1e8 is ~0.5 GB.
+        if !(self.budget >= 0.0 && self.budget <= 1e8) {
             return Err(Error::out_of_range(
                 "budget",
                 self.budget,
-                "in [0, 1e9] impressions per period",
+                "in [0, 1e8] impressions per period",
             ));
         }
         unit("brand_share", self.brand_share)?;

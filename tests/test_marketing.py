@@ -254,7 +254,7 @@ def test_strategies_round_trip_and_save(tmp_path):
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda: Strategy(-1), buyernet.ParameterError, r"budget must be in \[0, 1e9\]"),
+        (lambda: Strategy(-1), buyernet.ParameterError, r"budget must be in \[0, 1e8\]"),
         (
             lambda: Strategy(1, brand_share=1.5),
             buyernet.ParameterError,
@@ -372,7 +372,9 @@ def test_invariants_under_generated_strategies(a, b, seed):
             assert r.series("earned_reach")[0, :, brand].sum() == 0
     reach = r.series("reach")[0]
     earned = r.series("earned_reach")[0]
+    paid = r.series("paid_reach")[0]
     assert np.all(reach <= impressions + earned)
+    assert np.all(paid <= impressions) and np.all(paid <= reach) and np.all(reach <= paid + earned)
     assert np.all(reach <= 2_000) and np.all(earned <= 2_000)
     ever = r.series("reached_ever")[0]
     assert np.all(np.diff(ever, axis=0) >= 0) and np.all(ever <= 2_000)

@@ -349,8 +349,8 @@ class Strategy:
 
     def __post_init__(self) -> None:
         budget = _real(self.budget, "budget")
-        if not 0 <= budget <= 1e9:
-            raise ParameterError(f"budget must be in [0, 1e9] impressions per period; got {budget}")
+        if not 0 <= budget <= 1e8:
+            raise ParameterError(f"budget must be in [0, 1e8] impressions per period; got {budget}")
         _unit(self.brand_share, "brand_share")
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
