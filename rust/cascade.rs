@@ -22,6 +22,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub trait Interrupt: Sync {
     /// True once the work should stop.
     fn stop(&self) -> bool;
+
+    /// One more unit of work (a period of a replicate) is done: for progress reports.
+    fn advanced(&self) {}
 }
 
 impl Interrupt for AtomicBool {

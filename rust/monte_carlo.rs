@@ -62,6 +62,7 @@ pub fn simulate(
                 return Err(Error::Interrupted);
             }
             records.push(market.step());
+            cancel.advanced();
         }
         Ok(Replicate {
             records,

@@ -30,18 +30,55 @@ fn to_py(err: Error) -> PyErr {
 
 /// Ctrl-C for work on the calling thread: polls Python's signal handlers, at most every
 /// 50 ms, and keeps the exception to re-raise.
-struct SignalCheck {
+struct SignalCheck<'a> {
     start: Instant,
     next_ms: AtomicU64,
     raised: Mutex<Option<PyErr>>,
+    progress: Progress<'a>,
 }
 
-impl SignalCheck {
-    fn new() -> Self {
+/// Units of work done, and the Python callable told of them (with the GIL) whenever the
+/// caller polls for signals: at most every 50 ms.
+struct Progress<'a> {
+    done: AtomicU64,
+    report: Option<&'a Py<PyAny>>,
+}
+
+impl Progress<'_> {
+    /// Calls the callback with the work done so far; its exception stops the work.
+    fn report(&self, py: Python<'_>) -> PyResult<()> {
+        match self.report {
+            Some(f) => f
+                .call1(py, (self.done.load(Ordering::Relaxed),))
+                .map(|_| ()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The pool path's interrupt: a flag the watcher raises, and the work done.
+struct Flag<'a> {
+    cancel: AtomicBool,
+    progress: Progress<'a>,
+}
+
+impl Interrupt for Flag<'_> {
+    fn stop(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    fn advanced(&self) {
+        self.progress.done.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl<'a> SignalCheck<'a> {
+    fn new(progress: Progress<'a>) -> Self {
         Self {
             start: Instant::now(),
             next_ms: AtomicU64::new(CHECK_EVERY_MS),
             raised: Mutex::new(None),
+            progress,
         }
     }
 
@@ -52,14 +89,21 @@ impl SignalCheck {
 
 const CHECK_EVERY_MS: u64 = 50;
 
-impl Interrupt for SignalCheck {
+impl Interrupt for SignalCheck<'_> {
+    fn advanced(&self) {
+        self.progress.done.fetch_add(1, Ordering::Relaxed);
+    }
+
     fn stop(&self) -> bool {
         let now = self.start.elapsed().as_millis() as u64;
         if now < self.next_ms.load(Ordering::Relaxed) {
             return false;
         }
         self.next_ms.store(now + CHECK_EVERY_MS, Ordering::Relaxed);
-        match Python::attach(|py| py.check_signals()) {
+        match Python::attach(|py| {
+            py.check_signals()?;
+            self.progress.report(py)
+        }) {
             Ok(()) => false,
             Err(err) => {
                 if let Ok(mut slot) = self.raised.lock() {
@@ -80,12 +124,17 @@ impl Interrupt for SignalCheck {
 fn compute<T: Send>(
     py: Python<'_>,
     threads: Option<i64>,
+    progress: Option<&Py<PyAny>>,
     work: impl FnOnce(bool, &dyn Interrupt) -> crate::Result<T> + Send,
 ) -> PyResult<T> {
+    let progress = Progress {
+        done: AtomicU64::new(0),
+        report: progress,
+    };
     let pool = match threads {
         None => None,
         Some(1) => {
-            let check = SignalCheck::new();
+            let check = SignalCheck::new(progress);
             let result = py.detach(|| work(false, &check));
             return match (result, check.take()) {
                 (Err(Error::Interrupted), Some(signal)) => Err(signal),
@@ -106,10 +155,13 @@ fn compute<T: Send>(
             )));
         }
     };
-    let cancel = AtomicBool::new(false);
+    let flag = Flag {
+        cancel: AtomicBool::new(false),
+        progress,
+    };
     py.detach(|| match &pool {
-        Some(pool) => pool.in_place_scope(|scope| watch(scope, &cancel, work)),
-        None => rayon::in_place_scope(|scope| watch(scope, &cancel, work)),
+        Some(pool) => pool.in_place_scope(|scope| watch(scope, &flag, work)),
+        None => rayon::in_place_scope(|scope| watch(scope, &flag, work)),
     })
 }
 
@@ -118,19 +170,22 @@ fn compute<T: Send>(
 /// workers have stopped.
 fn watch<'s, T: Send + 's>(
     scope: &rayon::Scope<'s>,
-    cancel: &'s AtomicBool,
+    flag: &'s Flag<'s>,
     work: impl FnOnce(bool, &dyn Interrupt) -> crate::Result<T> + Send + 's,
 ) -> PyResult<T> {
     let (done, finished) = channel();
     scope.spawn(move |_| {
-        let _ = done.send(work(true, cancel));
+        let _ = done.send(work(true, flag));
     });
     loop {
         match finished.recv_timeout(Duration::from_millis(CHECK_EVERY_MS)) {
             Ok(result) => return result.map_err(to_py),
             Err(RecvTimeoutError::Timeout) => {
-                if let Err(signal) = Python::attach(|py| py.check_signals()) {
-                    cancel.store(true, Ordering::Relaxed);
+                if let Err(signal) = Python::attach(|py| {
+                    py.check_signals()?;
+                    flag.progress.report(py)
+                }) {
+                    flag.cancel.store(true, Ordering::Relaxed);
                     let _ = finished.recv();
                     return Err(signal);
                 }
@@ -420,7 +475,7 @@ fn cascade<'py>(
         .transpose()?;
     let edges = p.per_edge()?;
     let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
-    let trace = compute(py, Some(1), |_, cancel| {
+    let trace = compute(py, Some(1), None, |_, cancel| {
         engine::cascade(graph, &seeds, p, seed, max_generations, cancel)
     })?;
     Ok((
@@ -446,7 +501,7 @@ fn cascade_sizes<'py>(
     let runs = count("runs", runs, 1, i64::MAX)? as usize;
     let edges = p.per_edge()?;
     let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
-    let sizes = compute(py, threads, |parallel, cancel| {
+    let sizes = compute(py, threads, None, |parallel, cancel| {
         engine::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
     })?;
     Ok(sizes
@@ -860,7 +915,7 @@ fn market_network(
 
 /// Runs the market; returns a dict of numpy arrays (series, deals, customers).
 #[pyfunction]
-#[pyo3(signature = (market, strategies, network, periods, replicates, seed, threads))]
+#[pyo3(signature = (market, strategies, network, periods, replicates, seed, threads, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn simulate<'py>(
     py: Python<'py>,
@@ -871,6 +926,7 @@ fn simulate<'py>(
     replicates: i64,
     seed: u64,
     threads: Option<i64>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let config = market_config(market)?;
     let strategies = strategies
@@ -885,7 +941,7 @@ fn simulate<'py>(
     let network = network.map(|g| Arc::clone(&g.get().inner));
     let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
     let replicates = count("replicates", replicates, 1, i64::from(u32::MAX))? as u32;
-    let runs = compute(py, threads, |parallel, cancel| {
+    let runs = compute(py, threads, progress.as_ref(), |parallel, cancel| {
         monte_carlo::simulate(
             &config,
             &strategies,

@@ -137,7 +137,7 @@ def run(*args: str, cwd=None, timeout=120) -> subprocess.CompletedProcess:
 
 
 def test_demo_runs():
-    result = run("-m", "buyernet", "--nodes", "20000", "--runs", "20")
+    result = run("-m", "buyernet", "tour", "--nodes", "20000", "--runs", "20")
     assert result.returncode == 0, result.stderr
     assert "network:" in result.stdout
     assert "20,000 people" in result.stdout
@@ -145,7 +145,7 @@ def test_demo_runs():
 
 
 def test_demo_help():
-    result = run("-m", "buyernet", "--help")
+    result = run("-m", "buyernet", "tour", "--help")
     assert result.returncode == 0
     assert "--nodes" in result.stdout and "--runs" in result.stdout
 

@@ -1,4 +1,5 @@
 # Stubs for the private native module; the public, documented API is in buyernet.*.
+from collections.abc import Callable
 from typing import Any, final
 
 import numpy as np
@@ -84,4 +85,5 @@ def simulate(
     replicates: int,
     seed: int,
     threads: int | None,
+    progress: Callable[[int], object] | None = None,
 ) -> dict[str, Any]: ...

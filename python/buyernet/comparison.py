@@ -20,8 +20,10 @@ Example:
 
 from __future__ import annotations
 
+import functools
+import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +173,19 @@ class Comparison:
             raise ImportError("Comparison.to_pandas needs pandas: pip install pandas") from None
         return pd.DataFrame([d.__dict__ for d in self.table(metrics)])
 
+    def plot(self, chart: str = "differences") -> Any:
+        """A chart of the comparison as a matplotlib figure: ``wins``, ``revenue``,
+        ``hourglass``, ``future_buyers``, ``reach``, ``cascades`` or ``differences``.
+        """
+        from buyernet.report import chart as make
+
+        return make(self, chart)
+
+    def _repr_html_(self) -> str:
+        from buyernet.report import table_html
+
+        return f"<p>{html.escape(repr(self))}</p>{table_html(self)}"
+
     def __str__(self) -> str:
         rows = [("metric", self.baseline, "alternative", "difference", "95% interval")]
         for d in self.table():
@@ -214,6 +229,7 @@ def compare(
     seed: int,
     threads: int | None = None,
     network: Graph | None = None,
+    progress: Callable[[str, int], object] | None = None,
 ) -> Comparison:
     """Run each alternative strategy for ``brand`` (rivals fixed) on the same market draws.
 
@@ -228,6 +244,8 @@ def compare(
         seed: the seed every alternative runs on (required: pairing needs the same one).
         threads: worker threads (default: all cores); results do not depend on it.
         network: your own network, as for :func:`~buyernet.simulate`.
+        progress: called with an alternative's name and its periods done so far (out of
+            ``periods * replicates``), as for :func:`~buyernet.simulate`.
 
     Example:
         >>> import buyernet
@@ -268,6 +286,7 @@ def compare(
             strategies={**rivals, name: strategy},
             threads=threads,
             network=network,
+            progress=None if progress is None else functools.partial(progress, str(label)),
         )
     return Comparison(name, str(baseline), results)
 

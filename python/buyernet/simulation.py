@@ -7,9 +7,10 @@ depend on the number of threads, and a replicate re-run alone gives the same num
 
 from __future__ import annotations
 
+import html
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,7 @@ def simulate(
     strategies: Mapping[str | int, Strategy] | None = None,
     threads: int | None = None,
     network: Graph | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Results:
     """Simulate ``replicates`` independent runs of ``market`` for ``periods`` weeks.
 
@@ -104,6 +106,9 @@ def simulate(
         network: your own network, one node per person (node i is person i), shared by
             every replicate; default: a professional network drawn for each replicate
             from ``market.network`` (see :func:`market_network`).
+        progress: called with the number of periods done (over all replicates, out of
+            ``periods * replicates``) about every 50 ms while the engine runs; an
+            exception it raises stops the run.
 
     Ctrl-C stops a run cleanly (KeyboardInterrupt).
 
@@ -134,7 +139,7 @@ def simulate(
         None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)
     ]
     raw = _core.simulate(
-        market.to_dict(), core_plan, core_network, periods, replicates, seed, threads
+        market.to_dict(), core_plan, core_network, periods, replicates, seed, threads, progress
     )
     return Results(
         market=market,
@@ -413,6 +418,57 @@ class Results:
             deals=groups["deals"],
             customers_log=groups["customers_log"],
             version=meta["version"],
+        )
+
+    def plot(self, metric: str = "wins", *, cumulative: bool | None = None) -> Any:
+        """A metric over time for every brand (mean and 5-95% band over replicates), as a
+        matplotlib figure. Flows (wins, revenue, impressions, ...) are cumulative unless
+        ``cumulative=False``.
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+            >>> fig = buyernet.simulate(m, periods=10, replicates=2, seed=1).plot("revenue")
+            >>> fig.axes[0].get_ylabel()
+            'revenue, cumulative'
+        """
+        from buyernet.report import _band, _figure
+
+        values = self.series(metric)
+        cumulative = metric in _FLOWS if cumulative is None else cumulative
+        fig = _figure()
+        ax = fig.add_subplot()
+        x = np.arange(1, self.periods + 1)
+        columns = (
+            [(name, values[:, :, b]) for b, name in enumerate(self.market.brand_names)]
+            if values.ndim == 3
+            else [("market", values)]
+        )
+        for name, runs in columns:
+            _band(ax, x, np.cumsum(runs, axis=1) if cumulative else runs, name)
+        ax.set_title(f"{metric} per week" if not cumulative else f"{metric}, cumulative")
+        ax.set_xlabel("week")
+        ax.set_ylabel(f"{metric}, cumulative" if cumulative else metric)
+        ax.legend(title="mean, 5-95% band")
+        return fig
+
+    def _repr_html_(self) -> str:
+        m = self.run_metrics()
+
+        def cell(v: npt.NDArray[np.float64]) -> str:
+            v = v[~np.isnan(v)]
+            return f"<td>{v.mean():,.4g}</td>" if len(v) else "<td>–</td>"
+
+        rows = "".join(
+            f"<tr><td>{html.escape(k)}</td>"
+            + "".join(cell(m[k][:, b]) for b in range(m[k].shape[1]))
+            + "</tr>"
+            for k in m
+        )
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in self.market.brand_names)
+        return (
+            f"<p>{html.escape(repr(self))}; per-run means over replicates</p>"
+            f"<table><tr><th>metric</th>{head}</tr>{rows}</table>"
         )
 
     def __repr__(self) -> str:

@@ -1,0 +1,360 @@
+"""The ``buyernet`` command: compare strategies, run scenario files, write reports.
+
+Exit codes: 0 success; 1 the run failed; 2 bad input (usage, scenario file, existing
+output); 130 interrupted (Ctrl-C). Nothing is written on failure: output goes to a
+temporary directory that is renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from buyernet.comparison import Comparison, compare
+from buyernet.exceptions import BuyernetError
+from buyernet.scenario import Scenario, ScenarioError, example_toml
+from buyernet.simulation import STAGES, Results
+from buyernet.strategy import Strategy
+
+__all__ = ["main"]
+
+OK, FAILED, BAD_INPUT, INTERRUPTED = 0, 1, 2, 130
+
+
+class _RefusedError(Exception):
+    """Bad input found by the command itself (exit code 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="buyernet",
+        description=(
+            "Simulate B2B buying in a professional network and compare marketing "
+            "strategies on the same market draws."
+        ),
+        epilog=(
+            "Start with `buyernet compare` (the built-in scenario), then `buyernet init "
+            "my.toml`, edit it, and `buyernet run my.toml`. Exit codes: 0 ok, 1 run failed, "
+            "2 bad input, 130 interrupted."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def outputs(p: argparse.ArgumentParser, default: str) -> None:
+        p.add_argument(
+            "-o", "--output", default=default, help=f"results directory (default: {default})"
+        )
+        p.add_argument("--force", action="store_true", help="replace an existing results directory")
+        p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+        p.add_argument("--json", action="store_true", help="print the summary as JSON")
+        p.add_argument("--threads", type=int, default=None, help="worker threads (default: all)")
+
+    c = sub.add_parser(
+        "compare",
+        help="the built-in scenario: quantum vs planetary for our brand, paired",
+        description=(
+            "Run the built-in scenario: the calibrated default market (100k people, 5k "
+            "companies), our brand with Strategy.quantum vs Strategy.planetary at 5,000 "
+            "impressions a week each, against a quantum and a planetary rival; 208 weeks, "
+            "8 paired replicates. Prints the paired differences and writes a report."
+        ),
+    )
+    outputs(c, "buyernet-compare")
+    c.add_argument("--periods", type=int, help="weeks per run (default 208)")
+    c.add_argument("--replicates", type=int, help="replicates per strategy (default 8)")
+    c.add_argument("--seed", type=int, help="seed (default 2026)")
+    c.add_argument("--people", type=int, help="people in the market (default 100000; "
+                   "companies scale with it)")  # fmt: skip
+
+    r = sub.add_parser("run", help="run a scenario file and write its report")
+    r.add_argument("scenario", type=Path, help="a scenario TOML file (see `buyernet init`)")
+    outputs(r, "")
+
+    i = sub.add_parser("init", help="write a commented example scenario file")
+    i.add_argument("scenario", type=Path, help="where to write it")
+    i.add_argument("--force", action="store_true", help="replace an existing file")
+
+    t = sub.add_parser("tour", help="a tour of the network and cascade engine", add_help=False)
+    t.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+    s = sub.add_parser("show", help="print the summary of a saved run")
+    s.add_argument("results", type=Path, help="a results directory")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["tour"]:
+        # The tour has its own options and help.
+        from buyernet.tour import main as tour
+
+        tour(argv[1:])
+        return OK
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return _init(args)
+        if args.command == "show":
+            return _show(args)
+        if args.command == "compare":
+            scenario = Scenario.default()
+            changes: dict[str, Any] = {
+                k: getattr(args, k)
+                for k in ("periods", "replicates", "seed")
+                if getattr(args, k) is not None
+            }
+            if args.people is not None:
+                if args.people < 1_000:
+                    raise _RefusedError(f"--people must be at least 1000; got {args.people}")
+                population = {"people": args.people, "companies": max(args.people // 20, 1)}
+                changes["market"] = scenario.market.replace(population=population)
+            scenario = scenario.replace(**changes)
+            return _execute(scenario, args, Path(args.output))
+        scenario = Scenario.from_toml(args.scenario)
+        output = Path(args.output) if args.output else args.scenario.with_suffix("")
+        if output == args.scenario.with_suffix("") and not args.output:
+            output = output.with_name(output.name + "-results")
+        return _execute(scenario, args, output)
+    except (ScenarioError, _RefusedError) as err:
+        print(f"buyernet: error: {err}", file=sys.stderr)
+        return BAD_INPUT
+    except (BuyernetError, ValueError, TypeError) as err:
+        print(f"buyernet: error: {err}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print("buyernet: interrupted; nothing was written", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _init(args: argparse.Namespace) -> int:
+    path: Path = args.scenario
+    if path.exists() and not args.force:
+        raise _RefusedError(f"{path} exists; use --force to replace it")
+    _write_atomically(path, example_toml())
+    print(f"wrote {path}; run it with: buyernet run {path}")
+    return OK
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".buyernet-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _execute(scenario: Scenario, args: argparse.Namespace, output: Path) -> int:
+    if output.exists() and not args.force:
+        raise _RefusedError(f"{output} exists; use --force to replace it, or --output another")
+    if args.threads is not None:
+        scenario = scenario.replace(threads=args.threads)
+    started = time.time()
+    comparison = _run(scenario, quiet=args.quiet or args.json)
+    elapsed = time.time() - started
+    _save(comparison, scenario, output, elapsed)
+    if args.json:
+        print(json.dumps(_summary(output), indent=2))
+    elif not args.quiet:
+        print(comparison)
+        print(f"\nreport: {output / 'report.html'}  ({elapsed:.0f} s)")
+    return OK
+
+
+def _run(scenario: Scenario, quiet: bool) -> Comparison:
+    total = scenario.periods * scenario.replicates
+    bar = None
+    if not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=total * len(scenario.alternatives),
+            unit="period",
+            unit_scale=True,
+            desc="simulating",
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
+    done: dict[str, int] = {}
+
+    def progress(name: str, periods_done: int) -> None:
+        done[name] = periods_done
+        if bar is not None:
+            bar.set_postfix_str(f"{name}: {periods_done // scenario.periods} replicates done")
+            bar.n = sum(done.values())
+            bar.refresh()
+
+    rivals: dict[str | int, Strategy] = dict(scenario.rivals.items())
+    try:
+        comparison = compare(
+            scenario.market,
+            dict(scenario.alternatives),
+            brand=scenario.brand,
+            rivals=rivals,
+            baseline=scenario.baseline,
+            periods=scenario.periods,
+            replicates=scenario.replicates,
+            seed=scenario.seed,
+            threads=scenario.threads,
+            progress=progress,
+        )
+        if bar is not None:
+            bar.n = total * len(scenario.alternatives)
+            bar.refresh()
+    finally:
+        if bar is not None:
+            bar.close()
+    return comparison
+
+
+def _save(c: Comparison, scenario: Scenario, output: Path, elapsed: float) -> None:
+    """Everything into a temporary directory beside ``output``, renamed at the end."""
+    from buyernet import __version__
+    from buyernet.report import html_report, summary_rows
+
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}-"))
+    try:
+        scenario.to_toml(tmp / "scenario.toml")
+        meta = {
+            "seed": scenario.seed,
+            "periods": scenario.periods,
+            "replicates": scenario.replicates,
+            "brand": c.brand,
+            "baseline": c.baseline,
+            "alternatives": list(c.alternatives),
+            "version": __version__,
+            "seconds": round(elapsed, 2),
+        }
+        (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        (tmp / "summary.json").write_text(json.dumps(summary_rows(c), indent=2), encoding="utf-8")
+        (tmp / "results").mkdir()
+        for name, results in c.results.items():
+            results.save(tmp / "results" / f"{name}.npz")
+        _tidy(c, tmp)
+        toml_text = (tmp / "scenario.toml").read_text(encoding="utf-8")
+        (tmp / "report.html").write_text(html_report(c, toml_text, meta), encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        os.replace(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _tidy(c: Comparison, out: Path) -> None:
+    """Per-week series and per-run outcomes as tidy tables: Parquet with pyarrow, else CSV."""
+    series: dict[str, list[Any]] = {}
+    runs: dict[str, list[Any]] = {}
+    for name in c.alternatives:
+        r: Results = c.results[name]
+        reps, periods, brands = r.replicates, r.periods, r.market.n_brands
+        index = np.indices((reps, periods, brands)).reshape(3, -1)
+        columns: dict[str, Any] = {
+            "alternative": [name] * index.shape[1],
+            "replicate": index[0],
+            "period": index[1] + 1,
+            "brand": np.asarray(r.market.brand_names, dtype=object)[index[2]],
+        }
+        for metric in r.metrics:
+            values = r.series(metric)
+            columns[metric] = (
+                values.reshape(-1) if values.ndim == 3 else np.repeat(values.reshape(-1), brands)
+            )
+        for i, stage in enumerate(STAGES):
+            columns[f"hourglass_{stage}"] = r.hourglass[..., i].reshape(-1)
+        for k, v in columns.items():
+            series.setdefault(k, []).extend(list(v))
+        metrics = r.run_metrics()
+        index = np.indices((reps, brands)).reshape(2, -1)
+        rows: dict[str, Any] = {
+            "alternative": [name] * index.shape[1],
+            "replicate": index[0],
+            "brand": np.asarray(r.market.brand_names, dtype=object)[index[1]],
+        }
+        rows.update({k: v.reshape(-1) for k, v in metrics.items()})
+        for k, v in rows.items():
+            runs.setdefault(k, []).extend(list(v))
+    for stem, table in (("series", series), ("runs", runs)):
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table(table), out / f"{stem}.parquet")
+        except ImportError:
+            _csv(out / f"{stem}.csv", table)
+
+
+def _csv(path: Path, table: dict[str, list[Any]]) -> None:
+    import csv
+
+    keys = list(table)
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(keys)
+        writer.writerows(zip(*(table[k] for k in keys)))
+
+
+def _summary(results: Path) -> dict[str, Any]:
+    run = json.loads((results / "run.json").read_text(encoding="utf-8"))
+    rows = json.loads((results / "summary.json").read_text(encoding="utf-8"))
+    return {"run": run, "differences": rows}
+
+
+def _show(args: argparse.Namespace) -> int:
+    path: Path = args.results
+    if not (path / "summary.json").is_file() or not (path / "run.json").is_file():
+        raise _RefusedError(
+            f"{path} is not a buyernet results directory (no summary.json/run.json)"
+        )
+    summary = _summary(path)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return OK
+    run = summary["run"]
+    print(
+        f"{run['brand']}: {' vs '.join(run['alternatives'])}; {run['replicates']} paired "
+        f"replicates of {run['periods']} weeks, seed {run['seed']}, buyernet {run['version']}"
+    )
+    header = ("metric", run["baseline"], "alternative", "difference", "95% interval")
+    lines = [header]
+    for d in summary["differences"]:
+        lines.append(
+            (
+                d["metric"],
+                _fmt(d["baseline_mean"]),
+                f"{d['alternative']}: {_fmt(d['alternative_mean'])}",
+                _fmt(d["difference"]),
+                f"[{_fmt(d['low'])}, {_fmt(d['high'])}]" + (" *" if d["significant"] else ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(5)]
+    for row in lines:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    print(f"\nreport: {path / 'report.html'}")
+    return OK
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "nan"
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,311 @@
+"""Scenarios: a market, the strategies to compare, and how long and how often to run them,
+read from and written to a TOML file people can edit.
+
+A scenario varies one brand's strategy over named alternatives (two or more make a paired
+comparison), with the other brands' strategies fixed. Every field has a default, so a file
+only needs what it changes; :func:`example_toml` writes one with every section, commented.
+
+Example:
+    >>> s = Scenario.default()
+    >>> s.brand, list(s.alternatives), s.periods
+    ('us', ['quantum', 'planetary'], 208)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from buyernet.exceptions import ParameterError
+from buyernet.market import Market, _toml_value
+from buyernet.network import _integer, _seed
+from buyernet.strategy import Strategy
+
+__all__ = ["Scenario", "ScenarioError", "example_toml"]
+
+_RUN_KEYS = ("periods", "replicates", "seed", "brand", "baseline", "threads")
+_TOP_KEYS = ("run", "market", "alternatives", "rivals")
+
+
+class ScenarioError(ParameterError):
+    """A scenario file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What to run: a market, the alternatives for one brand, its rivals, and the run.
+
+    Attributes:
+        market: the market.
+        alternatives: named strategies for ``brand``; the first is the baseline unless
+            ``baseline`` names another.
+        rivals: the other brands' strategies, the same in every alternative.
+        brand: the brand whose strategy varies.
+        baseline: the alternative the others are compared with.
+        periods: weeks per run.
+        replicates: Monte Carlo replicates per alternative.
+        seed: the seed every alternative runs on.
+        threads: worker threads (None: all cores); results do not depend on it.
+    """
+
+    market: Market = field(default_factory=Market)
+    alternatives: Mapping[str, Strategy] = field(default_factory=dict)
+    rivals: Mapping[str, Strategy] = field(default_factory=dict)
+    brand: str = "us"
+    baseline: str | None = None
+    periods: int = 208
+    replicates: int = 8
+    seed: int = 2026
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.alternatives:
+            raise ParameterError("a scenario needs at least one alternative")
+        _integer(self.periods, "run.periods", 1, 2**32 - 1)
+        _integer(self.replicates, "run.replicates", 1, 2**32 - 1)
+        _seed(self.seed)
+        if self.threads is not None:
+            _integer(self.threads, "run.threads", 1, 4096)
+        self.market.brand_index(self.brand)
+        for name in self.rivals:
+            if self.market.brand_index(name) == self.market.brand_index(self.brand):
+                raise ParameterError(f"rivals must not include the compared brand {self.brand!r}")
+        if self.baseline is not None and self.baseline not in self.alternatives:
+            raise ParameterError(
+                f"run.baseline {self.baseline!r} is not an alternative; "
+                f"alternatives: {', '.join(self.alternatives)}"
+            )
+
+    @classmethod
+    def default(cls) -> Scenario:
+        """The built-in scenario of ``buyernet compare``: the calibrated default market
+        (100k people), our brand with :meth:`Strategy.quantum` vs :meth:`Strategy.planetary`
+        at 5,000 impressions a week each (5% of people), against a quantum and a planetary
+        rival at the same budget; 208 weeks, 8 paired replicates.
+        """
+        budget = 5_000
+        return cls(
+            alternatives={
+                "quantum": Strategy.quantum(budget),
+                "planetary": Strategy.planetary(budget),
+            },
+            rivals={"rival_1": Strategy.quantum(budget), "rival_2": Strategy.planetary(budget)},
+        )
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as nested dicts, as in its TOML file (the market in full)."""
+        run: dict[str, Any] = {
+            "periods": self.periods,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "brand": self.brand,
+        }
+        if self.baseline is not None:
+            run["baseline"] = self.baseline
+        if self.threads is not None:
+            run["threads"] = self.threads
+        return {
+            "run": run,
+            "market": self.market.to_dict(),
+            "alternatives": {k: _strategy_dict(v) for k, v in self.alternatives.items()},
+            "rivals": {k: _strategy_dict(v) for k, v in self.rivals.items()},
+        }
+
+    def to_toml(self, path: str | Path) -> None:
+        """Write the scenario; :meth:`from_toml` reads it back equal."""
+        Path(path).write_text(_toml(self.to_dict()), encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "scenario") -> Scenario:
+        """A scenario from nested dicts; errors name ``source`` and the key."""
+
+        def fail(key: str, err: Exception | str) -> ScenarioError:
+            return ScenarioError(f"{source}: {key}: {err}")
+
+        if not isinstance(data, Mapping):
+            raise fail("(top level)", "must be a table")
+        unknown = sorted(set(data) - set(_TOP_KEYS))
+        if unknown:
+            raise fail(unknown[0], f"unknown section; sections: {', '.join(_TOP_KEYS)}")
+        run = data.get("run", {})
+        if not isinstance(run, Mapping):
+            raise fail("run", "must be a table")
+        unknown = sorted(set(run) - set(_RUN_KEYS))
+        if unknown:
+            raise fail(f"run.{unknown[0]}", f"unknown key; run has: {', '.join(_RUN_KEYS)}")
+        try:
+            market = Market.from_dict(dict(data.get("market", {})))
+        except (ParameterError, TypeError, ValueError) as err:
+            raise fail("market", err) from None
+        strategies: dict[str, dict[str, Strategy]] = {}
+        for part in ("alternatives", "rivals"):
+            table = data.get(part, {})
+            if not isinstance(table, Mapping):
+                raise fail(part, "must be a table of named strategies")
+            strategies[part] = {}
+            for name, spec in table.items():
+                try:
+                    strategies[part][str(name)] = _strategy(spec)
+                except (ParameterError, TypeError, ValueError) as err:
+                    raise fail(f"{part}.{name}", err) from None
+        if "alternatives" not in data:
+            strategies["alternatives"] = dict(cls.default().alternatives)
+            if "rivals" not in data:
+                strategies["rivals"] = dict(cls.default().rivals)
+        try:
+            return cls(
+                market=market,
+                alternatives=strategies["alternatives"],
+                rivals=strategies["rivals"],
+                **{k: run[k] for k in _RUN_KEYS if k in run},
+            )
+        except (ParameterError, TypeError, ValueError) as err:
+            if str(err).startswith("run."):
+                raise ScenarioError(f"{source}: {err}") from None
+            raise fail("run", err) from None
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Read a scenario file; every error names the file and the key."""
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - depends on the interpreter
+            import tomli as tomllib
+        try:
+            with open(path, "rb") as file:
+                data = tomllib.load(file)
+        except OSError as err:
+            raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+        except tomllib.TOMLDecodeError as err:
+            raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+        return cls.from_dict(data, source=str(path))
+
+
+def _strategy(spec: Any) -> Strategy:
+    """A strategy from its table: an optional ``preset`` (quantum or planetary, with the
+    table's budget), then any field of :class:`Strategy` overriding it.
+    """
+    if not isinstance(spec, Mapping):
+        raise TypeError("must be a table with a budget (and optionally a preset)")
+    spec = dict(spec)
+    preset = spec.pop("preset", None)
+    if preset is None:
+        return Strategy.from_dict(spec)
+    presets = {"quantum": Strategy.quantum, "planetary": Strategy.planetary}
+    if preset not in presets:
+        raise ParameterError(f"preset must be one of {', '.join(presets)}; got {preset!r}")
+    if "budget" not in spec:
+        raise ParameterError("a preset needs a budget (impressions per period)")
+    base = presets[preset](spec["budget"]).to_dict()
+    for key, value in spec.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    if "targeting" in spec and "kind" in spec["targeting"]:
+        # A new kind of targeting starts from that kind's defaults, not the preset's fields.
+        base["targeting"] = dict(spec["targeting"])
+    return Strategy.from_dict(base)
+
+
+def _strategy_dict(s: Strategy) -> dict[str, Any]:
+    d = s.to_dict()
+    if "weights" in d["targeting"]:
+        d["targeting"]["weights"] = d["targeting"]["weights"].tolist()
+    return d
+
+
+def _toml(data: Mapping[str, Any], prefix: str = "") -> str:
+    """Nested dicts as TOML: scalars and lists first, then sub-tables."""
+    lines: list[str] = []
+    scalars = {k: v for k, v in data.items() if not isinstance(v, Mapping)}
+    tables = {k: v for k, v in data.items() if isinstance(v, Mapping)}
+    if prefix and (scalars or not tables):
+        lines.append(f"[{prefix}]")
+    for key, value in scalars.items():
+        if value is not None:
+            lines.append(f"{key} = {_toml_value(value)}")
+    if scalars or (prefix and not tables):
+        lines.append("")
+    for key, value in tables.items():
+        lines.append(_toml(value, f"{prefix}.{key}" if prefix else key))
+    return "\n".join(lines)
+
+
+def example_toml() -> str:
+    """A scenario file with every section and a comment on each; it runs as written."""
+    market = Market().to_dict()
+    lines = [
+        "# A buyernet scenario. Every key is optional: what is left out takes its default.",
+        "# Run it with: buyernet run THIS_FILE.toml",
+        "",
+        "[run]",
+        "periods = 208          # weeks per run",
+        "replicates = 8         # Monte Carlo replicates per alternative (paired)",
+        "seed = 2026            # every alternative runs on the same market draws",
+        'brand = "us"           # the brand whose strategy varies',
+        'baseline = "quantum"   # the alternative the others are compared with',
+        "",
+        "# The alternatives for our brand. `preset` (quantum or planetary) starts from that",
+        "# strategy at `budget` impressions a week; any other key overrides it.",
+        "[alternatives.quantum]",
+        'preset = "quantum"',
+        "budget = 5000",
+        "",
+        "[alternatives.planetary]",
+        'preset = "planetary"',
+        "budget = 5000",
+        "",
+        "# Spelled out: every field of a strategy.",
+        "[alternatives.custom]",
+        "budget = 5000",
+        "brand_share = 0.5      # share of impressions that are brand; the rest is demand",
+        "[alternatives.custom.targeting]",
+        'kind = "narrow"        # broad | narrow | scored | weights',
+        "functions = [2, 7]     # narrow: function indices (2 = IT, 7 = executive)",
+        "min_level = 2          # narrow: lowest seniority level, 0 (junior) to 4",
+        "accounts = []          # narrow: company ids of an account list (empty: any)",
+        "[alternatives.custom.creative]",
+        "resonance = 0.6        # how strongly it works when it fits",
+        "taste_dependence = 0.1 # how much fit with the person's taste matters",
+        "shareability = 0.6     # how readily it is shared and passed on",
+        "tailored = false       # personalized to each person's guessed taste",
+        "accuracy = 0.0         # how often personalization guesses a taste right",
+        "[alternatives.custom.timing]",
+        'kind = "flighted"      # always_on | flighted | triggered',
+        "on = 4                 # flighted: weeks on",
+        "off = 4                # flighted: weeks off",
+        "",
+        "# The other brands' strategies, the same in every alternative. Brands without one",
+        "# do not advertise.",
+        "[rivals.rival_1]",
+        'preset = "quantum"',
+        "budget = 5000",
+        "",
+        "[rivals.rival_2]",
+        'preset = "planetary"',
+        "budget = 5000",
+        "",
+        "# The market: every section and field, at its default (see help(buyernet.Market)).",
+    ]
+    for section, fields in market.items():
+        lines.append(f"[market.{section}]")
+        for key, value in fields.items():
+            if value is None:
+                lines.append(f"# {key} = (unset)")
+            elif section == "brands" and key == "names" and not value:
+                lines.append('# names = ["us", "rival_1", "rival_2", "rival_3"]   # the default')
+            else:
+                lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)

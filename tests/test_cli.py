@@ -1,0 +1,196 @@
+"""The ``buyernet`` command: every path, every bad input, reports and atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import buyernet
+from buyernet.report import CHARTS
+from buyernet.scenario import Scenario, ScenarioError, example_toml
+
+SMALL = ["--people", "2000", "--periods", "20", "--replicates", "2"]
+
+
+def cli(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "buyernet", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
+    r = cli("compare", *SMALL, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "future_buyer_reach" in r.stdout and "95% interval" in r.stdout
+    assert "simulating" in r.stderr, "a progress bar on stderr"
+    out = tmp_path / "buyernet-compare"
+    names = {p.name for p in out.iterdir()}
+    assert {"report.html", "scenario.toml", "summary.json", "run.json", "results"} <= names
+    assert {"series.csv", "runs.csv"} <= names or {"series.parquet", "runs.parquet"} <= names
+    report = (out / "report.html").read_text()
+    for chart in CHARTS:
+        assert f"alt='{chart}' src='data:image/png;base64," in report, chart
+    assert "<table class='summary'>" in report and "seed 2026" in report
+    assert "http" not in report.split("<pre>")[0], "self-contained: nothing loaded from the web"
+    # The saved scenario reproduces the run; the saved results load.
+    scenario = Scenario.from_toml(out / "scenario.toml")
+    assert scenario.periods == 20 and scenario.market.population.people == 2_000
+    back = buyernet.Results.load(out / "results" / "quantum.npz")
+    assert back.strategies["us"] == buyernet.Strategy.quantum(5_000)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
+
+
+def test_json_quiet_and_show(tmp_path):
+    r = cli("compare", *SMALL, "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["run"]["alternatives"] == ["quantum", "planetary"]
+    wins = next(d for d in data["differences"] if d["metric"] == "wins")
+    assert wins["baseline"] == "quantum" and wins["alternative"] == "planetary"
+    assert "simulating" not in r.stderr
+    shown = cli("show", "buyernet-compare", cwd=tmp_path)
+    assert shown.returncode == 0 and "future_buyer_reach" in shown.stdout
+    again = cli("show", "buyernet-compare", "--json", cwd=tmp_path)
+    assert json.loads(again.stdout) == data
+    quiet = cli("compare", *SMALL, "--quiet", "-o", "q", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stdout == "" and "simulating" not in quiet.stderr
+
+
+def test_existing_output_is_not_overwritten_without_force(tmp_path):
+    (tmp_path / "buyernet-compare").mkdir()
+    (tmp_path / "buyernet-compare" / "mine.txt").write_text("keep")
+    r = cli("compare", *SMALL, cwd=tmp_path)
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert (tmp_path / "buyernet-compare" / "mine.txt").read_text() == "keep"
+    r = cli("compare", *SMALL, "--force", cwd=tmp_path)
+    assert r.returncode == 0
+    assert not (tmp_path / "buyernet-compare" / "mine.txt").exists()
+
+
+def test_a_scenario_written_by_init_runs_unchanged(tmp_path):
+    assert cli("init", "s.toml", cwd=tmp_path).returncode == 0
+    text = (tmp_path / "s.toml").read_text()
+    for section in ("[run]", "[alternatives.quantum]", "[rivals.rival_1]", "[market.needs]",
+                    "[market.advertising]", "[market.referrals]"):  # fmt: skip
+        assert section in text, section
+    assert cli("init", "s.toml", cwd=tmp_path).returncode == 2, "no silent overwrite"
+    r = cli("run", "s.toml", "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "s-results" / "run.json").read_text())
+    assert data["alternatives"] == ["quantum", "planetary", "custom"]
+    assert data["periods"] == 208 and data["replicates"] == 8
+
+
+def scenario_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[runn]\nperiods = 3\n", r"bad\.toml: runn: unknown section"),
+        ("[run]\nperiod = 3\n", r"bad\.toml: run\.period: unknown key"),
+        ("[run]\nperiods = 'ten'\n", r"bad\.toml: run\.periods must be an integer"),
+        ("[run]\nperiods = 0\n", r"bad\.toml: run\.periods must be in \[1, "),
+        ("[market.needs]\nin_market_share = 2.0\n", r"bad\.toml: market: needs\.in_market_share"),
+        ("[market.needs]\nshare = 0.1\n", r"bad\.toml: market: unknown field needs\.share"),
+        ("[alternatives.a]\nbudget = -1\n", r"bad\.toml: alternatives\.a: budget must be in"),
+        ("[alternatives.a]\nbudget = 5\nflavour = 1\n", r"alternatives\.a: unknown strategy field"),
+        ("[alternatives.a]\npreset = 'cosmic'\nbudget = 5\n", r"alternatives\.a: preset must be"),
+        ("[alternatives.a]\nbudget = 5\n[alternatives.a.timing]\nkind = 'sometimes'\n",
+         r"alternatives\.a: timing kind must be"),
+        ("[alternatives.a]\nbudget = 5\n[rivals.us]\nbudget = 5\n", r"rivals must not include"),
+        ("[run]\nbrand = 'them'\n", r"unknown brand 'them'"),
+        ("not toml at all = = =", r"bad\.toml: not valid TOML"),
+    ],
+)  # fmt: skip
+def test_bad_scenarios_exit_2_name_file_and_key_and_write_nothing(tmp_path, text, match):
+    path = scenario_file(tmp_path, text)
+    with pytest.raises(ScenarioError, match=match):
+        Scenario.from_toml(path)
+    before = set(tmp_path.iterdir())
+    r = cli("run", "bad.toml", cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert "bad.toml" in r.stderr and r.stderr.startswith("buyernet: error:")
+    assert set(tmp_path.iterdir()) == before, "nothing written"
+
+
+def test_other_bad_input_exits_2(tmp_path):
+    assert cli("run", "missing.toml", cwd=tmp_path).returncode == 2
+    assert cli("show", ".", cwd=tmp_path).returncode == 2
+    assert cli("compare", "--people", "10", cwd=tmp_path).returncode == 2
+    assert cli("frobnicate", cwd=tmp_path).returncode == 2
+    assert cli("compare", "--periods", "x", cwd=tmp_path).returncode == 2
+    assert not (tmp_path / "buyernet-compare").exists()
+
+
+def test_ctrl_c_leaves_no_output(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "buyernet", "compare", "--people", "100000", "--quiet"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert list(tmp_path.iterdir()) == [], "nothing written, no temporary directory left"
+
+
+def test_scenarios_round_trip(tmp_path):
+    s = Scenario.default().replace(periods=12, baseline="planetary")
+    s.to_toml(tmp_path / "s.toml")
+    assert Scenario.from_toml(tmp_path / "s.toml") == s
+    assert "[alternatives.quantum]" in example_toml()
+
+
+def test_notebook_views():
+    m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+    alternatives = {"q": buyernet.Strategy.quantum(200), "p": buyernet.Strategy.planetary(200)}
+    c = buyernet.compare(m, alternatives, periods=8, replicates=2, seed=1)
+    assert "<table" in c._repr_html_() and "future_buyer_reach" in c._repr_html_()
+    r = c.results["q"]
+    assert "<table" in r._repr_html_() and "us" in r._repr_html_()
+    for chart in CHARTS:
+        fig = c.plot(chart)
+        ax = fig.axes[0]
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), chart
+    fig = r.plot("impressions")
+    assert fig.axes[0].get_legend() is not None
+    with pytest.raises(buyernet.ParameterError, match="unknown chart"):
+        c.plot("pie")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="console script path")
+def test_the_console_script_is_installed():
+    r = subprocess.run(["buyernet", "--help"], capture_output=True, text=True, check=False)
+    assert r.returncode == 0 and "compare" in r.stdout and "Exit codes" in r.stdout
+
+
+def test_the_readme_scenario_reads(tmp_path):
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (block,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    (tmp_path / "readme.toml").write_text(block)
+    s = Scenario.from_toml(tmp_path / "readme.toml")
+    assert list(s.alternatives) == ["quantum", "abm"] and s.replicates == 16
+    assert s.alternatives["abm"].timing == buyernet.Timing.triggered(window=6)
+    assert s.market.needs.observability == 0.2
