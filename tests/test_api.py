@@ -69,6 +69,9 @@ def test_all_names_exist_and_are_documented():
         "Timing",
         "compare",
         "synergy",
+        # Sweeps (issue 6).
+        "Sweep",
+        "sweep",
     }
     assert set(buyernet.__all__) == expected
     for name in buyernet.__all__:

@@ -38,6 +38,7 @@ from buyernet.market import (
 from buyernet.network import Graph
 from buyernet.simulation import STAGES, Results, market_network, simulate
 from buyernet.strategy import FUNCTIONS, Creative, Strategy, Targeting, Timing
+from buyernet.sweeps import Sweep, sweep
 
 __version__: str = _version("buyernet")
 
@@ -65,6 +66,7 @@ __all__ = [
     "Results",
     "Spread",
     "Strategy",
+    "Sweep",
     "Synergy",
     "Targeting",
     "Timing",
@@ -76,5 +78,6 @@ __all__ = [
     "market_network",
     "random_seeds",
     "simulate",
+    "sweep",
     "synergy",
 ]

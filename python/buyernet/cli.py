@@ -73,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--periods", type=int, help="weeks per run (default 208)")
     c.add_argument("--replicates", type=int, help="replicates per strategy (default 8)")
     c.add_argument("--seed", type=int, help="seed (default 2026)")
-    c.add_argument("--people", type=int, help="people in the market (default 100000; "
-                   "companies scale with it)")  # fmt: skip
+    c.add_argument(
+        "--people", type=int, help="people in the market (default 100000; companies scale with it)"
+    )
 
     r = sub.add_parser("run", help="run a scenario file and write its report")
     r.add_argument("scenario", type=Path, help="a scenario TOML file (see `buyernet init`)")
@@ -86,6 +87,23 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tour", help="a tour of the network and cascade engine", add_help=False)
     t.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+    w = sub.add_parser(
+        "sweep",
+        help="run a scenario over a grid of parameters (locally or on Dask)",
+        description=(
+            "Run a sweep file: a scenario plus a [grid] table of dotted parameter paths and "
+            'value lists (e.g. "needs.observability" = [0.05, 0.5]) and an optional [sweep] '
+            "table (block, sample, method, metric). Writes the tidy table, the paired "
+            "comparisons per grid point and a report with the winner across the grid."
+        ),
+    )
+    w.add_argument("sweep", type=Path, help="a sweep TOML file")
+    where = w.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:port)")
+    where.add_argument("--workers", type=int, help="run on N local worker processes")
+    w.add_argument("--checkpoint", type=Path, help="keep finished tasks here; rerun to resume")
+    outputs(w, "")
 
     s = sub.add_parser("show", help="print the summary of a saved run")
     s.add_argument("results", type=Path, help="a results directory")
@@ -122,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 changes["market"] = scenario.market.replace(population=population)
             scenario = scenario.replace(**changes)
             return _execute(scenario, args, Path(args.output))
+        if args.command == "sweep":
+            return _sweep(args)
         scenario = Scenario.from_toml(args.scenario)
         output = Path(args.output) if args.output else args.scenario.with_suffix("")
         if output == args.scenario.with_suffix("") and not args.output:
@@ -316,6 +336,178 @@ def _summary(results: Path) -> dict[str, Any]:
     return {"run": run, "differences": rows}
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from buyernet.sweeps import sweep
+
+    spec = _read_sweep(args.sweep)
+    scenario, grid, options = spec
+    output = (
+        Path(args.output)
+        if args.output
+        else args.sweep.with_name(args.sweep.with_suffix("").name + "-results")
+    )
+    if output.exists() and not args.force:
+        raise _RefusedError(f"{output} exists; use --force to replace it, or --output another")
+    metric = options.pop("metric", "wins")
+    bar = None
+    if not (args.quiet or args.json):
+        from tqdm import tqdm
+
+        bar = tqdm(unit="task", desc="sweeping", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+    started = time.time()
+    with _sweep_executor(args) as executor:
+        try:
+            result = sweep(
+                scenario.market,
+                dict(scenario.alternatives),
+                grid=grid,
+                periods=scenario.periods,
+                replicates=scenario.replicates,
+                seed=scenario.seed,
+                brand=scenario.brand,
+                rivals=dict(scenario.rivals),
+                baseline=scenario.baseline,
+                executor=executor,
+                checkpoint=args.checkpoint,
+                progress=progress,
+                **options,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+    elapsed = time.time() - started
+    _save_sweep(result, args.sweep.read_text(encoding="utf-8"), output, metric, elapsed)
+    winners = result.winners(metric)
+    if args.json:
+        print(json.dumps(_summary(output), indent=2))
+    elif not args.quiet:
+        print(f"winner by mean {metric} at each grid point:")
+        print(winners.to_string())
+        print(
+            f"\nreport: {output / 'report.html'}  ({elapsed:.0f} s, {result.tasks} tasks, "
+            f"{result.skipped} from the checkpoint)"
+        )
+    return OK
+
+
+class _sweep_executor:  # noqa: N801 - used as a context manager, reads as a function
+    """The executor for ``--scheduler`` / ``--workers``, shut down on exit."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.stack: list[Any] = []
+
+    def __enter__(self) -> Any:
+        args = self.args
+        if args.scheduler:
+            return args.scheduler
+        if args.workers is None:
+            return None
+        if args.workers < 1:
+            raise _RefusedError(f"--workers must be at least 1; got {args.workers}")
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            import concurrent.futures
+            import multiprocessing
+
+            pool = concurrent.futures.ProcessPoolExecutor(
+                args.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+            self.stack.append(pool.shutdown)
+            return pool
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=args.workers, threads_per_worker=1, dashboard_address=None
+        )
+        client = Client(cluster)  # type: ignore[no-untyped-call]
+        self.stack += [cluster.close, client.close]
+        return client
+
+    def __exit__(self, *exc: object) -> None:
+        while self.stack:
+            self.stack.pop()()
+
+
+def _read_sweep(path: Path) -> tuple[Scenario, dict[str, list[Any]], dict[str, Any]]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - depends on the interpreter
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    grid = data.pop("grid", None)
+    options = data.pop("sweep", {})
+    if not isinstance(grid, dict) or not grid:
+        raise ScenarioError(f'{path}: grid: a [grid] table of "dotted.path" = [values] is needed')
+    for key, values in grid.items():
+        if isinstance(values, dict):
+            raise ScenarioError(
+                f'{path}: grid.{key}: quote dotted paths: "{key}.<field>" = [values]'
+            )
+        if not isinstance(values, list) or not values:
+            raise ScenarioError(f"{path}: grid.{key}: must be a non-empty list of values")
+    allowed = {"block", "sample", "method", "metric"}
+    if not isinstance(options, dict) or set(options) - allowed:
+        bad = sorted(set(options) - allowed) if isinstance(options, dict) else ["(not a table)"]
+        raise ScenarioError(
+            f"{path}: sweep.{bad[0]}: unknown key; sweep has: block, sample, method, metric"
+        )
+    scenario = Scenario.from_dict(data, source=str(path))
+    return scenario, grid, dict(options)
+
+
+def _save_sweep(result: Any, text: str, output: Path, metric: str, elapsed: float) -> None:
+    from buyernet import __version__
+    from buyernet.report import sweep_report
+
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}-"))
+    try:
+        (tmp / "sweep.toml").write_text(text, encoding="utf-8")
+        comparisons = result.comparisons()
+        winners = result.winners(metric)
+        for stem, frame in (("table", result.table), ("comparisons", comparisons)):
+            try:
+                frame.to_parquet(tmp / f"{stem}.parquet")
+            except ImportError:
+                frame.to_csv(tmp / f"{stem}.csv", index=False)
+        winners.to_csv(tmp / "winners.csv")
+        meta = {
+            "grid": result.grid,
+            "baseline": result.baseline,
+            "tasks": result.tasks,
+            "from_checkpoint": result.skipped,
+            "metric": metric,
+            "version": __version__,
+            "seconds": round(elapsed, 2),
+        }
+        (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        rows = comparisons[comparisons["metric"] == metric].to_dict(orient="records")
+        (tmp / "summary.json").write_text(
+            json.dumps(rows, indent=2, default=float), encoding="utf-8"
+        )
+        (tmp / "report.html").write_text(sweep_report(result, metric, text, meta), encoding="utf-8")
+        if output.exists():
+            shutil.rmtree(output)
+        os.replace(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _show(args: argparse.Namespace) -> int:
     path: Path = args.results
     if not (path / "summary.json").is_file() or not (path / "run.json").is_file():
@@ -327,6 +519,15 @@ def _show(args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2))
         return OK
     run = summary["run"]
+    if "grid" in run:
+        winners = (path / "winners.csv").read_text(encoding="utf-8")
+        print(
+            f"sweep over {', '.join(run['grid'])}: {run['tasks']} tasks, "
+            f"winner by mean {run['metric']} at each point:"
+        )
+        print(winners.rstrip())
+        print(f"\nreport: {path / 'report.html'}")
+        return OK
     print(
         f"{run['brand']}: {' vs '.join(run['alternatives'])}; {run['replicates']} paired "
         f"replicates of {run['periods']} weeks, seed {run['seed']}, buyernet {run['version']}"

@@ -303,3 +303,72 @@ excludes zero.</p>
 <pre>{html.escape(json.dumps(meta, indent=2))}</pre>
 </body></html>
 """
+
+
+def winner_chart(result: Any, metric: str = "wins") -> Figure:
+    """Which alternative wins (highest mean ``metric``) at each point of a sweep: the first
+    grid parameter across, the second (if any) down, further ones pooled by point.
+    """
+    winners = result.winners(metric)
+    names = sorted(set(result.table["alternative"]))
+    fig = _figure(7.5, 4.6)
+    ax = fig.add_subplot()
+    grid = result.grid
+    xs = sorted(set(winners[grid[0]])) if grid else [0]
+    ys = sorted(set(winners[grid[1]])) if len(grid) > 1 else [0]
+    counts = np.zeros((len(ys), len(xs), len(names)))
+    for _, row in winners.iterrows():
+        x = xs.index(row[grid[0]]) if grid else 0
+        y = ys.index(row[grid[1]]) if len(grid) > 1 else 0
+        counts[y, x, names.index(row["winner"])] += 1
+    best = counts.argmax(axis=2)
+    share = counts.max(axis=2) / np.maximum(counts.sum(axis=2), 1)
+    from matplotlib.colors import ListedColormap
+
+    colors = ListedColormap([f"C{i}" for i in range(len(names))])
+    ax.imshow(best, cmap=colors, vmin=-0.5, vmax=len(names) - 0.5, origin="lower", aspect="auto")
+    for y in range(len(ys)):
+        for x in range(len(xs)):
+            label = names[best[y, x]] + ("" if share[y, x] == 1 else f" ({share[y, x]:.0%})")
+            ax.text(x, y, label, ha="center", va="center", color="white", fontsize=9)
+    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
+    ax.set_xlabel(grid[0] if grid else "(no grid)")
+    ax.set_ylabel(grid[1] if len(grid) > 1 else "(one row)")
+    ax.set_title(f"Winner by mean {metric} across the grid")
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[Patch(color=f"C{i}", label=n) for i, n in enumerate(names)],
+        title="alternative",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
+    return fig
+
+
+def sweep_report(result: Any, metric: str, sweep_toml: str, meta: dict[str, Any]) -> str:
+    """The sweep's self-contained report: the winner chart and the paired comparisons."""
+    comparisons = result.comparisons()
+    rows = comparisons[comparisons["metric"] == metric]
+    table = rows.to_html(index=False, float_format=lambda x: f"{x:.4g}", classes="summary")
+    image = _png(winner_chart(result, metric))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>buyernet sweep</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #222; }}
+table.summary {{ border-collapse: collapse; font-size: .85rem; }}
+table.summary td, table.summary th {{ padding: .2rem .5rem; border-bottom: 1px solid #ddd; }}
+img {{ max-width: 100%; }} pre {{ background: #f6f6f6; padding: 1rem; font-size: .8rem; }}
+</style></head><body>
+<h1>buyernet sweep over {html.escape(", ".join(result.grid))}</h1>
+<p>{meta["tasks"]} tasks ({meta["from_checkpoint"]} from the checkpoint), buyernet
+{html.escape(str(meta["version"]))}. Differences are alternative minus
+{html.escape(result.baseline)} on the same market draws, per grid point.</p>
+<figure><img alt='winner' src='data:image/png;base64,{image}'></figure>
+<h2>Paired differences in {html.escape(metric)}</h2>
+{table}
+<h2>Sweep file</h2>
+<pre>{html.escape(sweep_toml)}</pre>
+</body></html>
+"""
