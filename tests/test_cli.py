@@ -140,7 +140,17 @@ def test_other_bad_input_exits_2(tmp_path):
 
 def test_ctrl_c_leaves_no_output(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "buyernet", "compare", "--people", "100000", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "buyernet",
+            "compare",
+            "--people",
+            "100000",
+            "--replicates",
+            "40",
+            "--quiet",
+        ],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
