@@ -165,7 +165,7 @@ def test_samples_and_bad_grids():
         ({"needs.observability": []}, "non-empty list"),
         ({"needs.observability": [2.0]}, r"needs\.observability"),
         ({"strategies.x.budget": [1.0]}, r"strategies\.<name>\.<field>"),
-        ({"rivals.rival_1.budget": [1.0]}, "no rivals"),
+        ({"rivals.rival_1.budget": [1.0]}, r"rivals\.<name>\.<field> with a name in \(none\)"),
     ]:
         with pytest.raises(buyernet.ParameterError, match=match):
             small_sweep(grid=grid)

@@ -8,13 +8,14 @@ temporary directory that is renamed into place only when complete.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import numpy as np
 
 from buyernet.comparison import Comparison, compare
 from buyernet.exceptions import BuyernetError
-from buyernet.scenario import Scenario, ScenarioError, example_toml
+from buyernet.scenario import Scenario, ScenarioError, example_toml, load_toml
 from buyernet.simulation import STAGES, Results
 from buyernet.strategy import Strategy
 
@@ -162,20 +163,11 @@ def _init(args: argparse.Namespace) -> int:
     path: Path = args.scenario
     if path.exists() and not args.force:
         raise _RefusedError(f"{path} exists; use --force to replace it")
-    _write_atomically(path, example_toml())
+    from buyernet.sweeps import write_atomically
+
+    write_atomically(path, example_toml())
     print(f"wrote {path}; run it with: buyernet run {path}")
     return OK
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".buyernet-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _execute(scenario: Scenario, args: argparse.Namespace, output: Path) -> int:
@@ -241,15 +233,30 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
     return comparison
 
 
+@contextlib.contextmanager
+def _atomic_dir(output: Path) -> Iterator[Path]:
+    """A temporary directory beside ``output`` to fill; renamed to ``output`` (replacing
+    it) when the block ends, removed if it fails or is interrupted.
+    """
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}-"))
+    try:
+        yield tmp
+        if output.exists():
+            shutil.rmtree(output)
+        os.replace(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _save(c: Comparison, scenario: Scenario, output: Path, elapsed: float) -> None:
     """Everything into a temporary directory beside ``output``, renamed at the end."""
     from buyernet import __version__
     from buyernet.report import html_report, summary_rows
 
-    parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}-"))
-    try:
+    with _atomic_dir(output) as tmp:
         scenario.to_toml(tmp / "scenario.toml")
         meta = {
             "seed": scenario.seed,
@@ -269,12 +276,6 @@ def _save(c: Comparison, scenario: Scenario, output: Path, elapsed: float) -> No
         _tidy(c, tmp)
         toml_text = (tmp / "scenario.toml").read_text(encoding="utf-8")
         (tmp / "report.html").write_text(html_report(c, toml_text, meta), encoding="utf-8")
-        if output.exists():
-            shutil.rmtree(output)
-        os.replace(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def _tidy(c: Comparison, out: Path) -> None:
@@ -436,17 +437,7 @@ class _sweep_executor:  # noqa: N801 - used as a context manager, reads as a fun
 
 
 def _read_sweep(path: Path) -> tuple[Scenario, dict[str, list[Any]], dict[str, Any]]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - depends on the interpreter
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as file:
-            data = tomllib.load(file)
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    data = load_toml(path)
     grid = data.pop("grid", None)
     options = data.pop("sweep", {})
     if not isinstance(grid, dict) or not grid:
@@ -472,10 +463,7 @@ def _save_sweep(result: Any, text: str, output: Path, metric: str, elapsed: floa
     from buyernet import __version__
     from buyernet.report import sweep_report
 
-    parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}-"))
-    try:
+    with _atomic_dir(output) as tmp:
         (tmp / "sweep.toml").write_text(text, encoding="utf-8")
         comparisons = result.comparisons()
         winners = result.winners(metric)
@@ -500,12 +488,6 @@ def _save_sweep(result: Any, text: str, output: Path, metric: str, elapsed: floa
             json.dumps(rows, indent=2, default=float), encoding="utf-8"
         )
         (tmp / "report.html").write_text(sweep_report(result, metric, text, meta), encoding="utf-8")
-        if output.exists():
-            shutil.rmtree(output)
-        os.replace(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -177,18 +177,24 @@ class Scenario:
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
         """Read a scenario file; every error names the file and the key."""
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - depends on the interpreter
-            import tomli as tomllib
-        try:
-            with open(path, "rb") as file:
-                data = tomllib.load(file)
-        except OSError as err:
-            raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
-        except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(load_toml(path), source=str(path))
+
+
+def load_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML file's tables; unreadable or invalid files raise :class:`ScenarioError`
+    naming the file.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - depends on the interpreter
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as file:
+            return tomllib.load(file)
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
 
 
 def _strategy(spec: Any) -> Strategy:

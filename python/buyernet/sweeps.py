@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from buyernet.comparison import METRICS as COMPARED
 from buyernet.comparison import _t95
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market
@@ -50,19 +51,7 @@ from buyernet.strategy import Strategy
 __all__ = ["Sweep", "sweep"]
 
 #: The per-run metrics a sweep records (see :meth:`buyernet.Results.run_metrics`).
-METRICS = (
-    "wins",
-    "revenue",
-    "market_share",
-    "wins_per_1k_impressions",
-    "impressions",
-    "earned_reach",
-    "reached_ever",
-    "future_buyer_reach",
-    "reached_elsewhere",
-    "customers",
-    "ltv",
-)
+METRICS = (*COMPARED, "ltv")
 
 
 def _pandas() -> Any:
@@ -127,20 +116,14 @@ def _points(
         market_coords = []
         for key, value in zip(keys, combo):
             parts = key.split(".")
-            if parts[0] == "strategies":
-                if len(parts) < 3 or parts[1] not in alts:
+            if parts[0] in ("strategies", "rivals"):
+                table = alts if parts[0] == "strategies" else rivs
+                if len(parts) < 3 or parts[1] not in table:
                     raise ParameterError(
-                        f"grid key {key!r}: strategies.<name>.<field> with a name in "
-                        f"{', '.join(alts)}"
+                        f"grid key {key!r}: {parts[0]}.<name>.<field> with a name in "
+                        f"{', '.join(table) or '(none)'}"
                     )
-                _set(alts[parts[1]], parts[2:], value, key)
-            elif parts[0] == "rivals":
-                if len(parts) < 3 or parts[1] not in rivs:
-                    raise ParameterError(
-                        f"grid key {key!r}: rivals.<brand>.<field> with a brand in "
-                        f"{', '.join(rivs) or '(no rivals)'}"
-                    )
-                _set(rivs[parts[1]], parts[2:], value, key)
+                _set(table[parts[1]], parts[2:], value, key)
             else:
                 _set(m, parts, value, key)
                 market_coords.append((key, value))
@@ -310,7 +293,10 @@ def _executor(executor: Any) -> concurrent.futures.Executor | None:
     )
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file renamed into place: readers see the
+    old file or the new one, never half of one.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
@@ -428,7 +414,7 @@ def sweep(
                     "strategies, seed or size); use a new directory or delete it"
                 )
         else:
-            _write_atomically(
+            write_atomically(
                 marker,
                 json.dumps({"fingerprint": fingerprint, "definition": definition}, default=_plain),
             )
@@ -441,7 +427,7 @@ def sweep(
     def finished(key: tuple[int, int], rows: list[dict[str, Any]]) -> None:
         done[key] = rows
         if folder is not None:
-            _write_atomically(folder / f"task-{key[0]}-{key[1]}.json", json.dumps(rows))
+            write_atomically(folder / f"task-{key[0]}-{key[1]}.json", json.dumps(rows))
         if progress is not None:
             progress(len(done), len(tasks))
 
