@@ -74,9 +74,65 @@ def test_existing_output_is_not_overwritten_without_force(tmp_path):
     r = cli("compare", *SMALL, cwd=tmp_path)
     assert r.returncode == 2 and "--force" in r.stderr
     assert (tmp_path / "buyernet-compare" / "mine.txt").read_text() == "keep"
-    r = cli("compare", *SMALL, "--force", cwd=tmp_path)
-    assert r.returncode == 0
-    assert not (tmp_path / "buyernet-compare" / "mine.txt").exists()
+
+
+def test_force_never_deletes_what_buyernet_did_not_write(tmp_path):
+    # A directory buyernet did not write survives --force, refused before the run.
+    (tmp_path / "somedir").mkdir()
+    (tmp_path / "somedir" / "document.txt").write_text("keep")
+    r = cli("compare", *SMALL, "-o", "somedir", "--force", cwd=tmp_path)
+    assert r.returncode == 2 and "not written by buyernet" in r.stderr, r.stderr
+    assert (tmp_path / "somedir" / "document.txt").read_text() == "keep"
+    # The working directory, its ancestors and an input's directory are never replaced.
+    (tmp_path / "notes.txt").write_text("keep")
+    assert cli("init", "s.toml", cwd=tmp_path).returncode == 0
+    for output, why in ((".", "working directory"), ("..", "ancestor"), ("/", "ancestor")):
+        r = cli("run", "s.toml", "-o", output, "--force", cwd=tmp_path)
+        assert r.returncode == 2 and why in r.stderr, (output, r.stderr)
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "s.toml").write_text((tmp_path / "s.toml").read_text())
+    r = cli("run", "inputs/s.toml", "-o", "inputs", "--force", cwd=tmp_path)
+    assert r.returncode == 2 and "directory of the input" in r.stderr, r.stderr
+    # -o naming an existing file is refused up front, with or without --force.
+    for force in ((), ("--force",)):
+        r = cli("compare", *SMALL, "-o", "notes.txt", *force, cwd=tmp_path)
+        assert r.returncode == 2 and "existing file" in r.stderr, r.stderr
+    assert (tmp_path / "notes.txt").read_text() == "keep"
+    assert (tmp_path / "inputs" / "s.toml").exists() and (tmp_path / "s.toml").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no leftovers"
+
+
+def test_force_replaces_only_buyernets_own_results(tmp_path):
+    r = cli("compare", *SMALL, "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "buyernet-compare"
+    marker = json.loads((out / ".buyernet-results").read_text())
+    assert marker["format"] == 1 and "report.html" in marker["entries"]
+    r = cli("compare", *SMALL, "--quiet", "--force", "--seed", "7", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads((out / "run.json").read_text())["seed"] == 7
+    # Something the user put inside since is not buyernet's to delete.
+    (out / "my-analysis.ipynb").write_text("keep")
+    r = cli("compare", *SMALL, "--quiet", "--force", cwd=tmp_path)
+    assert r.returncode == 2 and "my-analysis.ipynb" in r.stderr, r.stderr
+    assert (out / "my-analysis.ipynb").read_text() == "keep"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no leftovers"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_output_gets_the_users_normal_permissions(tmp_path):
+    env_umask = 0o022
+    old = os.umask(env_umask)
+    try:
+        assert cli("init", "s.toml", cwd=tmp_path).returncode == 0
+        r = cli("compare", *SMALL, "--quiet", cwd=tmp_path)
+    finally:
+        os.umask(old)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "s.toml").stat().st_mode & 0o777 == 0o644
+    out = tmp_path / "buyernet-compare"
+    assert out.stat().st_mode & 0o777 == 0o755
+    assert (out / "report.html").stat().st_mode & 0o777 == 0o644
 
 
 def test_a_scenario_written_by_init_runs_unchanged(tmp_path):

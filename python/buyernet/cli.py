@@ -8,14 +8,10 @@ temporary directory that is renamed into place only when complete.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +21,7 @@ from buyernet.comparison import Comparison, compare
 from buyernet.exceptions import BuyernetError
 from buyernet.scenario import Scenario, ScenarioError, example_toml, load_toml
 from buyernet.simulation import STAGES, Results
+from buyernet.storage import check_output, results_directory, write_atomically
 from buyernet.strategy import Strategy
 
 __all__ = ["main"]
@@ -55,7 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "-o", "--output", default=default, help=f"results directory (default: {default})"
         )
-        p.add_argument("--force", action="store_true", help="replace an existing results directory")
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="replace an existing results directory that buyernet wrote (never anything else)",
+        )
         p.add_argument("--quiet", action="store_true", help="no progress bar or table")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
         p.add_argument("--threads", type=int, default=None, help="worker threads (default: all)")
@@ -140,14 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 population = {"people": args.people, "companies": max(args.people // 20, 1)}
                 changes["market"] = scenario.market.replace(population=population)
             scenario = scenario.replace(**changes)
-            return _execute(scenario, args, Path(args.output))
+            return _execute(scenario, args, Path(args.output), inputs=())
         if args.command == "sweep":
             return _sweep(args)
         scenario = Scenario.from_toml(args.scenario)
         output = Path(args.output) if args.output else args.scenario.with_suffix("")
         if output == args.scenario.with_suffix("") and not args.output:
             output = output.with_name(output.name + "-results")
-        return _execute(scenario, args, output)
+        return _execute(scenario, args, output, inputs=(args.scenario,))
     except (ScenarioError, _RefusedError) as err:
         print(f"buyernet: error: {err}", file=sys.stderr)
         return BAD_INPUT
@@ -157,28 +158,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("buyernet: interrupted; nothing was written", file=sys.stderr)
         return INTERRUPTED
+    except OSError as err:
+        print(f"buyernet: error: {err}", file=sys.stderr)
+        return FAILED
 
 
 def _init(args: argparse.Namespace) -> int:
     path: Path = args.scenario
+    if path.is_dir():
+        raise _RefusedError(f"{path} is a directory; name the scenario file to write")
     if path.exists() and not args.force:
         raise _RefusedError(f"{path} exists; use --force to replace it")
-    from buyernet.sweeps import write_atomically
-
     write_atomically(path, example_toml())
     print(f"wrote {path}; run it with: buyernet run {path}")
     return OK
 
 
-def _execute(scenario: Scenario, args: argparse.Namespace, output: Path) -> int:
-    if output.exists() and not args.force:
-        raise _RefusedError(f"{output} exists; use --force to replace it, or --output another")
+def _execute(
+    scenario: Scenario, args: argparse.Namespace, output: Path, inputs: Sequence[Path]
+) -> int:
+    check_output(output, force=args.force, inputs=inputs)
     if args.threads is not None:
         scenario = scenario.replace(threads=args.threads)
     started = time.time()
     comparison = _run(scenario, quiet=args.quiet or args.json)
     elapsed = time.time() - started
-    _save(comparison, scenario, output, elapsed)
+    _save(comparison, scenario, output, elapsed, inputs)
     if args.json:
         print(json.dumps(_summary(output), indent=2))
     elif not args.quiet:
@@ -233,30 +238,14 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
     return comparison
 
 
-@contextlib.contextmanager
-def _atomic_dir(output: Path) -> Iterator[Path]:
-    """A temporary directory beside ``output`` to fill; renamed to ``output`` (replacing
-    it) when the block ends, removed if it fails or is interrupted.
-    """
-    parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{output.name}-"))
-    try:
-        yield tmp
-        if output.exists():
-            shutil.rmtree(output)
-        os.replace(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _save(c: Comparison, scenario: Scenario, output: Path, elapsed: float) -> None:
+def _save(
+    c: Comparison, scenario: Scenario, output: Path, elapsed: float, inputs: Sequence[Path]
+) -> None:
     """Everything into a temporary directory beside ``output``, renamed at the end."""
     from buyernet import __version__
     from buyernet.report import html_report, summary_rows
 
-    with _atomic_dir(output) as tmp:
+    with results_directory(output, inputs=inputs) as tmp:
         scenario.to_toml(tmp / "scenario.toml")
         meta = {
             "seed": scenario.seed,
@@ -347,8 +336,7 @@ def _sweep(args: argparse.Namespace) -> int:
         if args.output
         else args.sweep.with_name(args.sweep.with_suffix("").name + "-results")
     )
-    if output.exists() and not args.force:
-        raise _RefusedError(f"{output} exists; use --force to replace it, or --output another")
+    check_output(output, force=args.force, inputs=(args.sweep,))
     metric = options.pop("metric", "wins")
     bar = None
     if not (args.quiet or args.json):
@@ -384,7 +372,9 @@ def _sweep(args: argparse.Namespace) -> int:
             if bar is not None:
                 bar.close()
     elapsed = time.time() - started
-    _save_sweep(result, args.sweep.read_text(encoding="utf-8"), output, metric, elapsed)
+    _save_sweep(
+        result, args.sweep.read_text(encoding="utf-8"), output, metric, elapsed, (args.sweep,)
+    )
     winners = result.winners(metric)
     if args.json:
         print(json.dumps(_summary(output), indent=2))
@@ -459,11 +449,13 @@ def _read_sweep(path: Path) -> tuple[Scenario, dict[str, list[Any]], dict[str, A
     return scenario, grid, dict(options)
 
 
-def _save_sweep(result: Any, text: str, output: Path, metric: str, elapsed: float) -> None:
+def _save_sweep(
+    result: Any, text: str, output: Path, metric: str, elapsed: float, inputs: Sequence[Path]
+) -> None:
     from buyernet import __version__
     from buyernet.report import sweep_report
 
-    with _atomic_dir(output) as tmp:
+    with results_directory(output, inputs=inputs) as tmp:
         (tmp / "sweep.toml").write_text(text, encoding="utf-8")
         comparisons = result.comparisons()
         winners = result.winners(metric)

@@ -21,6 +21,7 @@ from buyernet import _core
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.network import Graph, _integer, _seed
+from buyernet.storage import atomic_file
 from buyernet.strategy import Strategy
 
 __all__ = ["STAGES", "Results", "market_network", "simulate"]
@@ -393,7 +394,7 @@ class Results:
         arrays.update({f"series/{k}": v for k, v in self._arrays.items()})
         arrays.update({f"deals/{k}": v for k, v in self.deals.items()})
         arrays.update({f"customers_log/{k}": v for k, v in self.customers_log.items()})
-        with open(path, "wb") as file:
+        with atomic_file(path) as file:
             np.savez_compressed(file, **arrays)
 
     @classmethod

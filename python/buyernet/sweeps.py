@@ -31,9 +31,7 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import random
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +44,7 @@ from buyernet.comparison import _t95
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market
 from buyernet.network import _integer, _seed
+from buyernet.storage import write_atomically
 from buyernet.strategy import Strategy
 
 __all__ = ["Sweep", "sweep"]
@@ -291,20 +290,6 @@ def _executor(executor: Any) -> concurrent.futures.Executor | None:
         "executor must be None, a dask.distributed.Client, a scheduler address or a "
         f"concurrent.futures.Executor; got {type(executor).__name__}"
     )
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file renamed into place: readers see the
-    old file or the new one, never half of one.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def sweep(
