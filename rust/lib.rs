@@ -1,33 +1,26 @@
 //! buyernet's engine: the social network, the cascades that spread over it, and the B2B
 //! market of people, companies, committees and competing brands' marketing.
 //!
-//! The engine is plain Rust and knows nothing of Python; the bindings live in [`python`]
+//! Folders by domain: [`graph`] (CSR graph, generators, cascades), [`market`] (people,
+//! ties, careers, needs, committees, memory, decisions, customers), [`marketing`]
+//! (strategies, audiences, campaigns, response, signals, word of mouth), [`measures`] (reach,
+//! hourglass) and [`sim`] (a replicate's period, its record, Monte Carlo), beside
+//! [`control`] (interrupts and progress), [`rng`] (named random streams) and [`errors`].
+//!
+//! The engine is plain Rust and knows nothing of Python; the bindings live in `bindings`
 //! behind the `python` cargo feature.
 
-pub mod campaign;
-pub mod careers;
-pub mod cascade;
-pub mod committee;
-pub mod customers;
-pub mod decision;
+pub mod control;
 pub mod errors;
-pub mod hourglass;
+pub mod graph;
 pub mod market;
-pub mod memory;
-pub mod monte_carlo;
-pub mod needs;
-pub mod network;
-pub mod population;
-pub mod professional_network;
-pub mod random_graphs;
-pub mod reach;
+pub mod marketing;
+pub mod measures;
 pub mod rng;
-pub mod signals;
-pub mod strategy;
-pub mod word_of_mouth;
+pub mod sim;
 
 #[cfg(feature = "python")]
-mod python;
+mod bindings;
 
 pub use errors::{Error, Result};
-pub use network::Graph;
+pub use graph::csr::Graph;

@@ -10,10 +10,10 @@
 //! - repeat: that customer has bought more than once;
 //! - refer: they have passed an endorsement of the brand on.
 
-use crate::customers::Customers;
-use crate::memory::{BrandsConfig, Memory};
-use crate::needs::Needs;
-use crate::population::Population;
+use crate::market::customers::Customers;
+use crate::market::memory::{BrandsConfig, Memory};
+use crate::market::needs::Needs;
+use crate::market::population::Population;
 use fixedbitset::FixedBitSet;
 
 /// The stages, in order.

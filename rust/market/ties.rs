@@ -8,8 +8,8 @@
 //! employer, not this graph.
 
 use crate::errors::{Error, Result};
-use crate::network::{EdgeSource, Graph};
-use crate::population::{Population, pick};
+use crate::graph::csr::{EdgeSource, Graph};
+use crate::market::population::{Population, pick};
 use crate::rng::{Stream, below};
 
 /// The kinds of tie, in the order of [`NetworkConfig::mix`] and [`NetworkConfig::weights`].
@@ -47,7 +47,7 @@ impl NetworkConfig {
                 format!("in [0, min(people - 1, 10000)] = [0, {}]", max.min(1e4)),
             ));
         }
-        crate::population::check_shares("mix", &self.mix)?;
+        crate::market::population::check_shares("mix", &self.mix)?;
         if self.weights.iter().any(|w| !(0.0..=1.0).contains(w)) {
             return Err(Error::out_of_range(
                 "weights",
@@ -145,7 +145,7 @@ impl EdgeSource for TieDraws<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::PopulationConfig;
+    use crate::market::population::PopulationConfig;
     use crate::rng::{Subsystem, stream};
 
     fn market() -> Population {

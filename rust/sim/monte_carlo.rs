@@ -1,11 +1,13 @@
 //! Many replicates of a market, in parallel; replicate r depends only on (seed, r).
 
-use crate::cascade::Interrupt;
-use crate::customers::Relationship;
+use crate::control::Interrupt;
 use crate::errors::{Error, Result, try_with_capacity};
-use crate::market::{Deal, Market, MarketConfig, PeriodRecord};
-use crate::network::Graph;
-use crate::strategy::Strategy;
+use crate::graph::csr::Graph;
+use crate::market::MarketConfig;
+use crate::market::customers::Relationship;
+use crate::marketing::strategy::Strategy;
+use crate::sim::record::{Deal, PeriodRecord};
+use crate::sim::replicate::Market;
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -82,7 +84,7 @@ pub fn simulate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::PopulationConfig;
+    use crate::market::population::PopulationConfig;
     use std::sync::atomic::AtomicBool;
 
     fn small() -> MarketConfig {
@@ -184,7 +186,7 @@ mod tests {
         let mut sizes = Vec::new();
         for _ in 0..60 {
             let record = market.step();
-            crate::committee::tests::assert_members_work_there(
+            crate::market::committees::tests::assert_members_work_there(
                 &market.population,
                 &market.committees,
             );
@@ -335,8 +337,8 @@ mod tests {
             let mut market = Market::new(&config, &[None, None, None, None], seed, 0, None).unwrap();
             for _ in 0..40 {
                 market.step();
-                crate::population::tests::assert_consistent(&market.population);
-                crate::committee::tests::assert_members_work_there(&market.population, &market.committees);
+                crate::market::population::tests::assert_consistent(&market.population);
+                crate::market::committees::tests::assert_members_work_there(&market.population, &market.committees);
                 for c in 0..companies {
                     let size = market.committees.members(c).len();
                     proptest::prop_assert!(size == 0 || market.needs.is_open(c));

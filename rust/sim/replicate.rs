@@ -11,135 +11,28 @@
 //! sees its numbers shift when another changes: the market's own randomness is the same
 //! whatever the strategies.
 
-use crate::campaign::{AdvertisingConfig, Campaign, Impressions};
-use crate::careers::{CareerEvents, Careers, CareersConfig};
-use crate::committee::{Committees, CommitteesConfig};
-use crate::customers::{CustomerEvents, Customers, CustomersConfig, Relationship};
-use crate::decision::{Decider, DecisionsConfig};
-use crate::errors::{Error, Result};
-use crate::hourglass;
-use crate::memory::{BrandsConfig, Memory};
-use crate::needs::{NeedEvents, Needs, NeedsConfig};
-use crate::network::Graph;
-use crate::population::{Population, PopulationConfig};
-use crate::professional_network::{NetworkConfig, professional_network};
-use crate::reach::Reach;
+use crate::errors::Result;
+use crate::graph::csr::Graph;
+use crate::market::MarketConfig;
+use crate::market::careers::{CareerEvents, Careers};
+use crate::market::committees::{Committees, CommitteesConfig};
+use crate::market::customers::{CustomerEvents, Customers, Relationship};
+use crate::market::decisions::{Decider, DecisionsConfig};
+use crate::market::memory::{BrandsConfig, Memory};
+use crate::market::needs::{NeedEvents, Needs};
+use crate::market::population::Population;
+use crate::market::ties::professional_network;
+use crate::marketing::campaign::{Campaign, Impressions};
+use crate::marketing::response::{AdvertisingConfig, expose};
+use crate::marketing::signals::Signals;
+use crate::marketing::strategy::{Strategy, Timing};
+use crate::marketing::word_of_mouth::{ReferralsConfig, Spreader, endorsers};
+use crate::measures::hourglass;
+use crate::measures::reach::Reach;
 use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
-use crate::signals::Signals;
-use crate::strategy::{Strategy, Timing};
-use crate::word_of_mouth::{ReferralsConfig, Spreader, endorsers};
+use crate::sim::record::{Deal, PeriodRecord};
 use fixedbitset::FixedBitSet;
 use std::sync::Arc;
-
-/// Everything that defines a market.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MarketConfig {
-    pub population: PopulationConfig,
-    pub network: NetworkConfig,
-    pub careers: CareersConfig,
-    pub needs: NeedsConfig,
-    pub committees: CommitteesConfig,
-    pub brands: BrandsConfig,
-    pub decisions: DecisionsConfig,
-    pub customers: CustomersConfig,
-    pub advertising: AdvertisingConfig,
-    pub referrals: ReferralsConfig,
-}
-
-impl MarketConfig {
-    /// Checks every section; errors name the field and the allowed range.
-    pub fn validate(&self) -> Result<()> {
-        self.population.validate()?;
-        self.network.validate(self.population.people)?;
-        self.careers.validate()?;
-        self.needs.validate()?;
-        self.committees
-            .validate(self.population.function_shares.len())?;
-        self.brands.validate()?;
-        self.decisions.validate()?;
-        self.customers.validate()?;
-        self.advertising.validate()?;
-        self.referrals.validate()
-    }
-
-    /// Checks one (optional) strategy per brand against this market.
-    pub fn validate_strategies(&self, strategies: &[Option<Strategy>]) -> Result<()> {
-        if strategies.len() != self.brands.count() {
-            return Err(Error::Length {
-                name: "strategies",
-                expected: self.brands.count(),
-                actual: strategies.len(),
-                why: "one (or none) per brand",
-            });
-        }
-        let p = &self.population;
-        for s in strategies.iter().flatten() {
-            s.validate(p.people, p.companies, p.function_shares.len())?;
-        }
-        Ok(())
-    }
-}
-
-/// One decision of a buying committee.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Deal {
-    pub period: u32,
-    pub company: u32,
-    pub committee_size: u32,
-    /// The brand that won, or `None` for no decision.
-    pub brand: Option<u16>,
-    /// Value of the sale (0 for no decision).
-    pub value: f64,
-}
-
-/// What one period recorded.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PeriodRecord {
-    /// Share of companies with an open need at the end of the period.
-    pub in_market_share: f64,
-    /// Share of people whose company, function or seniority has changed since period 0.
-    pub career_changed_share: f64,
-    /// People who moved to another company this period.
-    pub movers: u32,
-    /// Needs that opened, were decided, and were abandoned this period.
-    pub needs_opened: u32,
-    pub decisions: u32,
-    pub abandoned: u32,
-    /// Open committees (one per open need) and their mean size at the end of the period.
-    pub committees_open: u32,
-    pub committee_size_mean: f64,
-    /// Needs that ended in no decision.
-    pub no_decisions: u32,
-    /// Per brand: deals won, revenue, customers at the end of the period, and mean memory
-    /// among people on open committees.
-    pub wins: Vec<u32>,
-    pub revenue: Vec<f64>,
-    pub customers: Vec<u32>,
-    pub memory_mean: Vec<f64>,
-    /// Intent signals drawn this period: of open needs, and false ones.
-    pub signals: u32,
-    pub false_signals: u32,
-    /// Members of the committees that came to a decision this period.
-    pub deciders: u32,
-    /// Per brand: paid impressions; unique people reached by them (paid reach); unique
-    /// people reached, paid or earned; people reached through sharing (earned reach);
-    /// people who shared; people ever reached.
-    pub impressions: Vec<u32>,
-    pub paid_reach: Vec<u32>,
-    pub reach: Vec<u32>,
-    pub earned_reach: Vec<u32>,
-    pub shares: Vec<u32>,
-    pub reached_ever: Vec<u32>,
-    /// Per brand: people who endorsed it, and people their endorsements reached.
-    pub endorsers: Vec<u32>,
-    pub endorsed: Vec<u32>,
-    /// Per brand: deciders the brand had reached before they joined the committee, and
-    /// deciders it had reached while they worked at another company.
-    pub reached_before_joining: Vec<u32>,
-    pub reached_elsewhere: Vec<u32>,
-    /// Per brand: people at each hourglass stage (see [`hourglass::STAGES`]).
-    pub hourglass: Vec<[u32; 7]>,
-}
 
 /// One replicate's state.
 pub struct Market {
@@ -555,44 +448,11 @@ impl Market {
     }
 }
 
-/// What one exposure with landing quality `q` does to person `p` and brand `b`: the brand
-/// part (weight `brand`) closes part of the gap to full memory and liking; the demand part
-/// raises activation, in proportion to how well they already remember the brand, fully on
-/// an open committee and by `demand_off_committee` elsewhere.
-fn expose(
-    memory: &mut Memory,
-    adv: &AdvertisingConfig,
-    p: u32,
-    b: usize,
-    q: f64,
-    brand: f64,
-    seated: bool,
-) {
-    let m = f64::from(memory.value(p, b));
-    if brand > 0.0 {
-        let lift = brand * adv.brand_lift * q;
-        memory.set(p, b, (m + lift * (1.0 - m)) as f32);
-        let a = f64::from(memory.attitude(p, b));
-        let lift = brand * adv.attitude_lift * q;
-        memory.set_attitude(p, b, (a + lift * (1.0 - a)) as f32);
-    }
-    if brand < 1.0 {
-        let reach = if seated {
-            1.0
-        } else {
-            adv.demand_off_committee
-        };
-        let act = f64::from(memory.activation(p, b));
-        let lift = (1.0 - brand) * adv.demand_lift * q * m * reach;
-        memory.set_activation(p, b, (act + lift * (1.0 - act)) as f32);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::PopulationConfig;
-    use crate::strategy::{Creative, Targeting};
+    use crate::market::population::PopulationConfig;
+    use crate::marketing::strategy::{Creative, Targeting};
 
     fn small() -> MarketConfig {
         MarketConfig {

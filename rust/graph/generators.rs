@@ -6,7 +6,7 @@
 //! same draws).
 
 use crate::errors::{Error, Result, try_filled, try_with_capacity};
-use crate::network::{EdgeSource, Graph, check_node_count};
+use crate::graph::csr::{EdgeSource, Graph, check_node_count};
 use crate::rng::{GeometricSkip, Stream, Subsystem, below, stream};
 
 /// G(n, p) with p = mean_degree / (n - 1): every pair of distinct nodes is joined

@@ -8,7 +8,7 @@
 //! changes company leaves the committee. A committee dissolves when its need ends.
 
 use crate::errors::{Error, Result};
-use crate::population::{LEVELS, Population};
+use crate::market::population::{LEVELS, Population};
 use crate::rng::{Stream, open_unit};
 use fixedbitset::FixedBitSet;
 
@@ -308,7 +308,7 @@ fn poisson(mean: f64, rng: &mut Stream) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::population::PopulationConfig;
+    use crate::market::population::PopulationConfig;
     use crate::rng::{Subsystem, stream};
 
     fn population() -> Population {

@@ -7,7 +7,7 @@
 //! need states; the signals depend only on the market's draws, so every strategy compared on
 //! a seed sees the same ones.
 
-use crate::needs::{Needs, NeedsConfig};
+use crate::market::needs::{Needs, NeedsConfig};
 use crate::rng::{GeometricSkip, Stream, coin};
 use std::collections::VecDeque;
 

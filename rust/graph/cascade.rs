@@ -11,28 +11,12 @@
 //! the number of neighbours it activates, not its degree. Work is proportional to the cascade:
 //! the active set is a bitset cleared by walking the activated nodes, never by a pass over n.
 
+use crate::control::Interrupt;
 use crate::errors::{Error, Result, try_filled};
-use crate::network::Graph;
+use crate::graph::csr::Graph;
 use crate::rng::{GeometricSkip, Stream, Subsystem, below, coin, stream};
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// Asked between units of work (runs, generations) whether to stop early, e.g. on Ctrl-C.
-pub trait Interrupt: Sync {
-    /// True once the work should stop.
-    fn stop(&self) -> bool;
-
-    /// One more unit of work (a period of a replicate) is done: for progress reports.
-    fn advanced(&self) {}
-}
-
-impl Interrupt for AtomicBool {
-    #[inline]
-    fn stop(&self) -> bool {
-        self.load(Ordering::Relaxed)
-    }
-}
 
 /// The probability that an edge passes the cascade on.
 #[derive(Clone, Copy, Debug)]
@@ -482,7 +466,8 @@ pub fn cascade_sizes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::random_graphs::erdos_renyi;
+    use crate::graph::generators::erdos_renyi;
+    use std::sync::atomic::AtomicBool;
 
     fn path(n: u32) -> Graph {
         let src: Vec<u32> = (0..n - 1).collect();

@@ -2,11 +2,12 @@
 //! as independent cascades within a period (each tie passes it on once, with a probability
 //! proportional to the tie's weight).
 
-use crate::cascade::{Interrupt, Seeds, Transmission, Workspace};
-use crate::customers::Customers;
+use crate::control::Never;
 use crate::errors::{Error, Result};
-use crate::network::Graph;
-use crate::population::Population;
+use crate::graph::cascade::{Seeds, Transmission, Workspace};
+use crate::graph::csr::Graph;
+use crate::market::customers::Customers;
+use crate::market::population::Population;
 use crate::rng::{GeometricSkip, Stream};
 
 /// How customers endorse the brands they buy.
@@ -45,16 +46,6 @@ impl ReferralsConfig {
             }
         }
         Ok(())
-    }
-}
-
-/// Never interrupts: a cascade within a period is short next to the period itself, and the
-/// run checks for Ctrl-C between periods.
-struct Uninterrupted;
-
-impl Interrupt for Uninterrupted {
-    fn stop(&self) -> bool {
-        false
     }
 }
 
@@ -108,7 +99,7 @@ impl Spreader {
         // Cannot fail: the seeds are people of this graph and the run is never interrupted.
         let _ = self
             .workspace
-            .run(graph, &seeds, transmission, rng, None, &Uninterrupted);
+            .run(graph, &seeds, transmission, rng, None, &Never);
         if let Seeds::Nodes(v) = seeds {
             self.seeds = v;
         }

@@ -12,7 +12,7 @@
 //! which [`CareersConfig::weekly_hazards`] solves for the base hazard h.
 
 use crate::errors::{Error, Result};
-use crate::population::{LEVELS, Population, pick};
+use crate::market::population::{LEVELS, Population, pick};
 use crate::rng::{GeometricSkip, Stream, below, open_unit};
 use fixedbitset::FixedBitSet;
 
@@ -264,7 +264,7 @@ fn change_function(pop: &mut Population, i: usize, rng: &mut Stream) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::population::PopulationConfig;
+    use crate::market::population::PopulationConfig;
     use crate::rng::{Subsystem, stream};
 
     #[test]
@@ -302,7 +302,7 @@ mod tests {
             careers.step(&mut pop, &mut rng, &mut events);
             moves += events.movers.len();
         }
-        crate::population::tests::assert_consistent(&pop);
+        crate::market::population::tests::assert_consistent(&pop);
         let share = f64::from(careers.changed_count) / 20_000.0;
         // Binomial s.e. at n = 20k is 0.0035; the population's level mix adds a little more.
         assert!((share - 0.40).abs() < 0.015, "{share}");

@@ -7,7 +7,7 @@
 //! universal, always on) views are settings of these; the market decides which works.
 
 use crate::errors::{Error, Result};
-use crate::population::LEVELS;
+use crate::market::population::LEVELS;
 use std::sync::Arc;
 
 /// Who may be shown the brand's ads.

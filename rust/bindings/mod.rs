@@ -2,10 +2,11 @@
 //! GIL while the engine works, and turn engine errors into Python exceptions. The typed,
 //! documented API lives in the `buyernet` Python package, which calls these.
 
-use crate::cascade::{self as engine, Interrupt, Seeds, Transmission};
+use crate::control::Interrupt;
 use crate::errors::Error;
-use crate::network::Graph;
-use crate::random_graphs;
+use crate::graph::cascade::{self as engine, Seeds, Transmission};
+use crate::graph::csr::Graph;
+use crate::graph::generators;
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyRuntimeError};
@@ -266,7 +267,7 @@ impl PyGraph {
         weights: Option<PyReadonlyArray1<'_, f32>>,
         directed: bool,
     ) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::network::MAX_NODES as i64)?;
+        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
         let (src, dst) = (src.to_vec("src", n)?, dst.to_vec("dst", n)?);
         // Copied: Python threads may write to the caller's arrays while the GIL is released.
         let weights = weights
@@ -293,22 +294,22 @@ impl PyGraph {
 
     #[staticmethod]
     fn erdos_renyi(py: Python<'_>, n: i64, mean_degree: f64, seed: u64) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::network::MAX_NODES as i64)?;
-        wrap(py.detach(|| random_graphs::erdos_renyi(n, mean_degree, seed)))
+        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
+        wrap(py.detach(|| generators::erdos_renyi(n, mean_degree, seed)))
     }
 
     #[staticmethod]
     fn watts_strogatz(py: Python<'_>, n: i64, k: i64, p: f64, seed: u64) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::network::MAX_NODES as i64)?;
+        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
         let k = count("k", k, 0, i64::MAX)?;
-        wrap(py.detach(|| random_graphs::watts_strogatz(n, k, p, seed)))
+        wrap(py.detach(|| generators::watts_strogatz(n, k, p, seed)))
     }
 
     #[staticmethod]
     fn barabasi_albert(py: Python<'_>, n: i64, m: i64, seed: u64) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::network::MAX_NODES as i64)?;
+        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
         let m = count("m", m, 0, i64::MAX)?;
-        wrap(py.detach(|| random_graphs::barabasi_albert(n, m, seed)))
+        wrap(py.detach(|| generators::barabasi_albert(n, m, seed)))
     }
 
     #[getter]
@@ -525,22 +526,23 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 // ---- the market ---------------------------------------------------------------------------
 
-use crate::campaign::AdvertisingConfig;
-use crate::careers::CareersConfig;
-use crate::committee::CommitteesConfig;
-use crate::customers::CustomersConfig;
-use crate::customers::Relationship;
-use crate::decision::DecisionsConfig;
-use crate::hourglass::STAGES;
-use crate::market::{Deal, MarketConfig, PeriodRecord};
-use crate::memory::BrandsConfig;
-use crate::monte_carlo;
-use crate::needs::NeedsConfig;
-use crate::population::{LEVELS, Population, PopulationConfig};
-use crate::professional_network::{NetworkConfig, professional_network};
+use crate::market::MarketConfig;
+use crate::market::careers::CareersConfig;
+use crate::market::committees::CommitteesConfig;
+use crate::market::customers::CustomersConfig;
+use crate::market::customers::Relationship;
+use crate::market::decisions::DecisionsConfig;
+use crate::market::memory::BrandsConfig;
+use crate::market::needs::NeedsConfig;
+use crate::market::population::{LEVELS, Population, PopulationConfig};
+use crate::market::ties::{NetworkConfig, professional_network};
+use crate::marketing::response::AdvertisingConfig;
+use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+use crate::marketing::word_of_mouth::ReferralsConfig;
+use crate::measures::hourglass::STAGES;
 use crate::rng::{Subsystem, market_stream};
-use crate::strategy::{Creative, Strategy, Targeting, Timing};
-use crate::word_of_mouth::ReferralsConfig;
+use crate::sim::monte_carlo;
+use crate::sim::record::{Deal, PeriodRecord};
 use pyo3::types::PyDict;
 
 /// A configuration field's value as it crosses the boundary.

@@ -7,10 +7,10 @@
 //! maker to ~30% with six). If the committee buys, the brand is drawn from the members'
 //! brand preferences weighted by influence (relevance of their function x their seniority).
 
-use crate::committee::CommitteesConfig;
 use crate::errors::{Error, Result};
-use crate::memory::Memory;
-use crate::population::Population;
+use crate::market::committees::CommitteesConfig;
+use crate::market::memory::Memory;
+use crate::market::population::Population;
 use crate::rng::{Stream, open_unit};
 
 /// How members weigh brands.
@@ -132,8 +132,8 @@ impl Decider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::BrandsConfig;
-    use crate::population::PopulationConfig;
+    use crate::market::memory::BrandsConfig;
+    use crate::market::population::PopulationConfig;
     use crate::rng::{Subsystem, stream};
 
     fn world() -> (Population, Memory) {

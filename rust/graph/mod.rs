@@ -1,0 +1,6 @@
+//! The social graph: an immutable CSR graph, generators of random graphs, and the
+//! independent-cascade engine that spreads things over it.
+
+pub mod cascade;
+pub mod csr;
+pub mod generators;

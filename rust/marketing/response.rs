@@ -1,0 +1,130 @@
+//! The ad response: how well an impression lands, and what it does to the person it reaches.
+//!
+//! An impression lands with the creative's resonance, less what a mismatch with the person's
+//! (latent) taste costs. Brand impressions close part of the gap to full memory and liking
+//! (slow to fade); demand impressions raise a fast-fading activation, in proportion to how
+//! well the person already remembers the brand, fully on an open committee and partly
+//! elsewhere.
+
+use crate::errors::{Error, Result};
+use crate::market::memory::Memory;
+use crate::marketing::strategy::Creative;
+use crate::rng::{Stream, open_unit};
+
+/// How people respond to advertising, and how readily they share it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdvertisingConfig {
+    /// Share of the gap to full memory that one perfectly landing brand impression closes.
+    pub brand_lift: f64,
+    /// Share of the gap to full liking that one perfectly landing brand impression closes.
+    pub attitude_lift: f64,
+    /// Share of the gap to full activation that one perfectly landing demand impression
+    /// closes in a committee member who fully remembers the brand (it scales with memory).
+    pub demand_lift: f64,
+    /// How much of that a demand impression does to someone not on an open committee.
+    pub demand_off_committee: f64,
+    /// Probability that someone reached by perfectly landing creative of shareability 1
+    /// shares it.
+    pub share_rate: f64,
+    /// Probability that a tie of weight 1 passes on shared creative of shareability 1.
+    pub pass_rate: f64,
+    /// Taste distance at which a taste-dependent creative stops landing.
+    pub taste_width: f64,
+}
+
+impl Default for AdvertisingConfig {
+    fn default() -> Self {
+        Self {
+            brand_lift: 0.15,
+            attitude_lift: 0.05,
+            demand_lift: 0.3,
+            demand_off_committee: 0.1,
+            share_rate: 0.02,
+            pass_rate: 0.1,
+            taste_width: 0.2,
+        }
+    }
+}
+
+impl AdvertisingConfig {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<()> {
+        for (name, x) in [
+            ("brand_lift", self.brand_lift),
+            ("attitude_lift", self.attitude_lift),
+            ("demand_lift", self.demand_lift),
+            ("demand_off_committee", self.demand_off_committee),
+            ("share_rate", self.share_rate),
+            ("pass_rate", self.pass_rate),
+        ] {
+            if !(0.0..=1.0).contains(&x) {
+                return Err(Error::out_of_range(name, x, "in [0, 1]"));
+            }
+        }
+        if !(self.taste_width > 0.0 && self.taste_width <= 1.0) {
+            return Err(Error::out_of_range(
+                "taste_width",
+                self.taste_width,
+                "in (0, 1]",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Creative {
+    /// How well an impression lands on someone of `taste`, in [0, 1]: resonance, less what
+    /// the taste mismatch costs. A personalized creative aims at its guess of the person's
+    /// taste (right with probability `accuracy`, else a random taste); a shared copy was
+    /// tailored to someone else (`own_copy: false`), so it aims at a random taste.
+    #[inline]
+    pub fn quality(&self, taste: f32, own_copy: bool, width: f64, rng: &mut Stream) -> f64 {
+        if self.taste_dependence <= 0.0 {
+            return self.resonance;
+        }
+        let aim = if self.tailored {
+            if own_copy && open_unit(rng) <= self.accuracy {
+                f64::from(taste)
+            } else {
+                open_unit(rng)
+            }
+        } else {
+            self.aim
+        };
+        let miss = ((f64::from(taste) - aim).abs() / width).min(1.0);
+        self.resonance * (1.0 - self.taste_dependence * miss)
+    }
+}
+
+/// What one exposure with landing quality `q` does to person `p` and brand `b`: the brand
+/// part (weight `brand`) closes part of the gap to full memory and liking; the demand part
+/// raises activation, in proportion to how well they already remember the brand, fully on
+/// an open committee and by `demand_off_committee` elsewhere.
+pub fn expose(
+    memory: &mut Memory,
+    adv: &AdvertisingConfig,
+    p: u32,
+    b: usize,
+    q: f64,
+    brand: f64,
+    seated: bool,
+) {
+    let m = f64::from(memory.value(p, b));
+    if brand > 0.0 {
+        let lift = brand * adv.brand_lift * q;
+        memory.set(p, b, (m + lift * (1.0 - m)) as f32);
+        let a = f64::from(memory.attitude(p, b));
+        let lift = brand * adv.attitude_lift * q;
+        memory.set_attitude(p, b, (a + lift * (1.0 - a)) as f32);
+    }
+    if brand < 1.0 {
+        let reach = if seated {
+            1.0
+        } else {
+            adv.demand_off_committee
+        };
+        let act = f64::from(memory.activation(p, b));
+        let lift = (1.0 - brand) * adv.demand_lift * q * m * reach;
+        memory.set_activation(p, b, (act + lift * (1.0 - act)) as f32);
+    }
+}
