@@ -14,6 +14,8 @@ __all__ = [
     "check_market",
     "market_defaults",
     "market_network",
+    "metrics",
+    "model_order",
     "simulate",
 ]
 
@@ -77,13 +79,16 @@ def cascade_sizes(
 def market_defaults() -> dict[str, dict[str, Any]]: ...
 def check_market(market: dict[str, dict[str, Any]]) -> None: ...
 def market_network(market: dict[str, dict[str, Any]], seed: int, replicate: int) -> Graph: ...
+def metrics() -> list[tuple[str, str, str, str, str]]: ...
+def model_order() -> tuple[list[str], list[str]]: ...
 def simulate(
     market: dict[str, dict[str, Any]],
-    strategies: list[tuple[str, dict[str, Any]] | None],
+    arms: list[list[tuple[str, dict[str, Any]] | None]],
     network: Graph | None,
     periods: int,
     replicates: int,
     seed: int,
     threads: int | None,
     progress: Callable[[int], object] | None = None,
-) -> dict[str, Any]: ...
+    metrics: list[str] | None = None,
+) -> list[dict[str, Any]]: ...

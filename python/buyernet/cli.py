@@ -206,13 +206,10 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
             file=sys.stderr,
             dynamic_ncols=True,
         )
-    done: dict[str, int] = {}
 
-    def progress(name: str, periods_done: int) -> None:
-        done[name] = periods_done
+    def progress(periods_done: int) -> None:
         if bar is not None:
-            bar.set_postfix_str(f"{name}: {periods_done // scenario.periods} replicates done")
-            bar.n = sum(done.values())
+            bar.n = periods_done
             bar.refresh()
 
     rivals: dict[str | int, Strategy] = dict(scenario.rivals.items())

@@ -20,7 +20,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import html
 import math
 from collections.abc import Callable, Mapping
@@ -32,8 +31,8 @@ import numpy.typing as npt
 
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.network import Graph, _seed
-from buyernet.simulation import Results, simulate
+from buyernet.network import Graph, _integer, _seed
+from buyernet.simulation import Results, _run, _strategies
 from buyernet.strategy import Strategy
 
 __all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
@@ -229,7 +228,7 @@ def compare(
     seed: int,
     threads: int | None = None,
     network: Graph | None = None,
-    progress: Callable[[str, int], object] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Comparison:
     """Run each alternative strategy for ``brand`` (rivals fixed) on the same market draws.
 
@@ -244,8 +243,13 @@ def compare(
         seed: the seed every alternative runs on (required: pairing needs the same one).
         threads: worker threads (default: all cores); results do not depend on it.
         network: your own network, as for :func:`~buyernet.simulate`.
-        progress: called with an alternative's name and its periods done so far (out of
-            ``periods * replicates``), as for :func:`~buyernet.simulate`.
+        progress: called with the periods done so far over every alternative (out of
+            ``len(alternatives) * periods * replicates``) about every 50 ms, as for
+            :func:`~buyernet.simulate`.
+
+    One engine call runs every alternative: each replicate's people, companies and network
+    are drawn once and shared by all alternatives, and alternatives x replicates spread over
+    the threads.
 
     Example:
         >>> import buyernet
@@ -274,20 +278,19 @@ def compare(
         raise ParameterError(
             f"baseline {baseline!r} is not an alternative; alternatives: {', '.join(alternatives)}"
         )
-    results = {}
+    plans = []
     for label, strategy in alternatives.items():
         if not isinstance(strategy, Strategy):
             raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy")
-        results[str(label)] = simulate(
-            market,
-            periods=periods,
-            replicates=replicates,
-            seed=seed,
-            strategies={**rivals, name: strategy},
-            threads=threads,
-            network=network,
-            progress=None if progress is None else functools.partial(progress, str(label)),
-        )
+        plans.append(_strategies(market, {**rivals, name: strategy}))
+    periods = _integer(periods, "periods", 1, 2**32 - 1)
+    replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
+    if threads is not None:
+        threads = _integer(threads, "threads", 1, 4096)
+    if network is not None and not isinstance(network, Graph):
+        raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
+    arms = _run(market, plans, periods, replicates, seed, threads, network, progress)
+    results = {str(label): r for label, r in zip(alternatives, arms)}
     return Comparison(name, str(baseline), results)
 
 

@@ -135,21 +135,42 @@ def simulate(
     if network is not None and not isinstance(network, Graph):
         raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
     plan = _strategies(market, strategies)
+    (results,) = _run(market, [plan], periods, replicates, seed, threads, network, progress)
+    return results
+
+
+def _run(
+    market: Market,
+    arms: list[list[Strategy | None]],
+    periods: int,
+    replicates: int,
+    seed: int,
+    threads: int | None,
+    network: Graph | None,
+    progress: Callable[[int], object] | None,
+) -> list[Results]:
+    """One engine call: every arm (one strategy or None per brand) on the same market draws,
+    each replicate's population and network drawn once and shared by the arms.
+    """
     core_network = None if network is None else network._native
-    core_plan = [
-        None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)
+    core_arms = [
+        [None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)]
+        for plan in arms
     ]
     raw = _core.simulate(
-        market.to_dict(), core_plan, core_network, periods, replicates, seed, threads, progress
+        market.to_dict(), core_arms, core_network, periods, replicates, seed, threads, progress
     )
-    return Results(
-        market=market,
-        seed=seed,
-        strategies={market.brand_names[b]: st for b, st in enumerate(plan) if st is not None},
-        arrays={name: raw[name] for name in (*_MARKET_METRICS, *_BRAND_METRICS, "hourglass")},
-        deals=dict(raw["deals"]),
-        customers_log=dict(raw["customers_log"]),
-    )
+    return [
+        Results(
+            market=market,
+            seed=seed,
+            strategies={market.brand_names[b]: st for b, st in enumerate(plan) if st is not None},
+            arrays={k: v for k, v in out.items() if k not in ("deals", "customers_log")},
+            deals=dict(out["deals"]),
+            customers_log=dict(out["customers_log"]),
+        )
+        for plan, out in zip(arms, raw)
+    ]
 
 
 def _strategies(

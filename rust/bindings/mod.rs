@@ -521,6 +521,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_market, m)?)?;
     m.add_function(wrap_pyfunction!(market_network, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics, m)?)?;
+    m.add_function(wrap_pyfunction!(model_order, m)?)?;
     Ok(())
 }
 
@@ -534,16 +536,20 @@ use crate::market::customers::Relationship;
 use crate::market::decisions::DecisionsConfig;
 use crate::market::memory::BrandsConfig;
 use crate::market::needs::NeedsConfig;
-use crate::market::population::{LEVELS, Population, PopulationConfig};
-use crate::market::ties::{NetworkConfig, professional_network};
+use crate::market::population::{LEVELS, PopulationConfig};
+use crate::market::ties::NetworkConfig;
 use crate::marketing::response::AdvertisingConfig;
 use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
 use crate::marketing::word_of_mouth::ReferralsConfig;
 use crate::measures::hourglass::STAGES;
-use crate::rng::{Subsystem, market_stream};
 use crate::sim::monte_carlo;
-use crate::sim::record::{Deal, PeriodRecord};
+use crate::sim::monte_carlo::Run;
+use crate::sim::period::PHASES;
+use crate::sim::plan::Plan;
+use crate::sim::record::{self, Deal, Kind, METRICS, Scope};
+use crate::sim::replicate::Start;
 use pyo3::types::PyDict;
+use pyo3::types::PyList;
 
 /// A configuration field's value as it crosses the boundary.
 trait Field: Sized {
@@ -907,118 +913,134 @@ fn market_network(
     replicate: u64,
 ) -> PyResult<PyGraph> {
     let config = market_config(market)?;
-    wrap(py.detach(|| {
-        let mut rng = market_stream(seed, Subsystem::Population, replicate, 0);
-        let population = Population::draw(&config.population, &mut rng)?;
-        let mut rng = market_stream(seed, Subsystem::Network, replicate, 0);
-        professional_network(&population, &config.network, &mut rng)
-    }))
+    let start = py
+        .detach(|| Start::draw(&config, seed, replicate, None))
+        .map_err(to_py)?;
+    Ok(PyGraph {
+        inner: start.network,
+    })
 }
 
-/// Runs the market; returns a dict of numpy arrays (series, deals, customers).
+/// The metric catalogue: per metric (name, scope, kind, unit, doc), in recording order.
 #[pyfunction]
-#[pyo3(signature = (market, strategies, network, periods, replicates, seed, threads, progress=None))]
+fn metrics() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+)> {
+    METRICS
+        .iter()
+        .map(|m| {
+            let scope = match m.scope {
+                Scope::Market => "market",
+                Scope::Brand => "brand",
+                Scope::Stage => "stage",
+            };
+            let kind = match m.kind {
+                Kind::Flow => "flow",
+                Kind::Stock => "stock",
+            };
+            (m.name, scope, kind, m.unit, m.doc)
+        })
+        .collect()
+}
+
+/// The hourglass stages and the phases of a period, in order.
+#[pyfunction]
+fn model_order() -> (Vec<&'static str>, Vec<&'static str>) {
+    (STAGES.to_vec(), PHASES.iter().map(|p| p.name()).collect())
+}
+
+/// A brand's name and its strategy as a dict, or None for a brand that does not advertise.
+type NamedStrategy<'py> = (String, Bound<'py, PyDict>);
+
+/// Runs every arm (one strategy set each) on the same market draws; returns per arm a dict
+/// of numpy arrays (one per recorded metric, plus the deals and customers tables).
+#[pyfunction]
+#[pyo3(signature = (market, arms, network, periods, replicates, seed, threads, progress=None, metrics=None))]
 #[allow(clippy::too_many_arguments)]
 fn simulate<'py>(
     py: Python<'py>,
     market: &Bound<'py, PyDict>,
-    strategies: Vec<Option<(String, Bound<'py, PyDict>)>>,
+    arms: Vec<Vec<Option<NamedStrategy<'py>>>>,
     network: Option<&Bound<'py, PyGraph>>,
     periods: i64,
     replicates: i64,
     seed: u64,
     threads: Option<i64>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
+    metrics: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyList>> {
     let config = market_config(market)?;
-    let strategies = strategies
+    let arms = arms
         .iter()
-        .map(|s| {
-            s.as_ref()
-                .map(|(name, d)| strategy(&config, name, d))
-                .transpose()
+        .map(|strategies| {
+            let strategies = strategies
+                .iter()
+                .map(|s| {
+                    s.as_ref()
+                        .map(|(name, d)| strategy(&config, name, d))
+                        .transpose()
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            in_section("strategies", config.validate_strategies(&strategies))?;
+            Ok(strategies)
         })
         .collect::<PyResult<Vec<_>>>()?;
-    in_section("strategies", config.validate_strategies(&strategies))?;
-    let network = network.map(|g| Arc::clone(&g.get().inner));
-    let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
-    let replicates = count("replicates", replicates, 1, i64::from(u32::MAX))? as u32;
-    let runs = compute(py, threads, progress.as_ref(), |parallel, cancel| {
-        monte_carlo::simulate(
-            &config,
-            &strategies,
-            network.as_ref(),
-            periods,
-            replicates,
-            seed,
-            parallel,
-            cancel,
-        )
-    })?;
-    let brands = config.brands.count();
-    let out = PyDict::new(py);
-    let records = |f: &dyn Fn(&PeriodRecord) -> Vec<f64>| -> Vec<f64> {
-        runs.iter()
-            .flat_map(|run| run.records.iter().flat_map(f))
-            .collect()
+    let metrics = metrics
+        .map(|names| {
+            let mut wanted = vec![false; METRICS.len()];
+            for name in names {
+                let i = record::find(&name).ok_or_else(|| {
+                    let all: Vec<_> = METRICS.iter().map(|m| m.name).collect();
+                    ParameterError::new_err(format!(
+                        "metrics: unknown metric {name:?}; metrics: {}",
+                        all.join(", ")
+                    ))
+                })?;
+                wanted[i] = true;
+            }
+            Ok::<_, PyErr>(wanted)
+        })
+        .transpose()?;
+    let plan = Plan {
+        market: config,
+        arms,
+        periods: count("periods", periods, 1, i64::from(u32::MAX))? as u32,
+        replicates: count("replicates", replicates, 1, i64::from(u32::MAX))? as u32,
+        seed,
+        network: network.map(|g| Arc::clone(&g.get().inner)),
+        metrics,
     };
-    let shape = [runs.len(), periods as usize];
-    let market_series: [Column<PeriodRecord>; 12] = [
-        ("in_market_share", |x| x.in_market_share),
-        ("career_changed_share", |x| x.career_changed_share),
-        ("movers", |x| f64::from(x.movers)),
-        ("needs_opened", |x| f64::from(x.needs_opened)),
-        ("decisions", |x| f64::from(x.decisions)),
-        ("no_decisions", |x| f64::from(x.no_decisions)),
-        ("abandoned", |x| f64::from(x.abandoned)),
-        ("committees_open", |x| f64::from(x.committees_open)),
-        ("committee_size_mean", |x| x.committee_size_mean),
-        ("signals", |x| f64::from(x.signals)),
-        ("false_signals", |x| f64::from(x.false_signals)),
-        ("deciders", |x| f64::from(x.deciders)),
-    ];
-    for (name, f) in market_series {
-        let data = records(&|x| vec![f(x)]).into_pyarray(py);
-        out.set_item(name, data.reshape(shape)?)?;
+    let outcome = compute(py, threads, progress.as_ref(), |parallel, cancel| {
+        monte_carlo::run(&plan, parallel, cancel)
+    })?;
+    let brands = plan.market.brands.count();
+    let (r, t) = (plan.replicates as usize, plan.periods as usize);
+    let out = PyList::empty(py);
+    for arm in outcome {
+        let dict = PyDict::new(py);
+        for (series, m) in arm.series.into_iter().zip(METRICS) {
+            let Some(series) = series else { continue };
+            let array = series.into_pyarray(py);
+            let shaped = match m.scope {
+                Scope::Market => array.reshape([r, t])?.into_any(),
+                Scope::Brand => array.reshape([r, t, brands])?.into_any(),
+                Scope::Stage => array.reshape([r, t, brands, STAGES.len()])?.into_any(),
+            };
+            dict.set_item(m.name, shaped)?;
+        }
+        tables(py, &arm.runs, &dict)?;
+        out.append(dict)?;
     }
-    fn counts(v: &[u32]) -> Vec<f64> {
-        v.iter().map(|&x| f64::from(x)).collect()
-    }
-    let brand_series: [Column<PeriodRecord, Vec<f64>>; 14] = [
-        ("wins", |x| counts(&x.wins)),
-        ("revenue", |x| x.revenue.clone()),
-        ("customers", |x| counts(&x.customers)),
-        ("memory_mean", |x| x.memory_mean.clone()),
-        ("impressions", |x| counts(&x.impressions)),
-        ("paid_reach", |x| counts(&x.paid_reach)),
-        ("reach", |x| counts(&x.reach)),
-        ("earned_reach", |x| counts(&x.earned_reach)),
-        ("shares", |x| counts(&x.shares)),
-        ("reached_ever", |x| counts(&x.reached_ever)),
-        ("endorsers", |x| counts(&x.endorsers)),
-        ("endorsed", |x| counts(&x.endorsed)),
-        ("reached_before_joining", |x| {
-            counts(&x.reached_before_joining)
-        }),
-        ("reached_elsewhere", |x| counts(&x.reached_elsewhere)),
-    ];
-    for (name, f) in brand_series {
-        let data = records(&f).into_pyarray(py);
-        out.set_item(name, data.reshape([shape[0], shape[1], brands])?)?;
-    }
-    let stages = records(&|x| {
-        x.hourglass
-            .iter()
-            .flat_map(|s| s.iter().map(|&v| f64::from(v)))
-            .collect()
-    });
-    out.set_item(
-        "hourglass",
-        stages
-            .into_pyarray(py)
-            .reshape([shape[0], shape[1], brands, STAGES.len()])?,
-    )?;
-    // Event logs: one row per deal or customer relationship, tagged with the replicate.
+    Ok(out)
+}
+
+/// The event logs of every replicate into `out`: one row per deal or customer relationship,
+/// tagged with the replicate.
+fn tables(py: Python<'_>, runs: &[Run], out: &Bound<'_, PyDict>) -> PyResult<()> {
     let deals: Vec<(usize, &Deal)> = runs
         .iter()
         .enumerate()
@@ -1050,8 +1072,7 @@ fn simulate<'py>(
     out.set_item(
         "customers_log",
         table(py, &customers, &customer_columns, &floats)?,
-    )?;
-    Ok(out)
+    )
 }
 
 /// A named column of a table or series: its name and how to read it off a row.

@@ -5,9 +5,13 @@
 //! is enough to answer the future-buyer question: of the people on a committee that decided,
 //! how many had the brand reached before they joined it, and how many while they worked
 //! elsewhere. Per period it counts unique reach with a bitset cleared by walking the people
-//! reached. Brands that do not advertise reach nobody and cost nothing.
+//! reached. Brands that do not advertise reach nobody and cost nothing. It is a
+//! [`Tracker`]: the replicate tells it of exposures and decisions.
 
 use crate::errors::{Result, try_filled};
+use crate::market::committees::Committees;
+use crate::measures::Tracker;
+use crate::sim::record::Deal;
 use fixedbitset::FixedBitSet;
 
 /// `first` of someone never reached: every bit but SEVERAL.
@@ -31,6 +35,11 @@ pub struct Reach {
     reached: Vec<Vec<u32>>,
     /// People ever reached, per brand.
     pub ever: Vec<u32>,
+    /// This period, per brand: unique people reached by paid impressions; deciders reached
+    /// before they joined their committee, and while they worked at another company.
+    pub paid: Vec<u32>,
+    pub before_joining: Vec<u32>,
+    pub elsewhere: Vec<u32>,
 }
 
 impl Reach {
@@ -54,6 +63,9 @@ impl Reach {
                 .collect(),
             reached: vec![Vec::new(); kept],
             ever: vec![0; advertises.len()],
+            paid: vec![0; advertises.len()],
+            before_joining: vec![0; advertises.len()],
+            elsewhere: vec![0; advertises.len()],
         })
     }
 
@@ -92,12 +104,19 @@ impl Reach {
         self.reached_this_period(b).len() as u32
     }
 
-    /// Starts a new period's count of unique reach.
+    /// Starts a new period's counts.
     pub fn new_period(&mut self) {
         for (set, list) in self.this_period.iter_mut().zip(&mut self.reached) {
             for p in list.drain(..) {
                 set.set(p as usize, false);
             }
+        }
+        for count in [
+            &mut self.paid,
+            &mut self.before_joining,
+            &mut self.elsewhere,
+        ] {
+            count.iter_mut().for_each(|x| *x = 0);
         }
     }
 
@@ -118,6 +137,34 @@ impl Reach {
             let first = self.first[i];
             first & !SEVERAL != NEVER && (first & SEVERAL != 0 || self.company[i] != company)
         })
+    }
+}
+
+impl Tracker for Reach {
+    #[inline]
+    fn period(&mut self, _period: u32) {
+        self.new_period();
+    }
+
+    #[inline]
+    fn exposed(&mut self, p: u32, b: usize, company: u32, period: u32, earned: bool) {
+        let before = self.period_reach(b);
+        self.expose(p, b, company, period);
+        // A brand's paid impressions land before anything it earns in a period, so its
+        // paid reach is its unique reach when its first earned exposure arrives.
+        if !earned && self.period_reach(b) > before {
+            self.paid[b] += 1;
+        }
+    }
+
+    fn decided(&mut self, deal: &Deal, members: &[u32], committees: &Committees) {
+        for &m in members {
+            let joined = committees.joined_at(m);
+            for b in 0..self.slot.len() {
+                self.before_joining[b] += u32::from(self.reached_by(m, b, joined));
+                self.elsewhere[b] += u32::from(self.reached_elsewhere(m, b, deal.company));
+            }
+        }
     }
 }
 

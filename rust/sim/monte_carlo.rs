@@ -1,21 +1,22 @@
-//! Many replicates of a market, in parallel; replicate r depends only on (seed, r).
+//! Many replicates of a plan, in parallel; replicate r of every arm depends only on
+//! (seed, r).
+//!
+//! Per replicate, the people, companies and network are drawn once ([`Start`]) and shared by
+//! every arm of the plan, so N alternatives cost one network, not N, and face the same
+//! market. Arms x replicates spread over the thread pool; each writes its own slice of the
+//! run's metric buffers, so results never depend on the thread count or the order of work.
 
 use crate::control::Interrupt;
-use crate::errors::{Error, Result, try_with_capacity};
-use crate::graph::csr::Graph;
-use crate::market::MarketConfig;
+use crate::errors::{Result, try_filled};
 use crate::market::customers::Relationship;
-use crate::marketing::strategy::Strategy;
-use crate::sim::record::{Deal, PeriodRecord};
-use crate::sim::replicate::Market;
+use crate::sim::plan::Plan;
+use crate::sim::record::{Deal, M, METRICS, Recorder};
+use crate::sim::replicate::{Replicate, Start};
 use rayon::prelude::*;
-use std::sync::Arc;
 
-/// What one replicate produced.
+/// What one replicate of one arm produced besides its metrics.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Replicate {
-    /// One record per period.
-    pub records: Vec<PeriodRecord>,
+pub struct Run {
     /// Every committee decision.
     pub deals: Vec<Deal>,
     /// Every customer relationship.
@@ -25,66 +26,160 @@ pub struct Replicate {
     pub open_at_end: u32,
 }
 
-/// Runs `replicates` replicates for `periods` periods, with one optional strategy per brand,
-/// on `network` if given (shared by
-/// every replicate; one node per person) or on a professional network drawn for each. With
-/// `parallel`, replicates are spread over the current rayon pool; the results are identical
-/// either way.
-#[allow(clippy::too_many_arguments)]
-pub fn simulate(
-    config: &MarketConfig,
-    strategies: &[Option<Strategy>],
-    network: Option<&Arc<Graph>>,
-    periods: u32,
-    replicates: u32,
-    seed: u64,
-    parallel: bool,
-    cancel: &dyn Interrupt,
-) -> Result<Vec<Replicate>> {
-    config.validate()?;
-    config.validate_strategies(strategies)?;
-    if let Some(graph) = network {
-        if graph.n_nodes() != config.population.people {
-            return Err(Error::out_of_range(
-                "network",
-                format!("a graph of {} nodes", graph.n_nodes()),
-                format!("one node per person ({} people)", config.population.people),
-            ));
+/// What one arm of a plan produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arm {
+    /// Per metric of the catalogue (None if not recorded): `[replicate, period, width]`.
+    pub series: Vec<Option<Vec<f64>>>,
+    /// Per replicate, its decisions and customers.
+    pub runs: Vec<Run>,
+    periods: usize,
+    brands: usize,
+}
+
+impl Arm {
+    /// Metric `m` of replicate `r` in period `t` (1-based), for brand `b` (ignored for
+    /// market-wide metrics). Panics if `m` was not recorded.
+    pub fn at(&self, m: M, r: usize, t: usize, b: usize) -> f64 {
+        let w = m.metric().width(self.brands);
+        let col = self.series[m as usize].as_ref().expect("metric recorded");
+        col[(r * self.periods + t - 1) * w + b.min(w - 1)]
+    }
+}
+
+/// Runs `plan`. With `parallel`, arms and replicates spread over the current rayon pool;
+/// the results are identical either way. `cancel` is polled between periods.
+pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Arm>> {
+    plan.validate()?;
+    let (periods, replicates) = (plan.periods as usize, plan.replicates as usize);
+    let brands = plan.market.brands.count();
+    let wanted = |i: usize| plan.metrics.as_ref().is_none_or(|w| w[i]);
+    let reach = [
+        M::PaidReach,
+        M::Reach,
+        M::ReachedEver,
+        M::ReachedBeforeJoining,
+        M::ReachedElsewhere,
+    ]
+    .iter()
+    .any(|&m| wanted(m as usize));
+    // One buffer per arm and recorded metric, [replicate, period, width].
+    let mut buffers = plan
+        .arms
+        .iter()
+        .map(|_| {
+            METRICS
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    wanted(i)
+                        .then(|| try_filled(replicates * periods * m.width(brands), 0.0, "metrics"))
+                        .transpose()
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Each replicate's slices of every arm's buffers: [replicate][arm] -> recorder.
+    let mut slices: Vec<Vec<Recorder<'_>>> = (0..replicates).map(|_| Vec::new()).collect();
+    for arm in &mut buffers {
+        let mut chunks: Vec<_> = arm
+            .iter_mut()
+            .zip(METRICS)
+            .map(|(b, m)| b.as_mut().map(|v| v.chunks_mut(periods * m.width(brands))))
+            .collect();
+        for per_replicate in &mut slices {
+            let columns = chunks
+                .iter_mut()
+                .map(|c| c.as_mut().and_then(Iterator::next))
+                .collect();
+            per_replicate.push(Recorder::new(columns, brands));
         }
     }
-    if replicates < 1 {
-        return Err(Error::out_of_range("replicates", replicates, "at least 1"));
-    }
-    let run = |r: u32| -> Result<Replicate> {
-        let mut market = Market::new(config, strategies, seed, u64::from(r), network)?;
+    let one = |r: usize, arm: usize, start: Start, rec: &mut Recorder<'_>| -> Result<Run> {
+        let strategies = &plan.arms[arm];
+        let mut market =
+            Replicate::new(&plan.market, strategies, plan.seed, r as u64, start, reach)?;
         let open_at_start = market.needs.open().len() as u32;
-        let mut records = try_with_capacity(periods as usize, "the period records")?;
         for _ in 0..periods {
             if cancel.stop() {
-                return Err(Error::Interrupted);
+                return Err(crate::Error::Interrupted);
             }
-            records.push(market.step());
+            market.step(rec);
             cancel.advanced();
         }
-        Ok(Replicate {
-            records,
+        Ok(Run {
             open_at_end: market.needs.open().len() as u32,
             open_at_start,
             deals: std::mem::take(&mut market.deals),
             customers: market.customer_log().to_vec(),
         })
     };
-    if parallel {
-        (0..replicates).into_par_iter().map(run).collect()
+    let replicate = |(r, mut recorders): (usize, Vec<Recorder<'_>>)| -> Result<Vec<Run>> {
+        let start = Start::draw(&plan.market, plan.seed, r as u64, plan.network.as_ref())?;
+        if parallel && recorders.len() > 1 {
+            recorders
+                .par_iter_mut()
+                .enumerate()
+                .map(|(a, rec)| one(r, a, start.clone(), rec))
+                .collect()
+        } else {
+            let last = recorders.len() - 1;
+            let mut start = Some(start);
+            recorders
+                .iter_mut()
+                .enumerate()
+                .map(|(a, rec)| {
+                    // The last arm takes the start instead of a copy.
+                    let s = if a == last {
+                        start.take().expect("start")
+                    } else {
+                        start.as_ref().expect("start").clone()
+                    };
+                    one(r, a, s, rec)
+                })
+                .collect()
+        }
+    };
+    let runs: Vec<Vec<Run>> = if parallel {
+        slices
+            .into_par_iter()
+            .enumerate()
+            .map(replicate)
+            .collect::<Result<Vec<_>>>()
     } else {
-        (0..replicates).map(run).collect()
+        slices
+            .into_iter()
+            .enumerate()
+            .map(replicate)
+            .collect::<Result<Vec<_>>>()
+    }?;
+    // [replicate][arm] -> per arm.
+    let mut per_arm: Vec<Vec<Run>> = plan.arms.iter().map(|_| Vec::new()).collect();
+    for runs in runs {
+        for (a, run) in runs.into_iter().enumerate() {
+            per_arm[a].push(run);
+        }
     }
+    Ok(buffers
+        .into_iter()
+        .zip(per_arm)
+        .map(|(series, runs)| Arm {
+            series,
+            runs,
+            periods,
+            brands,
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
+    use crate::market::MarketConfig;
     use crate::market::population::PopulationConfig;
+    use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+    use crate::sim::record::Recording;
     use std::sync::atomic::AtomicBool;
 
     fn small() -> MarketConfig {
@@ -98,94 +193,118 @@ mod tests {
         }
     }
 
+    fn dark(config: &MarketConfig, periods: u32, replicates: u32, seed: u64) -> Plan {
+        Plan::single(config.clone(), vec![None; 4], periods, replicates, seed)
+    }
+
+    fn quantum(budget: f64) -> Strategy {
+        Strategy {
+            budget,
+            brand_share: 0.6,
+            targeting: Targeting::Broad { min_influence: 0.0 },
+            creative: Creative::universal(),
+            timing: Timing::AlwaysOn,
+        }
+    }
+
     #[test]
     fn replicates_do_not_depend_on_threads_or_order() {
         let go = AtomicBool::new(false);
-        let serial = simulate(
-            &small(),
-            &[None, None, None, None],
-            None,
-            30,
-            4,
-            9,
-            false,
-            &go,
-        )
-        .unwrap();
+        let mut plan = dark(&small(), 30, 4, 9);
+        plan.arms = vec![vec![Some(quantum(500.0)), None, None, None], vec![None; 4]];
+        let serial = run(&plan, false, &go).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap();
-        let parallel = pool.install(|| {
-            simulate(
-                &small(),
-                &[None, None, None, None],
-                None,
-                30,
-                4,
-                9,
-                true,
-                &go,
-            )
-            .unwrap()
-        });
+        let parallel = pool.install(|| run(&plan, true, &go).unwrap());
         assert_eq!(serial, parallel);
-        let alone = simulate(
-            &small(),
-            &[None, None, None, None],
-            None,
-            30,
-            1,
-            9,
-            false,
-            &go,
-        )
-        .unwrap();
-        assert_eq!(alone[0], serial[0]);
-        assert_ne!(serial[0].records, serial[1].records);
+        plan.replicates = 1;
+        let alone = run(&plan, false, &go).unwrap();
+        for m in [M::Movers, M::Wins, M::Hourglass] {
+            let w = m.metric().width(4) * 30;
+            let first = &serial[0].series[m as usize].as_ref().unwrap()[..w];
+            assert_eq!(alone[0].series[m as usize].as_ref().unwrap(), first);
+            let second = &serial[0].series[m as usize].as_ref().unwrap()[w..2 * w];
+            assert_ne!(first, second);
+        }
+        assert_eq!(alone[0].runs[0], serial[0].runs[0]);
+    }
+
+    #[test]
+    fn arms_face_the_same_market_and_equal_their_runs_alone() {
+        let go = AtomicBool::new(false);
+        let config = small();
+        let a = vec![Some(quantum(800.0)), None, None, None];
+        let b = vec![None, Some(quantum(300.0)), None, None];
+        let mut both = dark(&config, 25, 2, 4);
+        both.arms = vec![a.clone(), b.clone()];
+        let both = run(&both, true, &go).unwrap();
+        let alone_a = run(&Plan::single(config.clone(), a, 25, 2, 4), true, &go).unwrap();
+        let alone_b = run(&Plan::single(config, b, 25, 2, 4), true, &go).unwrap();
+        assert_eq!(both[0], alone_a[0]);
+        assert_eq!(both[1], alone_b[0]);
+        for m in [M::Movers, M::NeedsOpened, M::CareerChangedShare] {
+            assert_eq!(both[0].series[m as usize], both[1].series[m as usize]);
+        }
+    }
+
+    #[test]
+    fn a_run_records_only_the_metrics_asked_for() {
+        let go = AtomicBool::new(false);
+        let mut plan = dark(&small(), 10, 1, 2);
+        plan.arms = vec![vec![Some(quantum(500.0)), None, None, None]];
+        let all = run(&plan, false, &go).unwrap();
+        let mut wanted = vec![false; METRICS.len()];
+        wanted[M::Wins as usize] = true;
+        wanted[M::Impressions as usize] = true;
+        plan.metrics = Some(wanted);
+        let some = run(&plan, false, &go).unwrap();
+        assert_eq!(
+            some[0].series[M::Wins as usize],
+            all[0].series[M::Wins as usize]
+        );
+        assert!(some[0].series[M::Hourglass as usize].is_none());
+        assert!(some[0].series[M::Reach as usize].is_none());
+        assert_eq!(
+            some[0].runs, all[0].runs,
+            "measures do not change the market"
+        );
     }
 
     #[test]
     fn the_default_market_meets_both_calibration_facts() {
         let go = AtomicBool::new(false);
-        let runs = simulate(
-            &small(),
-            &[None, None, None, None],
-            None,
-            208,
-            2,
-            1,
-            true,
-            &go,
-        )
-        .unwrap();
-        for run in &runs {
-            let records = &run.records;
-            let changed = records[207].career_changed_share;
+        let arm = &run(&dark(&small(), 208, 2, 1), true, &go).unwrap()[0];
+        for r in 0..2 {
+            let changed = arm.at(M::CareerChangedShare, r, 208, 0);
             assert!(
                 (changed - 0.40).abs() < 0.02,
                 "career changed after 208 weeks: {changed}"
             );
-            let in_market = records.iter().map(|r| r.in_market_share).sum::<f64>() / 208.0;
+            let in_market = (1..=208)
+                .map(|t| arm.at(M::InMarketShare, r, t, 0))
+                .sum::<f64>()
+                / 208.0;
             assert!(
                 (in_market - 0.05).abs() < 0.01,
                 "mean in-market share: {in_market}"
             );
-            assert!(
-                records
-                    .windows(2)
-                    .all(|w| w[0].career_changed_share <= w[1].career_changed_share)
-            );
+            assert!((1..208).all(|t| arm.at(M::CareerChangedShare, r, t, 0)
+                <= arm.at(M::CareerChangedShare, r, t + 1, 0)));
         }
     }
 
     #[test]
     fn committees_follow_needs_and_members_work_there() {
         let config = small();
-        let mut market = Market::new(&config, &[None, None, None, None], 4, 0, None).unwrap();
+        let start = Start::draw(&config, 4, 0, None).unwrap();
+        let mut market =
+            Replicate::new(&config, &[None, None, None, None], 4, 0, start, true).unwrap();
+        let mut rec = Recording::new(60, 4, None);
         let mut sizes = Vec::new();
-        for _ in 0..60 {
-            let record = market.step();
+        for t in 1..=60 {
+            market.step(&mut rec.recorder());
             crate::market::committees::tests::assert_members_work_there(
                 &market.population,
                 &market.committees,
@@ -197,8 +316,11 @@ mod tests {
                     !market.committees.members(c).is_empty()
                 );
             }
-            assert_eq!(record.committees_open as usize, market.needs.open().len());
-            sizes.push(record.committee_size_mean);
+            assert_eq!(
+                rec.get(M::CommitteesOpen, t, 0) as usize,
+                market.needs.open().len()
+            );
+            sizes.push(rec.get(M::CommitteeSizeMean, t, 0));
         }
         let mean = sizes.iter().sum::<f64>() / sizes.len() as f64;
         assert!((2.0..=12.0).contains(&mean), "mean committee size {mean}");
@@ -207,44 +329,33 @@ mod tests {
     #[test]
     fn every_need_ends_exactly_once_and_money_adds_up() {
         let go = AtomicBool::new(false);
-        for run in simulate(
-            &small(),
-            &[None, None, None, None],
-            None,
-            156,
-            2,
-            3,
-            true,
-            &go,
-        )
-        .unwrap()
-        {
-            let sum = |f: fn(&PeriodRecord) -> u32| run.records.iter().map(f).sum::<u32>();
-            let opened = run.open_at_start + sum(|r| r.needs_opened);
-            let closed = sum(|r| r.decisions) + sum(|r| r.abandoned);
+        let arm = &run(&dark(&small(), 156, 2, 3), true, &go).unwrap()[0];
+        for (r, run) in arm.runs.iter().enumerate() {
+            let sum = |m: M| (1..=156).map(|t| arm.at(m, r, t, 0)).sum::<f64>() as u32;
+            let brand_sum = |m: M| {
+                (1..=156)
+                    .flat_map(|t| (0..4).map(move |b| (t, b)))
+                    .map(|(t, b)| arm.at(m, r, t, b))
+                    .sum::<f64>()
+            };
+            let opened = run.open_at_start + sum(M::NeedsOpened);
+            let closed = sum(M::Decisions) + sum(M::Abandoned);
             assert_eq!(opened, closed + run.open_at_end, "needs are conserved");
-            let wins: u32 = run.records.iter().flat_map(|r| r.wins.iter()).sum();
-            assert_eq!(sum(|r| r.decisions), wins + sum(|r| r.no_decisions));
-            assert_eq!(run.deals.len() as u32, sum(|r| r.decisions));
+            let wins = brand_sum(M::Wins) as u32;
+            assert_eq!(sum(M::Decisions), wins + sum(M::NoDecisions));
+            assert_eq!(run.deals.len() as u32, sum(M::Decisions));
             assert_eq!(
                 run.deals.iter().filter(|d| d.brand.is_some()).count() as u32,
                 wins
             );
-            assert!(wins > 0 && sum(|r| r.no_decisions) > 0);
+            assert!(wins > 0 && sum(M::NoDecisions) > 0);
             assert!(
                 run.deals.iter().all(|d| d.committee_size > 0),
                 "nobody decides alone-less"
             );
-            let revenue: f64 = run.records.iter().flat_map(|r| r.revenue.iter()).sum();
+            let revenue = brand_sum(M::Revenue);
             let logged: f64 = run.customers.iter().map(|c| c.revenue()).sum();
-            assert!(
-                revenue > 0.0
-                    && run
-                        .records
-                        .iter()
-                        .flat_map(|r| r.revenue.iter())
-                        .all(|&x| x >= 0.0)
-            );
+            assert!(revenue > 0.0);
             assert!(
                 (revenue - logged).abs() <= 1e-6 * revenue,
                 "{revenue} vs {logged}"
@@ -270,44 +381,25 @@ mod tests {
     #[test]
     fn bad_input_and_interrupts_are_errors() {
         let go = AtomicBool::new(false);
-        assert!(
-            simulate(
-                &small(),
-                &[None, None, None, None],
-                None,
-                1,
-                0,
-                1,
-                false,
-                &go
-            )
-            .is_err()
-        );
+        assert!(run(&dark(&small(), 1, 0, 1), false, &go).is_err());
         let mut bad = small();
         bad.needs.in_market_share = 2.0;
         assert!(matches!(
-            simulate(&bad, &[None, None, None, None], None, 1, 1, 1, false, &go),
+            run(&dark(&bad, 1, 1, 1), false, &go),
             Err(Error::OutOfRange {
                 name: "in_market_share",
                 ..
             })
         ));
+        let mut none = dark(&small(), 1, 1, 1);
+        none.arms.clear();
+        assert!(run(&none, false, &go).is_err());
         let stop = AtomicBool::new(true);
         assert_eq!(
-            simulate(
-                &small(),
-                &[None, None, None, None],
-                None,
-                5,
-                2,
-                1,
-                true,
-                &stop
-            ),
+            run(&dark(&small(), 5, 2, 1), true, &stop),
             Err(Error::Interrupted)
         );
     }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 24,
@@ -334,9 +426,11 @@ mod tests {
             config.committees.fixed_size = fixed;
             config.needs.in_market_share = in_market;
             proptest::prop_assume!(config.validate().is_ok());
-            let mut market = Market::new(&config, &[None, None, None, None], seed, 0, None).unwrap();
+            let start = Start::draw(&config, seed, 0, None).unwrap();
+            let mut market = Replicate::new(&config, &[None, None, None, None], seed, 0, start, true).unwrap();
+            let mut rec = Recording::new(40, 4, None);
             for _ in 0..40 {
-                market.step();
+                market.step(&mut rec.recorder());
                 crate::market::population::tests::assert_consistent(&market.population);
                 crate::market::committees::tests::assert_members_work_there(&market.population, &market.committees);
                 for c in 0..companies {

@@ -1,0 +1,92 @@
+//! A plan: everything one engine call runs. A market, one set of strategies per arm
+//! (alternative), periods, replicates, a seed, optionally the user's network, and which
+//! metrics to record. Every arm of replicate r runs on the same draws of the market.
+
+use crate::errors::{Error, Result};
+use crate::graph::csr::Graph;
+use crate::market::MarketConfig;
+use crate::marketing::strategy::Strategy;
+use crate::sim::record::METRICS;
+use std::sync::Arc;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub market: MarketConfig,
+    /// Per arm, one optional strategy per brand.
+    pub arms: Vec<Vec<Option<Strategy>>>,
+    pub periods: u32,
+    pub replicates: u32,
+    pub seed: u64,
+    /// The user's network (one node per person), shared by every replicate; None draws a
+    /// professional network per replicate.
+    pub network: Option<Arc<Graph>>,
+    /// Which metrics of the catalogue to record, one flag each in catalogue order (None:
+    /// all). Measures behind metrics not recorded are not computed.
+    pub metrics: Option<Vec<bool>>,
+}
+
+impl Plan {
+    /// One arm of `strategies`, every metric.
+    pub fn single(
+        market: MarketConfig,
+        strategies: Vec<Option<Strategy>>,
+        periods: u32,
+        replicates: u32,
+        seed: u64,
+    ) -> Self {
+        Self {
+            market,
+            arms: vec![strategies],
+            periods,
+            replicates,
+            seed,
+            network: None,
+            metrics: None,
+        }
+    }
+
+    /// Checks the market, every arm's strategies, the network and the counts.
+    pub fn validate(&self) -> Result<()> {
+        self.market.validate()?;
+        if self.arms.is_empty() {
+            return Err(Error::out_of_range("arms", 0, "at least one arm"));
+        }
+        for strategies in &self.arms {
+            self.market.validate_strategies(strategies)?;
+        }
+        if let Some(graph) = &self.network {
+            if graph.n_nodes() != self.market.population.people {
+                return Err(Error::out_of_range(
+                    "network",
+                    format!("a graph of {} nodes", graph.n_nodes()),
+                    format!(
+                        "one node per person ({} people)",
+                        self.market.population.people
+                    ),
+                ));
+            }
+        }
+        if self.periods < 1 {
+            return Err(Error::out_of_range("periods", self.periods, "at least 1"));
+        }
+        if self.replicates < 1 {
+            return Err(Error::out_of_range(
+                "replicates",
+                self.replicates,
+                "at least 1",
+            ));
+        }
+        if let Some(w) = &self.metrics {
+            if w.len() != METRICS.len() {
+                return Err(Error::Length {
+                    name: "metrics",
+                    expected: METRICS.len(),
+                    actual: w.len(),
+                    why: "one flag per metric of the catalogue",
+                });
+            }
+        }
+        Ok(())
+    }
+}
