@@ -1,23 +1,76 @@
 //! The engine's typed errors. The bindings map them to Python exceptions; the engine never
-//! panics on bad input.
+//! panics on bad input. A parameter error carries where the parameter sits ([`Path`]), so a
+//! user reads `strategies["us"].targeting.top_share`, not a bare field name.
+
+use std::fmt;
+
+/// One step of a parameter's location: a field, a key of a mapping, or an index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Field(String),
+    Key(String),
+    Index(usize),
+}
+
+/// Where a parameter sits, outermost first: e.g. `strategies["us"].targeting`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path(pub Vec<Segment>);
+
+impl Path {
+    /// The path followed by `name`, as users read it.
+    pub fn with(&self, name: &str) -> String {
+        let mut out = self.to_string();
+        if !name.is_empty() {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(name);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Segment::Field(name) if i == 0 => write!(f, "{name}")?,
+                Segment::Field(name) => write!(f, ".{name}")?,
+                Segment::Key(key) => write!(f, "[{key:?}]")?,
+                Segment::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
     /// A parameter is outside its allowed range.
-    #[error("{name} must be {allowed}; got {value}")]
+    #[error("{} must be {allowed}; got {value}", .at.with(.name))]
     OutOfRange {
+        at: Path,
         name: &'static str,
         value: String,
         allowed: String,
     },
     /// Two arrays that must have the same length do not.
-    #[error("{name} must have length {expected} ({why}); got {actual}")]
+    #[error("{} must have length {expected} ({why}); got {actual}", .at.with(.name))]
     Length {
+        at: Path,
         name: &'static str,
         expected: usize,
         actual: usize,
         why: &'static str,
+    },
+    /// A value that does not fit the schema: an unknown or missing field, a wrong type.
+    #[error("{}{}{message}", .at, if *.wrong_type { " has the wrong type: " } else { ": " })]
+    Schema {
+        at: Path,
+        message: String,
+        /// The value has the wrong type (rather than a wrong key or shape).
+        wrong_type: bool,
     },
     /// The request is too large for the engine's index types.
     #[error("{0}")]
@@ -41,10 +94,62 @@ impl Error {
         allowed: impl Into<String>,
     ) -> Self {
         Error::OutOfRange {
+            at: Path::default(),
             name,
             value: value.to_string(),
             allowed: allowed.into(),
         }
+    }
+
+    /// An array of `actual` values where `expected` are needed.
+    pub fn length(name: &'static str, expected: usize, actual: usize, why: &'static str) -> Self {
+        Error::Length {
+            at: Path::default(),
+            name,
+            expected,
+            actual,
+            why,
+        }
+    }
+
+    /// The same error, for a parameter inside `segment` (prepended to its path).
+    pub fn within(mut self, segment: Segment) -> Self {
+        if let Error::OutOfRange { at, .. } | Error::Length { at, .. } | Error::Schema { at, .. } =
+            &mut self
+        {
+            at.0.insert(0, segment);
+        }
+        self
+    }
+
+    /// The same error inside the field `name`.
+    pub fn in_field(self, name: &str) -> Self {
+        self.within(Segment::Field(name.to_owned()))
+    }
+
+    /// The parameter's full location, leaf included (empty for other errors).
+    pub fn path(&self) -> Vec<Segment> {
+        match self {
+            Error::OutOfRange { at, name, .. } | Error::Length { at, name, .. } => {
+                let mut p = at.0.clone();
+                p.push(Segment::Field((*name).to_owned()));
+                p
+            }
+            Error::Schema { at, .. } => at.0.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Adds the section or field a fallible check belongs to.
+pub trait Within<T> {
+    /// On error, place it inside field `name`.
+    fn in_field(self, name: &str) -> Result<T>;
+}
+
+impl<T> Within<T> for Result<T> {
+    fn in_field(self, name: &str) -> Result<T> {
+        self.map_err(|e| e.in_field(name))
     }
 }
 
@@ -78,5 +183,26 @@ mod tests {
             Err(Error::OutOfMemory { what: "a test", .. })
         ));
         assert_eq!(try_filled(3, 7u8, "a test").unwrap(), vec![7, 7, 7]);
+    }
+
+    #[test]
+    fn errors_carry_where_the_parameter_sits() {
+        let e = Error::out_of_range("top_share", 2, "in (0, 1]")
+            .in_field("targeting")
+            .within(Segment::Key("us".into()))
+            .in_field("strategies");
+        assert_eq!(
+            e.to_string(),
+            "strategies[\"us\"].targeting.top_share must be in (0, 1]; got 2"
+        );
+        assert_eq!(
+            e.path(),
+            vec![
+                Segment::Field("strategies".into()),
+                Segment::Key("us".into()),
+                Segment::Field("targeting".into()),
+                Segment::Field("top_share".into()),
+            ]
+        );
     }
 }

@@ -337,13 +337,6 @@ class Market:
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
         _core.check_market(self.to_dict())
-        names = self.brands.names
-        if names and len(names) != self.n_brands:
-            raise ParameterError(
-                f"brands.names must name every brand: {self.n_brands} names; got {len(names)}"
-            )
-        if any(not isinstance(n, str) or not n for n in names) or len(set(names)) != len(names):
-            raise ParameterError(f"brands.names must be distinct, non-empty strings; got {names}")
 
     @property
     def brand_names(self) -> tuple[str, ...]:

@@ -225,10 +225,7 @@ def _strategy(spec: Any) -> Strategy:
 
 
 def _strategy_dict(s: Strategy) -> dict[str, Any]:
-    d = s.to_dict()
-    if "weights" in d["targeting"]:
-        d["targeting"]["weights"] = d["targeting"]["weights"].tolist()
-    return d
+    return s.to_dict()
 
 
 def _toml(data: Mapping[str, Any], prefix: str = "") -> str:

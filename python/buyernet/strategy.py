@@ -186,12 +186,18 @@ class Targeting:
         return tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "weights")
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields the engine reads (weights as a float64 array)."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        out["functions"], out["accounts"] = list(self.functions), list(self.accounts)
-        if self.weights is None:
-            del out["weights"]
-        return out
+        """The kind and its own fields, as the engine reads them (weights as a list)."""
+        by_kind: dict[str, dict[str, Any]] = {
+            "broad": {"min_influence": self.min_influence},
+            "narrow": {
+                "functions": list(self.functions),
+                "min_level": self.min_level,
+                "accounts": list(self.accounts),
+            },
+            "scored": {"top_share": self.top_share, "people": self.people},
+            "weights": {"weights": None if self.weights is None else self.weights.tolist()},
+        }
+        return {"kind": self.kind, **by_kind[self.kind]}
 
 
 @dataclass(frozen=True)
@@ -319,8 +325,13 @@ class Timing:
         return cls(kind="triggered", window=window)
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields the engine reads."""
-        return dataclasses.asdict(self)
+        """The kind and its own fields, as the engine reads them."""
+        fields = {
+            "always_on": {},
+            "flighted": {"on": self.on, "off": self.off},
+            "triggered": {"window": self.window},
+        }[self.kind]
+        return {"kind": self.kind, **fields}
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,12 @@ impl<'a> Transmission<'a> {
     /// One probability per stored edge of `graph`, each in [0, 1].
     pub fn per_edge(graph: &Graph, p: &'a [f32], name: &'static str) -> Result<Self> {
         if p.len() != graph.n_stored() {
-            return Err(Error::Length {
+            return Err(Error::length(
                 name,
-                expected: graph.n_stored(),
-                actual: p.len(),
-                why: "one probability per stored edge (an undirected edge is stored twice)",
-            });
+                graph.n_stored(),
+                p.len(),
+                "one probability per stored edge (an undirected edge is stored twice)",
+            ));
         }
         if let Some(bad) = p.par_iter().find_any(|x| !(0.0..=1.0).contains(*x)) {
             return Err(Error::out_of_range(name, bad, "in [0, 1] for every edge"));

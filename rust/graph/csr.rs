@@ -62,21 +62,21 @@ impl Graph {
     ) -> Result<Self> {
         check_node_count(n)?;
         if dst.len() != src.len() {
-            return Err(Error::Length {
-                name: "dst",
-                expected: src.len(),
-                actual: dst.len(),
-                why: "one entry per edge, like src",
-            });
+            return Err(Error::length(
+                "dst",
+                src.len(),
+                dst.len(),
+                "one entry per edge, like src",
+            ));
         }
         if let Some(w) = weights {
             if w.len() != src.len() {
-                return Err(Error::Length {
-                    name: "weights",
-                    expected: src.len(),
-                    actual: w.len(),
-                    why: "one weight per edge",
-                });
+                return Err(Error::length(
+                    "weights",
+                    src.len(),
+                    w.len(),
+                    "one weight per edge",
+                ));
             }
             if let Some(bad) = w.iter().find(|x| !x.is_finite()) {
                 return Err(Error::out_of_range("weights", bad, "finite"));
@@ -236,12 +236,12 @@ impl Graph {
         }
         let stored = self.targets.len();
         if *o.last().unwrap_or(&0) != stored as u64 {
-            return Err(Error::Length {
-                name: "targets",
-                expected: *o.last().unwrap_or(&0) as usize,
-                actual: stored,
-                why: "offsets[-1]",
-            });
+            return Err(Error::length(
+                "targets",
+                *o.last().unwrap_or(&0) as usize,
+                stored,
+                "offsets[-1]",
+            ));
         }
         let n = self.n_nodes();
         if let Some(&bad) = self.targets.par_iter().find_any(|&&v| v >= n) {
@@ -253,12 +253,12 @@ impl Graph {
         }
         if let Some(w) = &self.weights {
             if w.len() != stored {
-                return Err(Error::Length {
-                    name: "weights",
-                    expected: stored,
-                    actual: w.len(),
-                    why: "one weight per stored edge",
-                });
+                return Err(Error::length(
+                    "weights",
+                    stored,
+                    w.len(),
+                    "one weight per stored edge",
+                ));
             }
         }
         Ok(())

@@ -11,16 +11,19 @@
 //! hazard, and the share changed after T weeks is sum_l share_l * (1 - exp(-h * m_l * T)),
 //! which [`CareersConfig::weekly_hazards`] solves for the base hazard h.
 
-use crate::errors::{Error, Result};
+use crate::check::{self, Range, UNIT};
+use crate::errors::Result;
 use crate::market::population::{LEVELS, Population, pick};
 use crate::rng::{GeometricSkip, Stream, below, open_unit};
 use fixedbitset::FixedBitSet;
+use serde::{Deserialize, Serialize};
 
 /// Weeks in the calibration window of `change_within_4_years`.
 pub const FOUR_YEARS: f64 = 208.0;
 
 /// How careers unfold.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CareersConfig {
     /// Share of people whose company, function or seniority changes at least once within
     /// 208 weeks (LinkedIn: about 0.40).
@@ -53,36 +56,21 @@ impl Default for CareersConfig {
 impl CareersConfig {
     /// Checks every field; errors name the field and the allowed range.
     pub fn validate(&self) -> Result<()> {
-        let unit = |name: &'static str, x: f64| {
-            if (0.0..=1.0).contains(&x) {
-                Ok(())
-            } else {
-                Err(Error::out_of_range(name, x, "in [0, 1]"))
-            }
-        };
-        if !(0.0..1.0).contains(&self.change_within_4_years) {
-            return Err(Error::out_of_range(
-                "change_within_4_years",
-                self.change_within_4_years,
-                "in [0, 1)",
-            ));
+        check::real(
+            "change_within_4_years",
+            self.change_within_4_years,
+            Range::ClosedOpen(0.0, 1.0),
+        )?;
+        check::weights("level_hazard", &self.level_hazard)?;
+        for (name, x) in [
+            ("internal_promotion_share", self.internal_promotion_share),
+            ("same_industry", self.same_industry),
+            ("promotion_on_move", self.promotion_on_move),
+            ("function_change", self.function_change),
+        ] {
+            check::real(name, x, UNIT)?;
         }
-        if self
-            .level_hazard
-            .iter()
-            .any(|m| !(*m >= 0.0 && m.is_finite()))
-            || self.level_hazard.iter().all(|m| *m == 0.0)
-        {
-            return Err(Error::out_of_range(
-                "level_hazard",
-                format!("{:?}", self.level_hazard),
-                "finite, >= 0, not all 0",
-            ));
-        }
-        unit("internal_promotion_share", self.internal_promotion_share)?;
-        unit("same_industry", self.same_industry)?;
-        unit("promotion_on_move", self.promotion_on_move)?;
-        unit("function_change", self.function_change)
+        Ok(())
     }
 
     /// The weekly event probability of each level that meets `change_within_4_years` for a
@@ -264,6 +252,7 @@ fn change_function(pop: &mut Population, i: usize, rng: &mut Stream) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::market::population::PopulationConfig;
     use crate::rng::{Subsystem, stream};
 

@@ -7,13 +7,16 @@
 //! period members may drop out and new ones, recent hires included, may join; a person who
 //! changes company leaves the committee. A committee dissolves when its need ends.
 
+use crate::check::{self, Range, UNIT};
 use crate::errors::{Error, Result};
 use crate::market::population::{LEVELS, Population};
 use crate::rng::{Stream, open_unit};
 use fixedbitset::FixedBitSet;
+use serde::{Deserialize, Serialize};
 
 /// How committees form and change.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CommitteesConfig {
     /// Mean committee size at a company of `reference_employees` (buying-group surveys: 6-10).
     pub mean_size: f64,
@@ -55,55 +58,29 @@ impl Default for CommitteesConfig {
 impl CommitteesConfig {
     /// Checks every field against a population with `functions` functions.
     pub fn validate(&self, functions: usize) -> Result<()> {
-        let positive = |name: &'static str, x: f64| {
-            if x > 0.0 && x.is_finite() {
-                Ok(())
-            } else {
-                Err(Error::out_of_range(name, x, "> 0 and finite"))
-            }
-        };
-        positive("mean_size", self.mean_size)?;
-        positive("reference_employees", self.reference_employees)?;
-        if !(0.0..=2.0).contains(&self.size_elasticity) {
-            return Err(Error::out_of_range(
-                "size_elasticity",
-                self.size_elasticity,
-                "in [0, 2]",
-            ));
-        }
+        check::real("mean_size", self.mean_size, Range::Positive)?;
+        check::real(
+            "reference_employees",
+            self.reference_employees,
+            Range::Positive,
+        )?;
+        check::real(
+            "size_elasticity",
+            self.size_elasticity,
+            Range::Closed(0.0, 2.0),
+        )?;
         if self.fixed_size == Some(0) {
             return Err(Error::out_of_range("fixed_size", 0, "at least 1, or None"));
         }
-        if self.function_relevance.len() != functions {
-            return Err(Error::Length {
-                name: "function_relevance",
-                expected: functions,
-                actual: self.function_relevance.len(),
-                why: "one relevance per function",
-            });
-        }
-        for (name, weights) in [
-            ("function_relevance", &self.function_relevance[..]),
-            ("level_weight", &self.level_weight[..]),
-        ] {
-            if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
-                || weights.iter().all(|w| *w == 0.0)
-            {
-                return Err(Error::out_of_range(
-                    name,
-                    format!("{weights:?}"),
-                    "finite, >= 0, not all 0",
-                ));
-            }
-        }
-        if !(0.0..=1.0).contains(&self.dropout_weekly) {
-            return Err(Error::out_of_range(
-                "dropout_weekly",
-                self.dropout_weekly,
-                "in [0, 1]",
-            ));
-        }
-        Ok(())
+        check::length(
+            "function_relevance",
+            functions,
+            self.function_relevance.len(),
+            "one relevance per function",
+        )?;
+        check::weights("function_relevance", &self.function_relevance)?;
+        check::weights("level_weight", &self.level_weight)?;
+        check::real("dropout_weekly", self.dropout_weekly, UNIT)
     }
 }
 

@@ -7,11 +7,14 @@
 //! ends that relationship (a switch). Every relationship is logged, so lifetime value can be
 //! read off the simulation: revenue per customer = mean sale x sales per customer.
 
-use crate::errors::{Error, Result};
+use crate::check::{self, Range, UNIT};
+use crate::errors::Result;
 use crate::rng::KeyedDraws;
+use serde::{Deserialize, Serialize};
 
 /// The category's economics.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CustomersConfig {
     /// Value of a sale to a company of `reference_employees`.
     pub deal_value: f64,
@@ -40,30 +43,19 @@ impl Default for CustomersConfig {
 impl CustomersConfig {
     /// Checks every field.
     pub fn validate(&self) -> Result<()> {
-        for (name, x) in [
-            ("deal_value", self.deal_value),
-            ("reference_employees", self.reference_employees),
-        ] {
-            if !(x > 0.0 && x.is_finite()) {
-                return Err(Error::out_of_range(name, x, "> 0 and finite"));
-            }
-        }
-        if !(0.0..=2.0).contains(&self.deal_elasticity) {
-            return Err(Error::out_of_range(
-                "deal_elasticity",
-                self.deal_elasticity,
-                "in [0, 2]",
-            ));
-        }
-        for (name, p) in [
-            ("repeat_weekly", self.repeat_weekly),
-            ("churn_weekly", self.churn_weekly),
-        ] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(Error::out_of_range(name, p, "in [0, 1]"));
-            }
-        }
-        Ok(())
+        check::real("deal_value", self.deal_value, Range::Positive)?;
+        check::real(
+            "reference_employees",
+            self.reference_employees,
+            Range::Positive,
+        )?;
+        check::real(
+            "deal_elasticity",
+            self.deal_elasticity,
+            Range::Closed(0.0, 2.0),
+        )?;
+        check::real("repeat_weekly", self.repeat_weekly, UNIT)?;
+        check::real("churn_weekly", self.churn_weekly, UNIT)
     }
 
     /// The value of one sale to a company of `employees`.

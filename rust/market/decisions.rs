@@ -7,14 +7,17 @@
 //! maker to ~30% with six). If the committee buys, the brand is drawn from the members'
 //! brand preferences weighted by influence (relevance of their function x their seniority).
 
-use crate::errors::{Error, Result};
+use crate::check::{self, Range};
+use crate::errors::Result;
 use crate::market::committees::CommitteesConfig;
 use crate::market::memory::Memory;
 use crate::market::population::Population;
 use crate::rng::{Stream, open_unit};
+use serde::{Deserialize, Serialize};
 
 /// How members weigh brands.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DecisionsConfig {
     /// Weight of brand memory in a member's utility.
     pub memory_weight: f64,
@@ -50,9 +53,7 @@ impl DecisionsConfig {
             ("incumbent_advantage", self.incumbent_advantage),
             ("no_decision_utility", self.no_decision_utility),
         ] {
-            if !x.is_finite() || x.abs() > 50.0 {
-                return Err(Error::out_of_range(name, x, "finite, in [-50, 50]"));
-            }
+            check::real(name, x, Range::Closed(-50.0, 50.0))?;
         }
         Ok(())
     }

@@ -10,11 +10,14 @@
 //! each period (memory = baseline + stored x scale). Before the scale gets small enough for
 //! stored values to approach f32's range, one pass folds it back into them.
 
+use crate::check::{self, Range, UNIT};
 use crate::errors::{Error, Result, try_filled};
 use crate::rng::{Stream, open_unit};
+use serde::{Deserialize, Serialize};
 
 /// Brands and what people start out remembering of them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BrandsConfig {
     /// Share of people who know each brand at the start (one entry per brand).
     pub awareness: Vec<f64>,
@@ -32,6 +35,8 @@ pub struct BrandsConfig {
     pub like_attitude: f64,
     /// Attitude at or above which a person trusts a brand without an endorsement ("trust").
     pub trust_attitude: f64,
+    /// Each brand's name (empty: `us`, `rival_1`, `rival_2`, ...).
+    pub names: Vec<String>,
 }
 
 impl Default for BrandsConfig {
@@ -45,6 +50,7 @@ impl Default for BrandsConfig {
             know_memory: 0.2,
             like_attitude: 0.2,
             trust_attitude: 0.5,
+            names: Vec::new(),
         }
     }
 }
@@ -64,57 +70,51 @@ impl BrandsConfig {
                 "1 to 64 brands",
             ));
         }
-        if self.baseline_memory.len() != self.awareness.len() {
-            return Err(Error::Length {
-                name: "baseline_memory",
-                expected: self.awareness.len(),
-                actual: self.baseline_memory.len(),
-                why: "one per brand, like awareness",
-            });
-        }
-        for (name, values) in [
-            ("awareness", &self.awareness),
-            ("baseline_memory", &self.baseline_memory),
-        ] {
-            if let Some(bad) = values.iter().find(|x| !(0.0..=1.0).contains(*x)) {
-                return Err(Error::out_of_range(name, bad, "each in [0, 1]"));
+        check::length(
+            "baseline_memory",
+            self.awareness.len(),
+            self.baseline_memory.len(),
+            "one per brand, like awareness",
+        )?;
+        check::each("awareness", &self.awareness, UNIT)?;
+        check::each("baseline_memory", &self.baseline_memory, UNIT)?;
+        check::real(
+            "memory_half_life_weeks",
+            self.memory_half_life_weeks,
+            Range::Positive,
+        )?;
+        check::real(
+            "activation_half_life_weeks",
+            self.activation_half_life_weeks,
+            Range::Positive,
+        )?;
+        check::real("know_memory", self.know_memory, UNIT)?;
+        check::real(
+            "like_attitude",
+            self.like_attitude,
+            Range::Closed(-1.0, 1.0),
+        )?;
+        check::real(
+            "trust_attitude",
+            self.trust_attitude,
+            Range::Closed(-1.0, 1.0),
+        )?;
+        check::real("attitude_spread", self.attitude_spread, UNIT)?;
+        if !self.names.is_empty() {
+            check::length(
+                "names",
+                self.count(),
+                self.names.len(),
+                "one name per brand, or none",
+            )?;
+            let mut seen = std::collections::HashSet::new();
+            if let Some(bad) = self.names.iter().find(|n| n.is_empty() || !seen.insert(*n)) {
+                return Err(Error::out_of_range(
+                    "names",
+                    format!("{bad:?}"),
+                    "distinct, non-empty names",
+                ));
             }
-        }
-        if !(self.memory_half_life_weeks > 0.0 && self.memory_half_life_weeks.is_finite()) {
-            return Err(Error::out_of_range(
-                "memory_half_life_weeks",
-                self.memory_half_life_weeks,
-                "> 0",
-            ));
-        }
-        if !(self.activation_half_life_weeks > 0.0 && self.activation_half_life_weeks.is_finite()) {
-            return Err(Error::out_of_range(
-                "activation_half_life_weeks",
-                self.activation_half_life_weeks,
-                "> 0",
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.know_memory) {
-            return Err(Error::out_of_range(
-                "know_memory",
-                self.know_memory,
-                "in [0, 1]",
-            ));
-        }
-        for (name, x) in [
-            ("like_attitude", self.like_attitude),
-            ("trust_attitude", self.trust_attitude),
-        ] {
-            if !(-1.0..=1.0).contains(&x) {
-                return Err(Error::out_of_range(name, x, "in [-1, 1]"));
-            }
-        }
-        if !(0.0..=1.0).contains(&self.attitude_spread) {
-            return Err(Error::out_of_range(
-                "attitude_spread",
-                self.attitude_spread,
-                "in [0, 1]",
-            ));
         }
         Ok(())
     }

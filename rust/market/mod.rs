@@ -12,7 +12,8 @@ pub mod needs;
 pub mod population;
 pub mod ties;
 
-use crate::errors::{Error, Result};
+use crate::check;
+use crate::errors::{Result, Segment, Within};
 use crate::market::careers::CareersConfig;
 use crate::market::committees::CommitteesConfig;
 use crate::market::customers::CustomersConfig;
@@ -24,9 +25,11 @@ use crate::market::ties::NetworkConfig;
 use crate::marketing::response::AdvertisingConfig;
 use crate::marketing::strategy::Strategy;
 use crate::marketing::word_of_mouth::ReferralsConfig;
+use serde::{Deserialize, Serialize};
 
 /// Everything that defines a market.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct MarketConfig {
     pub population: PopulationConfig,
     pub network: NetworkConfig,
@@ -41,34 +44,41 @@ pub struct MarketConfig {
 }
 
 impl MarketConfig {
-    /// Checks every section; errors name the field and the allowed range.
+    /// Checks every section; errors name the section, the field and the allowed range.
     pub fn validate(&self) -> Result<()> {
-        self.population.validate()?;
-        self.network.validate(self.population.people)?;
-        self.careers.validate()?;
-        self.needs.validate()?;
-        self.committees
-            .validate(self.population.function_shares.len())?;
-        self.brands.validate()?;
-        self.decisions.validate()?;
-        self.customers.validate()?;
-        self.advertising.validate()?;
-        self.referrals.validate()
+        let people = self.population.people;
+        let functions = self.population.function_shares.len();
+        self.population.validate().in_field("population")?;
+        self.network.validate(people).in_field("network")?;
+        self.careers.validate().in_field("careers")?;
+        self.needs.validate().in_field("needs")?;
+        self.committees.validate(functions).in_field("committees")?;
+        self.brands.validate().in_field("brands")?;
+        self.decisions.validate().in_field("decisions")?;
+        self.customers.validate().in_field("customers")?;
+        self.advertising.validate().in_field("advertising")?;
+        self.referrals.validate().in_field("referrals")
+    }
+
+    /// Checks one strategy against this market.
+    pub fn validate_strategy(&self, s: &Strategy) -> Result<()> {
+        let p = &self.population;
+        s.validate(p.people, p.companies, p.function_shares.len())
     }
 
     /// Checks one (optional) strategy per brand against this market.
     pub fn validate_strategies(&self, strategies: &[Option<Strategy>]) -> Result<()> {
-        if strategies.len() != self.brands.count() {
-            return Err(Error::Length {
-                name: "strategies",
-                expected: self.brands.count(),
-                actual: strategies.len(),
-                why: "one (or none) per brand",
-            });
-        }
-        let p = &self.population;
-        for s in strategies.iter().flatten() {
-            s.validate(p.people, p.companies, p.function_shares.len())?;
+        check::length(
+            "strategies",
+            self.brands.count(),
+            strategies.len(),
+            "one (or none) per brand",
+        )?;
+        for (b, s) in strategies.iter().enumerate() {
+            if let Some(s) = s {
+                self.validate_strategy(s)
+                    .map_err(|e| e.within(Segment::Index(b)).in_field("strategies"))?;
+            }
         }
         Ok(())
     }

@@ -8,11 +8,14 @@
 //!
 //! Who decides and for whom is settled by buying committees; this module only times needs.
 
+use crate::check::{self, Range, UNIT};
 use crate::errors::{Error, Result};
 use crate::rng::{GeometricSkip, Stream, open_unit};
+use serde::{Deserialize, Serialize};
 
 /// How needs arise and end.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NeedsConfig {
     /// Mean share of companies with an open need (Ehrenberg-Bass's 95-5 rule: 0.05).
     pub in_market_share: f64,
@@ -46,20 +49,12 @@ impl Default for NeedsConfig {
 impl NeedsConfig {
     /// Checks every field; errors name the field and the allowed range.
     pub fn validate(&self) -> Result<()> {
-        if !(0.0..1.0).contains(&self.in_market_share) {
-            return Err(Error::out_of_range(
-                "in_market_share",
-                self.in_market_share,
-                "in [0, 1)",
-            ));
-        }
-        if !(self.mean_need_weeks >= 1.0 && self.mean_need_weeks.is_finite()) {
-            return Err(Error::out_of_range(
-                "mean_need_weeks",
-                self.mean_need_weeks,
-                ">= 1",
-            ));
-        }
+        check::real(
+            "in_market_share",
+            self.in_market_share,
+            Range::ClosedOpen(0.0, 1.0),
+        )?;
+        check::real("mean_need_weeks", self.mean_need_weeks, Range::AtLeast(1.0))?;
         let (onset, _) = self.weekly_unclamped();
         if onset > 1.0 {
             return Err(Error::out_of_range(
@@ -71,29 +66,10 @@ impl NeedsConfig {
                 ),
             ));
         }
-        for (name, p) in [
-            ("observability", self.observability),
-            ("false_signal_weekly", self.false_signal_weekly),
-        ] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(Error::out_of_range(name, p, "in [0, 1]"));
-            }
-        }
-        if self.signal_lag_weeks > 520 {
-            return Err(Error::out_of_range(
-                "signal_lag_weeks",
-                self.signal_lag_weeks,
-                "in [0, 520]",
-            ));
-        }
-        if !(0.0..=1.0).contains(&self.abandon_share) {
-            return Err(Error::out_of_range(
-                "abandon_share",
-                self.abandon_share,
-                "in [0, 1]",
-            ));
-        }
-        Ok(())
+        check::real("observability", self.observability, UNIT)?;
+        check::real("false_signal_weekly", self.false_signal_weekly, UNIT)?;
+        check::whole("signal_lag_weeks", u64::from(self.signal_lag_weeks), 0, 520)?;
+        check::real("abandon_share", self.abandon_share, UNIT)
     }
 
     /// Per-period probabilities (onset for a dormant company, end for an open need).

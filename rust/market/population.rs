@@ -6,14 +6,17 @@
 //! cannot see. Arrays are laid out per attribute (struct of arrays) so each mechanism touches
 //! only what it reads.
 
+use crate::check::{self, Range};
 use crate::errors::{Error, Result, try_filled};
 use crate::rng::{Stream, open_unit};
+use serde::{Deserialize, Serialize};
 
 /// Seniority levels, junior (0) to executive (`LEVELS - 1`).
 pub const LEVELS: usize = 5;
 
 /// How to draw a population.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PopulationConfig {
     /// Number of people.
     pub people: u32,
@@ -63,7 +66,7 @@ impl PopulationConfig {
                 format!("in [1, companies] = [1, {}]", self.companies),
             ));
         }
-        check_shares("function_shares", &self.function_shares)?;
+        check::shares("function_shares", &self.function_shares)?;
         if self.function_shares.len() > usize::from(u8::MAX) {
             return Err(Error::out_of_range(
                 "function_shares",
@@ -71,29 +74,10 @@ impl PopulationConfig {
                 "at most 255 functions",
             ));
         }
-        check_shares("level_shares", &self.level_shares)?;
+        check::shares("level_shares", &self.level_shares)?;
         // Below ~0.2 Pareto weights overflow to infinity and one company takes every hire.
-        if !(self.size_tail >= 0.2 && self.size_tail.is_finite()) {
-            return Err(Error::out_of_range("size_tail", self.size_tail, ">= 0.2"));
-        }
-        Ok(())
+        check::real("size_tail", self.size_tail, Range::AtLeast(0.2))
     }
-}
-
-/// Shares must be non-negative and sum to 1 (within rounding).
-pub(crate) fn check_shares(name: &'static str, shares: &[f64]) -> Result<()> {
-    let sum: f64 = shares.iter().sum();
-    if shares.is_empty()
-        || shares.iter().any(|s| s.is_nan() || *s < 0.0)
-        || (sum - 1.0).abs() > 1e-6
-    {
-        return Err(Error::out_of_range(
-            name,
-            format!("{shares:?}"),
-            "non-negative shares that sum to 1",
-        ));
-    }
-    Ok(())
 }
 
 /// Draws an index with probability proportional to `cumulative` increments.

@@ -7,16 +7,19 @@
 //! and persist when people change jobs: "colleague" later means whoever shares your current
 //! employer, not this graph.
 
+use crate::check::{self, UNIT};
 use crate::errors::{Error, Result};
 use crate::graph::csr::{EdgeSource, Graph};
 use crate::market::population::{Population, pick};
 use crate::rng::{Stream, below};
+use serde::{Deserialize, Serialize};
 
 /// The kinds of tie, in the order of [`NetworkConfig::mix`] and [`NetworkConfig::weights`].
 pub const TIE_KINDS: [&str; 4] = ["colleague", "industry", "function", "random"];
 
 /// How the professional network is generated.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NetworkConfig {
     /// Mean number of ties per person.
     pub mean_degree: f64,
@@ -47,15 +50,8 @@ impl NetworkConfig {
                 format!("in [0, min(people - 1, 10000)] = [0, {}]", max.min(1e4)),
             ));
         }
-        crate::market::population::check_shares("mix", &self.mix)?;
-        if self.weights.iter().any(|w| !(0.0..=1.0).contains(w)) {
-            return Err(Error::out_of_range(
-                "weights",
-                format!("{:?}", self.weights),
-                "each in [0, 1]",
-            ));
-        }
-        Ok(())
+        check::shares("mix", &self.mix)?;
+        check::each("weights", &self.weights, UNIT)
     }
 }
 

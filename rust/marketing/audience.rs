@@ -157,7 +157,7 @@ impl Audience {
             audience.threshold = scores[k - 1];
         }
         audience.members = match targeting {
-            Targeting::Weights(w) => Members::Weighted {
+            Targeting::Weights { weights: w } => Members::Weighted {
                 alias: Alias::new(w)?,
                 weights: w.to_vec(),
             },
@@ -209,7 +209,7 @@ impl Audience {
                 let s = self.score(pop, p);
                 s > 0.0 && s >= self.threshold
             }
-            Targeting::Weights(w) => w[i] > 0.0,
+            Targeting::Weights { weights: w } => w[i] > 0.0,
         }
     }
 

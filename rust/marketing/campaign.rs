@@ -282,7 +282,11 @@ mod tests {
         (w[1], w[2], w[3]) = (1.0, 2.0, 7.0);
         let signals = Signals::new(&NeedsConfig::default(), 1_000);
         let mut c = Campaign::new(
-            &strategy(Targeting::Weights(w.into()), Timing::AlwaysOn, 100_000.0),
+            &strategy(
+                Targeting::Weights { weights: w.into() },
+                Timing::AlwaysOn,
+                100_000.0,
+            ),
             &pop,
             &CommitteesConfig::default(),
             &CustomersConfig::default(),

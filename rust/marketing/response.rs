@@ -6,13 +6,16 @@
 //! well the person already remembers the brand, fully on an open committee and partly
 //! elsewhere.
 
-use crate::errors::{Error, Result};
+use crate::check::{self, Range, UNIT};
+use crate::errors::Result;
 use crate::market::memory::Memory;
 use crate::marketing::strategy::Creative;
 use crate::rng::{Stream, open_unit};
+use serde::{Deserialize, Serialize};
 
 /// How people respond to advertising, and how readily they share it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AdvertisingConfig {
     /// Share of the gap to full memory that one perfectly landing brand impression closes.
     pub brand_lift: f64,
@@ -57,18 +60,9 @@ impl AdvertisingConfig {
             ("share_rate", self.share_rate),
             ("pass_rate", self.pass_rate),
         ] {
-            if !(0.0..=1.0).contains(&x) {
-                return Err(Error::out_of_range(name, x, "in [0, 1]"));
-            }
+            check::real(name, x, UNIT)?;
         }
-        if !(self.taste_width > 0.0 && self.taste_width <= 1.0) {
-            return Err(Error::out_of_range(
-                "taste_width",
-                self.taste_width,
-                "in (0, 1]",
-            ));
-        }
-        Ok(())
+        check::real("taste_width", self.taste_width, Range::OpenClosed(0.0, 1.0))
     }
 }
 

@@ -6,12 +6,15 @@
 //! "planetary" (narrow, personalized, intent-triggered) and the "quantum" (broad,
 //! universal, always on) views are settings of these; the market decides which works.
 
-use crate::errors::{Error, Result};
+use crate::check::{self, Range, UNIT};
+use crate::errors::{Error, Result, Within};
 use crate::market::population::LEVELS;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Who may be shown the brand's ads.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Targeting {
     /// Everyone whose influence on a purchase (relevance of their function x weight of their
     /// seniority) is above `min_influence`: anyone who could ever sit on a committee.
@@ -29,11 +32,12 @@ pub enum Targeting {
     /// value of their employer.
     Scored { top_share: f64, people: bool },
     /// A weight per person (index = person): impressions land in proportion to it.
-    Weights(Arc<[f32]>),
+    Weights { weights: Arc<[f32]> },
 }
 
 /// What the ads say and how well they land.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Creative {
     /// How strongly an impression works on someone it fits perfectly, in [0, 1].
     pub resonance: f64,
@@ -83,7 +87,8 @@ impl Creative {
 }
 
 /// When the budget is spent.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Timing {
     /// Every period.
     AlwaysOn,
@@ -96,7 +101,8 @@ pub enum Timing {
 }
 
 /// A brand's marketing strategy.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Strategy {
     /// Impressions per period (on average over a flight).
     pub budget: f64,
@@ -107,17 +113,10 @@ pub struct Strategy {
     pub timing: Timing,
 }
 
-fn unit(name: &'static str, x: f64) -> Result<()> {
-    if (0.0..=1.0).contains(&x) {
-        Ok(())
-    } else {
-        Err(Error::out_of_range(name, x, "in [0, 1]"))
-    }
-}
-
 impl Strategy {
-    /// Checks the strategy against a market of `people`, `companies` and `n_functions`.
-    pub fn validate(&self, people: u32, companies: u32, n_functions: usize) -> Result<()> {
+    /// Checks every field that does not depend on the market; errors name the field's
+    /// path within the strategy (`targeting.top_share`).
+    pub fn check(&self) -> Result<()> {
         // Each impression is held in memory for its period: 1e8 is ~0.5 GB.
         if !(self.budget >= 0.0 && self.budget <= 1e8) {
             return Err(Error::out_of_range(
@@ -126,40 +125,70 @@ impl Strategy {
                 "in [0, 1e8] impressions per period",
             ));
         }
-        unit("brand_share", self.brand_share)?;
-        let c = &self.creative;
-        unit("resonance", c.resonance)?;
-        unit("taste_dependence", c.taste_dependence)?;
-        unit("shareability", c.shareability)?;
-        unit("accuracy", c.accuracy)?;
-        unit("aim", c.aim)?;
-        match &self.targeting {
+        check::real("brand_share", self.brand_share, UNIT)?;
+        self.creative.check().in_field("creative")?;
+        self.targeting.check().in_field("targeting")?;
+        self.timing.check().in_field("timing")
+    }
+
+    /// Checks the strategy for a market of `people` people, `companies` companies and
+    /// `n_functions` job functions.
+    pub fn validate(&self, people: u32, companies: u32, n_functions: usize) -> Result<()> {
+        self.check()?;
+        self.targeting
+            .fit(people, companies, n_functions)
+            .in_field("targeting")
+    }
+}
+
+impl Creative {
+    fn check(&self) -> Result<()> {
+        for (name, x) in [
+            ("resonance", self.resonance),
+            ("taste_dependence", self.taste_dependence),
+            ("shareability", self.shareability),
+            ("accuracy", self.accuracy),
+            ("aim", self.aim),
+        ] {
+            check::real(name, x, UNIT)?;
+        }
+        Ok(())
+    }
+}
+
+impl Targeting {
+    fn check(&self) -> Result<()> {
+        match self {
             Targeting::Broad { min_influence } => {
-                if !(min_influence.is_finite() && *min_influence >= 0.0) {
-                    return Err(Error::out_of_range(
-                        "min_influence",
-                        min_influence,
-                        ">= 0 and finite",
-                    ));
+                check::real("min_influence", *min_influence, Range::AtLeast(0.0))
+            }
+            Targeting::Narrow { min_level, .. } => {
+                check::whole("min_level", u64::from(*min_level), 0, LEVELS as u64 - 1)
+            }
+            Targeting::Scored { top_share, .. } => {
+                check::real("top_share", *top_share, Range::OpenClosed(0.0, 1.0))
+            }
+            Targeting::Weights { weights } => {
+                match weights.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
+                    Some(bad) => Err(Error::out_of_range("weights", bad, "finite and >= 0")),
+                    None => Ok(()),
                 }
             }
+        }
+    }
+
+    fn fit(&self, people: u32, companies: u32, n_functions: usize) -> Result<()> {
+        match self {
             Targeting::Narrow {
                 functions,
-                min_level,
                 accounts,
+                ..
             } => {
                 if let Some(bad) = functions.iter().find(|&&f| usize::from(f) >= n_functions) {
                     return Err(Error::out_of_range(
                         "functions",
                         bad,
                         format!("function indices in [0, {n_functions})"),
-                    ));
-                }
-                if usize::from(*min_level) >= LEVELS {
-                    return Err(Error::out_of_range(
-                        "min_level",
-                        min_level,
-                        format!("in [0, {}]", LEVELS - 1),
                     ));
                 }
                 if let Some(bad) = accounts.iter().find(|&&a| a >= companies) {
@@ -169,43 +198,28 @@ impl Strategy {
                         format!("company ids in [0, {companies})"),
                     ));
                 }
+                Ok(())
             }
-            Targeting::Scored { top_share, .. } => {
-                if !(*top_share > 0.0 && *top_share <= 1.0) {
-                    return Err(Error::out_of_range("top_share", top_share, "in (0, 1]"));
-                }
-            }
-            Targeting::Weights(w) => {
-                if w.len() != people as usize {
-                    return Err(Error::Length {
-                        name: "weights",
-                        expected: people as usize,
-                        actual: w.len(),
-                        why: "one weight per person",
-                    });
-                }
-                if let Some(bad) = w.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
-                    return Err(Error::out_of_range("weights", bad, ">= 0 and finite"));
-                }
-            }
+            Targeting::Weights { weights } => check::length(
+                "weights",
+                people as usize,
+                weights.len(),
+                "one weight per person",
+            ),
+            _ => Ok(()),
         }
-        match self.timing {
-            Timing::AlwaysOn => {}
+    }
+}
+
+impl Timing {
+    fn check(&self) -> Result<()> {
+        match *self {
+            Timing::AlwaysOn => Ok(()),
             Timing::Flighted { on, off } => {
-                if on == 0 || on > 520 || off > 520 {
-                    return Err(Error::out_of_range(
-                        "flight",
-                        format!("on={on}, off={off}"),
-                        "on in [1, 520] and off in [0, 520] periods",
-                    ));
-                }
+                check::whole("on", u64::from(on), 1, 520)?;
+                check::whole("off", u64::from(off), 0, 520)
             }
-            Timing::Triggered { window } => {
-                if !(1..=520).contains(&window) {
-                    return Err(Error::out_of_range("window", window, "in [1, 520] periods"));
-                }
-            }
+            Timing::Triggered { window } => check::whole("window", u64::from(window), 1, 520),
         }
-        Ok(())
     }
 }

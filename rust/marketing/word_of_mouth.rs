@@ -2,16 +2,19 @@
 //! as independent cascades within a period (each tie passes it on once, with a probability
 //! proportional to the tie's weight).
 
+use crate::check::{self, UNIT};
 use crate::control::Never;
-use crate::errors::{Error, Result};
+use crate::errors::Result;
 use crate::graph::cascade::{Seeds, Transmission, Workspace};
 use crate::graph::csr::Graph;
 use crate::market::customers::Customers;
 use crate::market::population::Population;
 use crate::rng::{GeometricSkip, Stream};
+use serde::{Deserialize, Serialize};
 
 /// How customers endorse the brands they buy.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReferralsConfig {
     /// Weekly probability that someone at a customer endorses its brand to their ties.
     pub refer_weekly: f64,
@@ -41,9 +44,7 @@ impl ReferralsConfig {
             ("pass_rate", self.pass_rate),
             ("trust_lift", self.trust_lift),
         ] {
-            if !(0.0..=1.0).contains(&x) {
-                return Err(Error::out_of_range(name, x, "in [0, 1]"));
-            }
+            check::real(name, x, UNIT)?;
         }
         Ok(())
     }

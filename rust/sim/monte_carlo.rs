@@ -47,6 +47,67 @@ impl Arm {
     }
 }
 
+/// A column of an event log: whole numbers or reals.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    Whole(Vec<i64>),
+    Real(Vec<f64>),
+}
+
+/// The event logs of every replicate of an arm, as named columns: one row per decision
+/// (`deals`) or customer relationship (`customers`), tagged with the replicate. Absent
+/// values (no winner, not ended) are -1.
+pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>); 2] {
+    fn whole<T>(rows: &[(usize, &T)], f: impl Fn(&T) -> i64) -> Column {
+        Column::Whole(rows.iter().map(|(_, row)| f(row)).collect())
+    }
+    fn real<T>(rows: &[(usize, &T)], f: impl Fn(&T) -> f64) -> Column {
+        Column::Real(rows.iter().map(|(_, row)| f(row)).collect())
+    }
+    fn replicate<T>(rows: &[(usize, &T)]) -> Column {
+        Column::Whole(rows.iter().map(|(r, _)| *r as i64).collect())
+    }
+    let deals: Vec<(usize, &Deal)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| run.deals.iter().map(move |d| (r, d)))
+        .collect();
+    let customers: Vec<(usize, &Relationship)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| run.customers.iter().map(move |c| (r, c)))
+        .collect();
+    [
+        (
+            "deals",
+            vec![
+                ("replicate", replicate(&deals)),
+                ("period", whole(&deals, |d| i64::from(d.period))),
+                ("company", whole(&deals, |d| i64::from(d.company))),
+                (
+                    "committee_size",
+                    whole(&deals, |d| i64::from(d.committee_size)),
+                ),
+                ("brand", whole(&deals, |d| d.brand.map_or(-1, i64::from))),
+                ("value", real(&deals, |d| d.value)),
+            ],
+        ),
+        (
+            "customers_log",
+            vec![
+                ("replicate", replicate(&customers)),
+                ("company", whole(&customers, |c| i64::from(c.company))),
+                ("brand", whole(&customers, |c| i64::from(c.brand))),
+                ("start", whole(&customers, |c| i64::from(c.start))),
+                ("end", whole(&customers, |c| c.end.map_or(-1, i64::from))),
+                ("sales", whole(&customers, |c| i64::from(c.sales))),
+                ("sale_value", real(&customers, |c| c.sale_value)),
+                ("revenue", real(&customers, Relationship::revenue)),
+            ],
+        ),
+    ]
+}
+
 /// Runs `plan`. With `parallel`, arms and replicates spread over the current rayon pool;
 /// the results are identical either way. `cancel` is polled between periods.
 pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Arm>> {

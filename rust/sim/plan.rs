@@ -79,12 +79,12 @@ impl Plan {
         }
         if let Some(w) = &self.metrics {
             if w.len() != METRICS.len() {
-                return Err(Error::Length {
-                    name: "metrics",
-                    expected: METRICS.len(),
-                    actual: w.len(),
-                    why: "one flag per metric of the catalogue",
-                });
+                return Err(Error::length(
+                    "metrics",
+                    METRICS.len(),
+                    w.len(),
+                    "one flag per metric of the catalogue",
+                ));
             }
         }
         Ok(())
