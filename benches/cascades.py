@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cascade_peers import peak_rss_mb  # benches/ is on sys.path when run as a script
+from measure import peak_rss_mb  # benches/ is on sys.path when run as a script
 
 HERE = Path(__file__).resolve().parent
-PEERS = HERE / "cascade_peers.py"
+PEERS = HERE / "peers" / "cascades.py"
 
 
 @dataclass(frozen=True)

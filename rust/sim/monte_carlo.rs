@@ -365,7 +365,7 @@ mod tests {
         let mut rec = Recording::new(60, 4, None);
         let mut sizes = Vec::new();
         for t in 1..=60 {
-            market.step(&mut rec.recorder());
+            market.step(&mut rec.recorder(t));
             crate::market::committees::tests::assert_members_work_there(
                 &market.population,
                 &market.committees,
@@ -490,8 +490,8 @@ mod tests {
             let start = Start::draw(&config, seed, 0, None).unwrap();
             let mut market = Replicate::new(&config, &[None, None, None, None], seed, 0, start, true).unwrap();
             let mut rec = Recording::new(40, 4, None);
-            for _ in 0..40 {
-                market.step(&mut rec.recorder());
+            for t in 1..=40 {
+                market.step(&mut rec.recorder(t));
                 crate::market::population::tests::assert_consistent(&market.population);
                 crate::market::committees::tests::assert_members_work_there(&market.population, &market.committees);
                 for c in 0..companies {

@@ -314,7 +314,7 @@ impl<T: Tracker> Replicate<T> {
 
     /// Writes the period's metrics; measures no recorded metric needs are not computed.
     fn record(&mut self, rec: &mut Recorder<'_>) {
-        rec.at(self.period);
+        rec.next_row();
         let open = self.needs.open().len();
         let events = &self.need_events;
         rec.market(M::InMarketShare, self.needs.in_market_share());

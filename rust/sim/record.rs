@@ -156,8 +156,9 @@ pub struct Deal {
 pub struct Recorder<'a> {
     columns: Vec<Option<&'a mut [f64]>>,
     brands: usize,
-    /// Row written now (the period, 0-based).
+    /// Row written now, and the next one.
     row: usize,
+    next: usize,
 }
 
 impl<'a> Recorder<'a> {
@@ -168,6 +169,7 @@ impl<'a> Recorder<'a> {
             columns,
             brands,
             row: 0,
+            next: 0,
         }
     }
 
@@ -177,9 +179,10 @@ impl<'a> Recorder<'a> {
         self.columns[m as usize].is_some()
     }
 
-    /// Moves to period `period` (1-based).
-    pub fn at(&mut self, period: u32) {
-        self.row = period as usize - 1;
+    /// Moves to the next row: each period recorded takes one, in order.
+    pub fn next_row(&mut self) {
+        self.row = self.next;
+        self.next += 1;
     }
 
     /// The market-wide value of `m` this period.
@@ -242,10 +245,12 @@ impl Recording {
         }
     }
 
-    /// A recorder writing into these buffers.
-    pub fn recorder(&mut self) -> Recorder<'_> {
+    /// A recorder writing into these buffers from period `period` (1-based) on.
+    pub fn recorder(&mut self, period: u32) -> Recorder<'_> {
         let columns = self.columns.iter_mut().map(|c| c.as_deref_mut()).collect();
-        Recorder::new(columns, self.brands)
+        let mut rec = Recorder::new(columns, self.brands);
+        rec.next = period as usize - 1;
+        rec
     }
 
     /// Metric `m` in period `period` (1-based), for brand `b` (ignored for market metrics).
@@ -300,9 +305,10 @@ mod tests {
         wanted[M::Movers as usize] = false;
         let mut rec = Recording::new(3, 2, Some(&wanted));
         {
-            let mut r = rec.recorder();
+            let mut r = rec.recorder(1);
             assert!(!r.wants(M::Movers) && r.wants(M::Wins));
-            r.at(2);
+            r.next_row();
+            r.next_row();
             r.market(M::Movers, 5.0);
             r.market(M::Decisions, 4.0);
             r.brands(M::Wins, &[1u32, 2]);

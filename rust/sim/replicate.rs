@@ -327,12 +327,12 @@ mod tests {
         let start = Start::draw(&config, 1, 0, None).unwrap();
         let mut market = Replicate::new(&config, &strategies, 1, 0, start, true).unwrap();
         let mut rec = Recording::new(5, 4, None);
-        market.step(&mut rec.recorder());
+        market.step(&mut rec.recorder(1));
         let hit = market.reach().unwrap().reached_this_period(0).to_vec();
         assert!(hit.len() > 1_000);
         let after: Vec<f32> = hit.iter().map(|&p| market.memory.value(p, 0)).collect();
         for t in 2..=5 {
-            market.step(&mut rec.recorder());
+            market.step(&mut rec.recorder(t));
             assert_eq!(rec.get(M::Impressions, t, 0), 0.0);
         }
         for (&p, m) in hit.iter().zip(after) {
@@ -359,7 +359,7 @@ mod tests {
         let mut earned = 0.0;
         let mut ever = 0.0;
         for t in 1..=40 {
-            market.step(&mut rec.recorder());
+            market.step(&mut rec.recorder(t));
             let at = |m: M, b: usize| rec.get(m, t, b);
             assert_eq!((at(M::EarnedReach, 0), at(M::Shares, 0)), (0.0, 0.0));
             let impressions: Vec<f64> = (0..4).map(|b| at(M::Impressions, b)).collect();

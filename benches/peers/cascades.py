@@ -6,7 +6,7 @@ invocation runs ONE peer library on ONE graph (so the driver can measure peak
 memory per library by running each in its own subprocess) and prints exactly
 one line of JSON on stdout::
 
-    python benches/cascade_peers.py --lib {cynetdiff,ndlib,networkx}
+    python benches/peers/cascades.py --lib {cynetdiff,ndlib,networkx}
         --graph GRAPH.npz --p 0.05 --seeds 3,17,42 --repeats 5 [--rng-seed 1]
 
 ``GRAPH.npz`` holds a CSR adjacency: ``offsets`` (int64, length n+1),
@@ -52,7 +52,6 @@ import importlib.metadata
 import json
 import math
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -63,11 +62,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+# Run as a script from benches/peers/: the shared measuring helper sits one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from measure import peak_rss_mb
+
 try:
     import numpy as np
     import numpy.typing as npt
 except ImportError:  # pragma: no cover - depends on the environment
-    sys.stderr.write("cascade_peers.py: numpy is not installed (pip install numpy)\n")
+    sys.stderr.write("peers/cascades.py: numpy is not installed (pip install numpy)\n")
     raise SystemExit(3) from None
 
 LIBS: tuple[str, ...] = ("cynetdiff", "ndlib", "networkx")
@@ -246,7 +249,7 @@ def parse_seeds(text: str) -> list[int]:
     seeds = list(dict.fromkeys(raw))
     if len(seeds) != len(raw):
         print(
-            f"cascade_peers.py: dropped {len(raw) - len(seeds)} duplicate seed(s)",
+            f"peers/cascades.py: dropped {len(raw) - len(seeds)} duplicate seed(s)",
             file=sys.stderr,
         )
     return seeds
@@ -324,7 +327,7 @@ def warn_if_collapsed(graph: CsrGraph, num_edges: int) -> None:
         expected = (graph.num_arcs - loops) // 2 + loops
     if num_edges != expected:
         print(
-            f"cascade_peers.py: WARNING networkx graph has {num_edges} edges but "
+            f"peers/cascades.py: WARNING networkx graph has {num_edges} edges but "
             f"the CSR implies {expected} (parallel arcs collapsed or undirected "
             "CSR not symmetric); results are not comparable",
             file=sys.stderr,
@@ -423,22 +426,6 @@ SETUPS: dict[
     "ndlib": setup_ndlib,
     "networkx": setup_networkx,
 }
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB.
-
-    Linux's ``VmHWM`` belongs to the process's own address space. ``ru_maxrss`` is not used
-    because it survives fork and exec, so a worker would report its parent's high-water mark.
-    """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_benchmark(
@@ -756,7 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 examine=not args.skip_examined,
             )
     except BenchError as exc:
-        print(f"cascade_peers.py: {exc}", file=sys.stderr)
+        print(f"peers/cascades.py: {exc}", file=sys.stderr)
         return exc.exit_code
     print(result.to_json(), flush=True)
     return 0

@@ -1,0 +1,1 @@
+"""Peer libraries measured against buyernet, each behind a worker run in its own process."""
