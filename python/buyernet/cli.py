@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from buyernet._version import __version__
 from buyernet.comparison import Comparison, compare
 from buyernet.exceptions import BuyernetError
 from buyernet.scenario import Scenario, ScenarioError, example_toml, load_toml
@@ -242,7 +243,6 @@ def _save(
     c: Comparison, scenario: Scenario, output: Path, elapsed: float, inputs: Sequence[Path]
 ) -> None:
     """Everything into a temporary directory beside ``output``, renamed at the end."""
-    from buyernet import __version__
     from buyernet.report import html_report, summary_rows
 
     with results_directory(output, inputs=inputs) as tmp:
@@ -452,7 +452,6 @@ def _read_sweep(path: Path) -> tuple[Scenario, dict[str, list[Any]], dict[str, A
 def _save_sweep(
     result: Any, text: str, output: Path, metric: str, elapsed: float, inputs: Sequence[Path]
 ) -> None:
-    from buyernet import __version__
     from buyernet.report import sweep_report
 
     with results_directory(output, inputs=inputs) as tmp:

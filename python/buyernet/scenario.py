@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from buyernet import checks
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market, _toml_value
-from buyernet.network import _integer, _seed
 from buyernet.strategy import Strategy
 
 __all__ = ["Scenario", "ScenarioError", "example_toml"]
@@ -65,11 +65,11 @@ class Scenario:
     def __post_init__(self) -> None:
         if not self.alternatives:
             raise ParameterError("a scenario needs at least one alternative")
-        _integer(self.periods, "run.periods", 1, 2**32 - 1)
-        _integer(self.replicates, "run.replicates", 1, 2**32 - 1)
-        _seed(self.seed)
+        checks.integer(self.periods, "run.periods", 1, 2**32 - 1)
+        checks.integer(self.replicates, "run.replicates", 1, 2**32 - 1)
+        checks.seed(self.seed)
         if self.threads is not None:
-            _integer(self.threads, "run.threads", 1, 4096)
+            checks.integer(self.threads, "run.threads", 1, 4096)
         self.market.brand_index(self.brand)
         for name in self.rivals:
             if self.market.brand_index(name) == self.market.brand_index(self.brand):

@@ -18,9 +18,14 @@ import numpy as np
 import numpy.typing as npt
 
 from buyernet import _core
+from buyernet._version import __version__
+
+# Aliased so that the bodies of simulate() and market_network() read as before.
+from buyernet.checks import integer as _integer
+from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.network import Graph, _integer, _seed
+from buyernet.network import Graph
 from buyernet.storage import atomic_file
 from buyernet.strategy import Strategy
 
@@ -219,8 +224,6 @@ class Results:
         customers_log: dict[str, npt.NDArray[Any]],
         version: str | None = None,
     ) -> None:
-        from buyernet import __version__
-
         self.market = market
         self.strategies = dict(strategies or {})
         self.seed = seed

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from buyernet import checks
 from buyernet.exceptions import ParameterError
-from buyernet.network import _integer, _real
 
 __all__ = ["FUNCTIONS", "Creative", "Strategy", "Targeting", "Timing"]
 
@@ -43,19 +43,12 @@ FUNCTIONS: tuple[str, ...] = (
 )
 
 
-def _unit(value: object, name: str) -> float:
-    x = _real(value, name)
-    if not 0.0 <= x <= 1.0:
-        raise ParameterError(f"{name} must be in [0, 1]; got {value}")
-    return x
-
-
 def _function(f: object) -> int:
     if isinstance(f, str):
         if f not in FUNCTIONS:
             raise ParameterError(f"unknown function {f!r}; functions: {', '.join(FUNCTIONS)}")
         return FUNCTIONS.index(f)
-    return _integer(f, "functions", 0, 255)
+    return checks.integer(f, "functions", 0, 255)
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,17 +86,17 @@ class Targeting:
             raise ParameterError(
                 f"targeting kind must be broad, narrow, scored or weights; got {self.kind!r}"
             )
-        x = _real(self.min_influence, "min_influence")
+        x = checks.real(self.min_influence, "min_influence")
         if not (math.isfinite(x) and x >= 0):
             raise ParameterError(f"min_influence must be >= 0 and finite; got {x}")
         object.__setattr__(self, "functions", tuple(_function(f) for f in self.functions))
-        _integer(self.min_level, "min_level", 0, 4)
+        checks.integer(self.min_level, "min_level", 0, 4)
         object.__setattr__(
             self,
             "accounts",
-            tuple(_integer(a, "accounts", 0, 2**32 - 1) for a in self.accounts),
+            tuple(checks.integer(a, "accounts", 0, 2**32 - 1) for a in self.accounts),
         )
-        share = _real(self.top_share, "top_share")
+        share = checks.real(self.top_share, "top_share")
         if not 0.0 < share <= 1.0:
             raise ParameterError(f"top_share must be in (0, 1]; got {share}")
         if self.kind == "weights":
@@ -226,7 +219,7 @@ class Creative:
 
     def __post_init__(self) -> None:
         for name in ("resonance", "taste_dependence", "shareability", "accuracy", "aim"):
-            _unit(getattr(self, name), name)
+            checks.unit(getattr(self, name), name)
         if not isinstance(self.tailored, bool):
             raise TypeError(f"tailored must be a bool; got {type(self.tailored).__name__}")
 
@@ -283,9 +276,9 @@ class Timing:
             raise ParameterError(
                 f"timing kind must be always_on, flighted or triggered; got {self.kind!r}"
             )
-        _integer(self.on, "on", 1, 520)
-        _integer(self.off, "off", 0, 520)
-        _integer(self.window, "window", 1, 520)
+        checks.integer(self.on, "on", 1, 520)
+        checks.integer(self.off, "off", 0, 520)
+        checks.integer(self.window, "window", 1, 520)
 
     @classmethod
     def always_on(cls) -> Timing:
@@ -348,10 +341,10 @@ class Strategy:
     brand_share: float = 0.5
 
     def __post_init__(self) -> None:
-        budget = _real(self.budget, "budget")
+        budget = checks.real(self.budget, "budget")
         if not 0 <= budget <= 1e8:
             raise ParameterError(f"budget must be in [0, 1e8] impressions per period; got {budget}")
-        _unit(self.brand_share, "brand_share")
+        checks.unit(self.brand_share, "brand_share")
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")

@@ -39,11 +39,11 @@ from typing import Any
 
 import numpy as np
 
+from buyernet import checks
 from buyernet.comparison import METRICS as COMPARED
 from buyernet.comparison import _t95
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market
-from buyernet.network import _integer, _seed
 from buyernet.storage import write_atomically
 from buyernet.strategy import Strategy
 
@@ -150,7 +150,7 @@ def _sample(
     method: str,
     seed: int,
 ) -> list[tuple[Any, ...]]:
-    _integer(n, "sample", 1, 10**7)
+    checks.integer(n, "sample", 1, 10**7)
     rng = random.Random(seed)
     if method == "random":
         return rng.sample(combos, min(n, len(combos)))
@@ -344,10 +344,10 @@ def sweep(
     market = Market() if market is None else market
     if not isinstance(strategies, Mapping) or not strategies:
         raise ParameterError("strategies must map at least one name to a buyernet.Strategy")
-    periods = _integer(periods, "periods", 1, 2**32 - 1)
-    replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
-    block = _integer(block, "block", 1, 2**32 - 1)
-    seed = _seed(seed)
+    periods = checks.integer(periods, "periods", 1, 2**32 - 1)
+    replicates = checks.integer(replicates, "replicates", 1, 2**32 - 1)
+    block = checks.integer(block, "block", 1, 2**32 - 1)
+    seed = checks.seed(seed)
     name = market.brand_names[market.brand_index(brand)]
     rivals = dict(rivals or {})
     baseline = baseline if baseline is not None else next(iter(strategies))
