@@ -20,8 +20,9 @@ import numpy as np
 from buyernet._version import __version__
 from buyernet.comparison import Comparison, compare
 from buyernet.exceptions import BuyernetError
+from buyernet.metrics import STAGES
 from buyernet.scenario import Scenario, ScenarioError, example_toml, load_toml
-from buyernet.simulation import STAGES, Results
+from buyernet.simulation import Results
 from buyernet.storage import check_output, results_directory, write_atomically
 from buyernet.strategy import Strategy
 

@@ -34,25 +34,15 @@ import numpy.typing as npt
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
+from buyernet.metrics import COMPARED
 from buyernet.network import Graph
 from buyernet.simulation import Results, simulate
 from buyernet.strategy import Strategy
 
 __all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
 
-#: Metrics compared by default (see :meth:`Results.run_metrics`).
-METRICS = (
-    "wins",
-    "revenue",
-    "market_share",
-    "wins_per_1k_impressions",
-    "impressions",
-    "earned_reach",
-    "reached_ever",
-    "future_buyer_reach",
-    "reached_elsewhere",
-    "customers",
-)
+#: Metrics compared by default (see :data:`buyernet.metrics.COMPARED`).
+METRICS = COMPARED
 
 # Student t quantiles for a two-sided 95% interval, df = 1..30; beyond, a series in 1/df.
 _T95 = (

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buyernet.simulation import STAGES
+from buyernet.metrics import STAGES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -25,67 +25,16 @@ from buyernet.checks import integer as _integer
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
+
+# Aliased so that the body of simulate() reads as before.
+from buyernet.metrics import BRAND_SERIES as _BRAND_METRICS
+from buyernet.metrics import FLOWS, SERIES_NAMES, STAGES
+from buyernet.metrics import MARKET_SERIES as _MARKET_METRICS
 from buyernet.network import Graph
 from buyernet.storage import atomic_file
 from buyernet.strategy import Strategy
 
 __all__ = ["STAGES", "Results", "market_network", "simulate"]
-
-# Per-period metrics: shape [replicate, period] or [replicate, period, brand].
-_MARKET_METRICS = (
-    "in_market_share",
-    "career_changed_share",
-    "movers",
-    "needs_opened",
-    "decisions",
-    "no_decisions",
-    "abandoned",
-    "committees_open",
-    "committee_size_mean",
-    "signals",
-    "false_signals",
-    "deciders",
-)
-_BRAND_METRICS = (
-    "wins",
-    "revenue",
-    "customers",
-    "memory_mean",
-    "impressions",
-    "paid_reach",
-    "reach",
-    "earned_reach",
-    "shares",
-    "reached_ever",
-    "endorsers",
-    "endorsed",
-    "reached_before_joining",
-    "reached_elsewhere",
-)
-#: The stages of the marketing hourglass, in the order of ``Results.hourglass``'s last axis.
-STAGES = ("know", "like", "trust", "try", "buy", "repeat", "refer")
-# How a metric is summed up over a run in summary(): flows add up, stocks and shares average.
-_FLOWS = {
-    "movers",
-    "needs_opened",
-    "decisions",
-    "no_decisions",
-    "abandoned",
-    "signals",
-    "false_signals",
-    "deciders",
-    "wins",
-    "revenue",
-    "impressions",
-    "paid_reach",
-    "reach",
-    "earned_reach",
-    "shares",
-    "endorsers",
-    "endorsed",
-    "reached_before_joining",
-    "reached_elsewhere",
-}
 
 
 def simulate(
@@ -234,8 +183,8 @@ class Results:
 
     @property
     def metrics(self) -> tuple[str, ...]:
-        """Names accepted by :meth:`series`."""
-        return (*_MARKET_METRICS, *_BRAND_METRICS)
+        """Names accepted by :meth:`series` (see :data:`buyernet.metrics.SERIES`)."""
+        return SERIES_NAMES
 
     @property
     def replicates(self) -> int:
@@ -278,7 +227,7 @@ class Results:
         out: dict[str, dict[str, Any]] = {}
         for name in self.metrics:
             values = self._arrays[name]
-            per_run = values.sum(axis=1) if name in _FLOWS else values.mean(axis=1)
+            per_run = values.sum(axis=1) if name in FLOWS else values.mean(axis=1)
             out[name] = {
                 "mean": per_run.mean(axis=0),
                 "q05": np.quantile(per_run, 0.05, axis=0),
@@ -439,7 +388,7 @@ class Results:
         from buyernet.report import _band, _figure
 
         values = self.series(metric)
-        cumulative = metric in _FLOWS if cumulative is None else cumulative
+        cumulative = metric in FLOWS if cumulative is None else cumulative
         fig = _figure()
         ax = fig.add_subplot()
         x = np.arange(1, self.periods + 1)

@@ -40,17 +40,17 @@ from typing import Any
 import numpy as np
 
 from buyernet import checks
-from buyernet.comparison import METRICS as COMPARED
 from buyernet.comparison import _t95
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market
+from buyernet.metrics import SWEPT
 from buyernet.storage import write_atomically
 from buyernet.strategy import Strategy
 
 __all__ = ["Sweep", "sweep"]
 
-#: The per-run metrics a sweep records (see :meth:`buyernet.Results.run_metrics`).
-METRICS = (*COMPARED, "ltv")
+#: The per-run metrics a sweep records (see :data:`buyernet.metrics.SWEPT`).
+METRICS = SWEPT
 
 
 def _pandas() -> Any:
