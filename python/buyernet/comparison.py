@@ -37,26 +37,13 @@ from buyernet.market import Market
 from buyernet.metrics import COMPARED
 from buyernet.network import Graph
 from buyernet.simulation import Results, simulate
+from buyernet.stats import paired_difference
 from buyernet.strategy import Strategy
 
 __all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
 
 #: Metrics compared by default (see :data:`buyernet.metrics.COMPARED`).
 METRICS = COMPARED
-
-# Student t quantiles for a two-sided 95% interval, df = 1..30; beyond, a series in 1/df.
-_T95 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
-
-
-def _t95(df: int) -> float:
-    if df <= 30:
-        return _T95[df - 1]
-    z = 1.959964
-    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
 
 
 @dataclass(frozen=True)
@@ -130,26 +117,17 @@ class Comparison:
         if alternative is None:
             others = [k for k in self.results if k != self.baseline]
             alternative = others[0] if others else self.baseline
-        a = self.values(metric, alternative)
-        base = self.values(metric, self.baseline)
-        ok = ~(np.isnan(a) | np.isnan(base))
-        d = a[ok] - base[ok]
-        n = int(ok.sum())
-        mean = float(d.mean()) if n else math.nan
-        if n >= 2:
-            half = _t95(n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
-        else:
-            half = math.nan
+        d = paired_difference(self.values(metric, alternative), self.values(metric, self.baseline))
         return Difference(
             metric=metric,
             alternative=alternative,
             baseline=self.baseline,
-            mean=mean,
-            low=mean - half,
-            high=mean + half,
-            baseline_mean=float(base[ok].mean()) if n else math.nan,
-            alternative_mean=float(a[ok].mean()) if n else math.nan,
-            replicates=n,
+            mean=d.mean,
+            low=d.low,
+            high=d.high,
+            baseline_mean=d.baseline_mean,
+            alternative_mean=d.alternative_mean,
+            replicates=d.n,
         )
 
     def table(self, metrics: tuple[str, ...] = METRICS) -> list[Difference]:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.metrics import STAGES
+from buyernet.stats import interval
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -108,9 +109,9 @@ def _future_buyers(c: Comparison) -> Figure:
             ("reached_elsewhere", "reached while working at another company"),
         )
     ):
-        values = [c.values(metric, n) for n in names]
-        means = [float(np.nanmean(v)) if np.any(~np.isnan(v)) else 0.0 for v in values]
-        errors = [_half_width(v) for v in values]
+        intervals = [interval(c.values(metric, n)) for n in names]
+        means = [i.mean if i.n else 0.0 for i in intervals]
+        errors = [i.half_width if i.n >= 2 else 0.0 for i in intervals]
         ax.bar(x + i * 0.4, means, 0.4, yerr=errors, capsize=3, label=label)
     ax.set_xticks(x + 0.2, names)
     ax.set_ylim(0, 1)
@@ -119,13 +120,6 @@ def _future_buyers(c: Comparison) -> Figure:
     ax.set_title(f"Future-buyer reach: {c.brand} (mean, 95% interval)")
     ax.legend()
     return fig
-
-
-def _half_width(v: Any) -> float:
-    v = v[~np.isnan(v)]
-    if len(v) < 2:
-        return 0.0
-    return float(1.96 * v.std(ddof=1) / math.sqrt(len(v)))
 
 
 def _reach(c: Comparison) -> Figure:

@@ -40,10 +40,10 @@ from typing import Any
 import numpy as np
 
 from buyernet import checks
-from buyernet.comparison import _t95
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market
 from buyernet.metrics import SWEPT
+from buyernet.stats import paired_difference
 from buyernet.storage import write_atomically
 from buyernet.strategy import Strategy
 
@@ -230,20 +230,19 @@ class Sweep:
                     continue
                 other = other.set_index("replicate")
                 for metric in metrics:
-                    d = (other[metric] - base[metric]).dropna()
-                    n = len(d)
-                    mean = float(d.mean()) if n else math.nan
-                    half = _t95(n - 1) * float(d.std(ddof=1)) / math.sqrt(n) if n >= 2 else math.nan
+                    # Pair by replicate number, as the table's rows may come in any order.
+                    a, b = other[metric].align(base[metric])
+                    d = paired_difference(a.to_numpy(dtype=float), b.to_numpy(dtype=float))
                     rows.append(
                         {
                             **params,
                             "point": point,
                             "alternative": alt,
                             "metric": metric,
-                            "difference": mean,
-                            "low": mean - half,
-                            "high": mean + half,
-                            "replicates": n,
+                            "difference": d.mean,
+                            "low": d.low,
+                            "high": d.high,
+                            "replicates": d.n,
                         }
                     )
         return pd.DataFrame(rows)
