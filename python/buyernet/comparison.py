@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import html
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -147,44 +146,26 @@ class Comparison:
         """A chart of the comparison as a matplotlib figure: ``wins``, ``revenue``,
         ``hourglass``, ``future_buyers``, ``reach``, ``cascades`` or ``differences``.
         """
-        from buyernet.report import chart as make
+        # Presentation hooks: charts and report sit above this module and never import it.
+        from buyernet.charts import chart as make
 
         return make(self, chart)
 
     def _repr_html_(self) -> str:
-        from buyernet.report import table_html
+        from buyernet.report import comparison_html
 
-        return f"<p>{html.escape(repr(self))}</p>{table_html(self)}"
+        return comparison_html(self)
 
     def __str__(self) -> str:
-        rows = [("metric", self.baseline, "alternative", "difference", "95% interval")]
-        for d in self.table():
-            rows.append(
-                (
-                    d.metric,
-                    _fmt(d.baseline_mean),
-                    f"{d.alternative}: {_fmt(d.alternative_mean)}",
-                    _fmt(d.mean),
-                    f"[{_fmt(d.low)}, {_fmt(d.high)}]" + (" *" if d.significant else ""),
-                )
-            )
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        return "\n".join(lines)
+        from buyernet.report import differences_text, summary_rows
+
+        return differences_text(summary_rows(self), self.baseline)
 
     def __repr__(self) -> str:
         return (
             f"Comparison(brand={self.brand!r}, baseline={self.baseline!r}, "
             f"alternatives={list(self.results)})"
         )
-
-
-def _fmt(x: float) -> str:
-    if math.isnan(x):
-        return "nan"
-    if abs(x) >= 1e4:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
 
 
 def compare(

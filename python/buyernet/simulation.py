@@ -7,7 +7,6 @@ depend on the number of threads, and a replicate re-run alone gives the same num
 
 from __future__ import annotations
 
-import html
 import json
 import secrets
 from collections.abc import Callable, Mapping
@@ -385,44 +384,16 @@ class Results:
             >>> fig.axes[0].get_ylabel()
             'revenue, cumulative'
         """
-        from buyernet.report import _band, _figure
+        # A presentation hook: charts sit above this module and never import it back.
+        from buyernet.charts import series_chart
 
-        values = self.series(metric)
-        cumulative = metric in FLOWS if cumulative is None else cumulative
-        fig = _figure()
-        ax = fig.add_subplot()
-        x = np.arange(1, self.periods + 1)
-        columns = (
-            [(name, values[:, :, b]) for b, name in enumerate(self.market.brand_names)]
-            if values.ndim == 3
-            else [("market", values)]
-        )
-        for name, runs in columns:
-            _band(ax, x, np.cumsum(runs, axis=1) if cumulative else runs, name)
-        ax.set_title(f"{metric} per week" if not cumulative else f"{metric}, cumulative")
-        ax.set_xlabel("week")
-        ax.set_ylabel(f"{metric}, cumulative" if cumulative else metric)
-        ax.legend(title="mean, 5-95% band")
-        return fig
+        return series_chart(self, metric, cumulative=cumulative)
 
     def _repr_html_(self) -> str:
-        m = self.run_metrics()
+        # A presentation hook, like plot().
+        from buyernet.report import results_html
 
-        def cell(v: npt.NDArray[np.float64]) -> str:
-            v = v[~np.isnan(v)]
-            return f"<td>{v.mean():,.4g}</td>" if len(v) else "<td>–</td>"
-
-        rows = "".join(
-            f"<tr><td>{html.escape(k)}</td>"
-            + "".join(cell(m[k][:, b]) for b in range(m[k].shape[1]))
-            + "</tr>"
-            for k in m
-        )
-        head = "".join(f"<th>{html.escape(n)}</th>" for n in self.market.brand_names)
-        return (
-            f"<p>{html.escape(repr(self))}; per-run means over replicates</p>"
-            f"<table><tr><th>metric</th>{head}</tr>{rows}</table>"
-        )
+        return results_html(self)
 
     def __repr__(self) -> str:
         return (
