@@ -316,21 +316,10 @@ class Results:
         """A tidy DataFrame: one row per (replicate, period, brand), one column per metric
         (market-wide metrics repeated on each brand's row). Needs pandas.
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("Results.to_pandas needs pandas: pip install pandas") from None
-        r, t, b = self.replicates, self.periods, self.market.n_brands
-        index = np.indices((r, t, b)).reshape(3, -1)
-        columns: dict[str, Any] = {"replicate": index[0], "period": index[1] + 1, "brand": index[2]}
-        for name in _MARKET_METRICS:
-            columns[name] = np.repeat(self._arrays[name].reshape(-1), b)
-        for name in _BRAND_METRICS:
-            columns[name] = self._arrays[name].reshape(-1)
-        for i, stage in enumerate(STAGES):
-            columns[f"hourglass_{stage}"] = self.hourglass[..., i].reshape(-1)
-        columns["brand"] = np.asarray(self.market.brand_names, dtype=object)[index[2]]
-        return pd.DataFrame(columns)
+        # An export hook: the one tidy-table builder lives in export.py, above this module.
+        from buyernet.export import series_frame
+
+        return series_frame(self)
 
     def save(self, path: str | Path) -> None:
         """Write everything, with the seed, version and full market, to one ``.npz`` file."""
