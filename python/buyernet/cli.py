@@ -19,9 +19,11 @@ from buyernet.comparison import Comparison, compare
 from buyernet.exceptions import BuyernetError
 from buyernet.export import describe, read_summary, write_comparison, write_sweep
 from buyernet.report import winners_text
-from buyernet.scenario import Scenario, ScenarioError, example_toml, load_toml
+from buyernet.runner import local_executor
+from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
 from buyernet.storage import check_output, write_atomically
 from buyernet.strategy import Strategy
+from buyernet.sweeps import sweep
 
 __all__ = ["main"]
 
@@ -144,10 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sweep":
             return _sweep(args)
         scenario = Scenario.from_toml(args.scenario)
-        output = Path(args.output) if args.output else args.scenario.with_suffix("")
-        if output == args.scenario.with_suffix("") and not args.output:
-            output = output.with_name(output.name + "-results")
-        return _execute(scenario, args, output, inputs=(args.scenario,))
+        return _execute(scenario, args, _output(args, args.scenario), inputs=(args.scenario,))
     except (ScenarioError, _RefusedError) as err:
         print(f"buyernet: error: {err}", file=sys.stderr)
         return BAD_INPUT
@@ -160,6 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(f"buyernet: error: {err}", file=sys.stderr)
         return FAILED
+
+
+def _output(args: argparse.Namespace, source: Path) -> Path:
+    """``--output``, or ``<source>-results`` beside the input file."""
+    if args.output:
+        return Path(args.output)
+    return source.with_name(source.with_suffix("").name + "-results")
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -238,17 +244,12 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from buyernet.sweeps import sweep
-
-    spec = _read_sweep(args.sweep)
-    scenario, grid, options = spec
-    output = (
-        Path(args.output)
-        if args.output
-        else args.sweep.with_name(args.sweep.with_suffix("").name + "-results")
-    )
+    spec = SweepFile.from_toml(args.sweep)
+    scenario = spec.scenario
+    output = _output(args, args.sweep)
     check_output(output, force=args.force, inputs=(args.sweep,))
-    metric = options.pop("metric", "wins")
+    if args.workers is not None and args.workers < 1:
+        raise _RefusedError(f"--workers must be at least 1; got {args.workers}")
     bar = None
     if not (args.quiet or args.json):
         from tqdm import tqdm
@@ -262,12 +263,12 @@ def _sweep(args: argparse.Namespace) -> int:
             bar.refresh()
 
     started = time.time()
-    with _sweep_executor(args) as executor:
+    with local_executor(scheduler=args.scheduler, workers=args.workers) as executor:
         try:
             result = sweep(
                 scenario.market,
                 dict(scenario.alternatives),
-                grid=grid,
+                grid=spec.grid,
                 periods=scenario.periods,
                 replicates=scenario.replicates,
                 seed=scenario.seed,
@@ -277,84 +278,25 @@ def _sweep(args: argparse.Namespace) -> int:
                 executor=executor,
                 checkpoint=args.checkpoint,
                 progress=progress,
-                **options,
+                **spec.options,
             )
         finally:
             if bar is not None:
                 bar.close()
     elapsed = time.time() - started
     text = args.sweep.read_text(encoding="utf-8")
-    report = write_sweep(result, text, output, metric=metric, seconds=elapsed, inputs=(args.sweep,))
+    report = write_sweep(
+        result, text, output, metric=spec.metric, seconds=elapsed, inputs=(args.sweep,)
+    )
     if args.json:
         print(json.dumps(read_summary(output), indent=2))
     elif not args.quiet:
-        print(winners_text(result, metric))
+        print(winners_text(result, spec.metric))
         print(
             f"\nreport: {report}  ({elapsed:.0f} s, {result.tasks} tasks, "
             f"{result.skipped} from the checkpoint)"
         )
     return OK
-
-
-class _sweep_executor:  # noqa: N801 - used as a context manager, reads as a function
-    """The executor for ``--scheduler`` / ``--workers``, shut down on exit."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.stack: list[Any] = []
-
-    def __enter__(self) -> Any:
-        args = self.args
-        if args.scheduler:
-            return args.scheduler
-        if args.workers is None:
-            return None
-        if args.workers < 1:
-            raise _RefusedError(f"--workers must be at least 1; got {args.workers}")
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            import concurrent.futures
-            import multiprocessing
-
-            pool = concurrent.futures.ProcessPoolExecutor(
-                args.workers, mp_context=multiprocessing.get_context("spawn")
-            )
-            self.stack.append(pool.shutdown)
-            return pool
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=args.workers, threads_per_worker=1, dashboard_address=None
-        )
-        client = Client(cluster)  # type: ignore[no-untyped-call]
-        self.stack += [cluster.close, client.close]
-        return client
-
-    def __exit__(self, *exc: object) -> None:
-        while self.stack:
-            self.stack.pop()()
-
-
-def _read_sweep(path: Path) -> tuple[Scenario, dict[str, list[Any]], dict[str, Any]]:
-    data = load_toml(path)
-    grid = data.pop("grid", None)
-    options = data.pop("sweep", {})
-    if not isinstance(grid, dict) or not grid:
-        raise ScenarioError(f'{path}: grid: a [grid] table of "dotted.path" = [values] is needed')
-    for key, values in grid.items():
-        if isinstance(values, dict):
-            raise ScenarioError(
-                f'{path}: grid.{key}: quote dotted paths: "{key}.<field>" = [values]'
-            )
-        if not isinstance(values, list) or not values:
-            raise ScenarioError(f"{path}: grid.{key}: must be a non-empty list of values")
-    allowed = {"block", "sample", "method", "metric"}
-    if not isinstance(options, dict) or set(options) - allowed:
-        bad = sorted(set(options) - allowed) if isinstance(options, dict) else ["(not a table)"]
-        raise ScenarioError(
-            f"{path}: sweep.{bad[0]}: unknown key; sweep has: block, sample, method, metric"
-        )
-    scenario = Scenario.from_dict(data, source=str(path))
-    return scenario, grid, dict(options)
 
 
 def _show(args: argparse.Namespace) -> int:
