@@ -29,7 +29,10 @@ from pathlib import Path
 
 import pytest
 
-SOURCE = Path(__file__).resolve().parents[1] / "python" / "buyernet"
+import buyernet
+
+# The installed package, like every other test.
+SOURCE = Path(buyernet.__file__).parent
 PACKAGE = "__init__"
 
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
