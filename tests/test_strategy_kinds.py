@@ -84,6 +84,8 @@ def test_the_families_are_not_kinds():
 def test_flat_forms_are_checked_as_before():
     with pytest.raises(buyernet.ParameterError, match="targeting kind must be broad, narrow"):
         Targeting.from_dict({"kind": "everyone"})
+    with pytest.raises(buyernet.ParameterError, match="timing kind must be always_on, flighted"):
+        Timing.from_dict({"kind": ["flighted"]})
     with pytest.raises(
         buyernet.ParameterError, match=r"unknown field targeting\.wat; targeting has"
     ):

@@ -29,8 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# Aliased so that the body of compare() reads as before.
-from buyernet.checks import seed as _seed
+from buyernet.checks import seed as _seed  # the name compare()'s body has always used
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import COMPARED

@@ -16,16 +16,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+# The aliased names are the ones simulate() and market_network() have always used, so
+# their bodies stay as they were.
 from buyernet import _core
 from buyernet._version import __version__
-
-# Aliased so that the bodies of simulate() and market_network() read as before.
 from buyernet.checks import integer as _integer
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-
-# Aliased so that the body of simulate() reads as before.
 from buyernet.metrics import BRAND_SERIES as _BRAND_METRICS
 from buyernet.metrics import FLOWS, SERIES_NAMES, STAGES
 from buyernet.metrics import MARKET_SERIES as _MARKET_METRICS

@@ -113,7 +113,7 @@ class _Kinds:
         layout = cls._layout()
         _refuse_unknown(cls._family, values, {"kind", *layout})
         kind = values.pop("kind", next(iter(cls._kinds)))
-        if kind not in cls._kinds:
+        if not isinstance(kind, str) or kind not in cls._kinds:
             *first, last = cls._kinds
             raise ParameterError(
                 f"{cls._family} kind must be {', '.join(first)} or {last}; got {kind!r}"
