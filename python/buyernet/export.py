@@ -102,7 +102,14 @@ def run_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
 
 
 def series_frame(results: Results) -> Any:
-    """:func:`series_columns` as a pandas DataFrame (what ``Results.to_pandas`` returns)."""
+    """:func:`series_columns` as a pandas DataFrame (what ``Results.to_pandas`` returns).
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> series_frame(buyernet.simulate(m, periods=3, replicates=2, seed=1)).shape
+        (24, 36)
+    """
     try:
         import pandas as pd
     except ImportError:
@@ -123,6 +130,21 @@ def write_comparison(
 
     Returns:
         the path of its ``report.html``.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from buyernet.scenario import Scenario
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> s = Scenario.default().replace(periods=4, replicates=2, seed=1, market=m)
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "run"
+        >>> write_comparison(c, s, out, seconds=1.0).name
+        'report.html'
+        >>> read_summary(out)["run"]["alternatives"], describe(out).splitlines()[1][:6]
+        (['q', 'p'], 'metric')
     """
     with results_directory(output, inputs=inputs) as tmp:
         scenario.to_toml(tmp / "scenario.toml")
@@ -192,6 +214,19 @@ def write_sweep(
 
     Returns:
         the path of its ``report.html``.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200),
+        ...                        "p": buyernet.Strategy.planetary(200)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
+        ...                    replicates=2, seed=1)
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "sweep"
+        >>> _ = write_sweep(s, "", out, metric="wins", seconds=1.0)
+        >>> describe(out).splitlines()[0]
+        'sweep over needs.observability: 2 tasks, winner by mean wins at each point:'
     """
     with results_directory(output, inputs=inputs) as tmp:
         (tmp / "sweep.toml").write_text(sweep_toml, encoding="utf-8")
@@ -227,6 +262,12 @@ def read_summary(path: str | Path) -> dict[str, Any]:
 
     Raises:
         ParameterError: ``path`` is not a results directory buyernet wrote.
+
+    Example:
+        >>> read_summary(".")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        buyernet.exceptions.ParameterError: . is not a buyernet results directory ...
     """
     path = Path(path)
     if not (path / "summary.json").is_file() or not (path / "run.json").is_file():
@@ -239,8 +280,9 @@ def read_summary(path: str | Path) -> dict[str, Any]:
 
 
 def describe(path: str | Path) -> str:
-    """A results directory in words: what ran, its paired differences (or a sweep's winner
-    at each grid point), and where the report is.
+    """A results directory in words (what ``buyernet show`` prints): what ran, its paired
+    differences (or a sweep's winner at each grid point), and where the report is. See
+    :func:`write_comparison` for an example.
     """
     path = Path(path)
     summary = read_summary(path)

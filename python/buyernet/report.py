@@ -58,6 +58,15 @@ __all__ = [
 def summary_rows(c: Comparison) -> list[dict[str, Any]]:
     """The paired differences as plain rows (JSON-ready; NaN as None), as ``summary.json``
     holds them.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> sorted(summary_rows(c)[0])[:4]
+        ['alternative', 'alternative_mean', 'baseline', 'baseline_mean']
     """
 
     def clean(x: float) -> float | None:
@@ -83,6 +92,14 @@ def summary_rows(c: Comparison) -> list[dict[str, Any]]:
 def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
     """The paired differences as an aligned text table, from :func:`summary_rows` (or the
     rows of a saved ``summary.json``); ``*`` marks intervals that exclude zero.
+
+    Example:
+        >>> row = {"metric": "wins", "alternative": "p", "baseline_mean": 2.0,
+        ...        "alternative_mean": 3.0, "difference": 1.0, "low": 0.5, "high": 1.5,
+        ...        "significant": True}
+        >>> print(differences_text([row], "q"))
+        metric  q  alternative  difference  95% interval
+        wins    2  p: 3         1           [0.5, 1.5] *
     """
     lines = [("metric", baseline, "alternative", "difference", "95% interval")]
     for d in rows:
@@ -108,7 +125,18 @@ def _number(x: float | None, missing: str) -> str:
 
 
 def table_html(c: Comparison) -> str:
-    """The summary table as HTML (for reports and notebooks)."""
+    """The summary table as HTML (for reports and notebooks); bold rows have an interval
+    that excludes zero.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> table_html(c).startswith("<table class='summary'><tr><th>metric</th><th>q</th>")
+        True
+    """
     head = (
         "<tr><th>metric</th><th>" + html.escape(c.baseline) + "</th><th>alternative</th>"
         "<th>difference</th><th>95% interval</th></tr>"
@@ -126,12 +154,29 @@ def table_html(c: Comparison) -> str:
 
 
 def comparison_html(c: Comparison) -> str:
-    """A comparison in a notebook: what it is, and its summary table."""
+    """A comparison in a notebook: what it is, and its summary table.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> comparison_html(c)[:22]
+        '<p>Comparison(brand=&#'
+    """
     return f"<p>{html.escape(repr(c))}</p>{table_html(c)}"
 
 
 def results_html(r: Results) -> str:
-    """Results in a notebook: each per-run outcome's mean over replicates, per brand."""
+    """Results in a notebook: each per-run outcome's mean over replicates, per brand.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> "<td>wins</td>" in results_html(buyernet.simulate(m, periods=4, replicates=2, seed=1))
+        True
+    """
     m = r.run_metrics()
 
     def cell(v: Any) -> str:
@@ -152,7 +197,18 @@ def results_html(r: Results) -> str:
 
 
 def winners_text(result: Sweep, metric: str = "wins") -> str:
-    """Which alternative wins at each grid point of a sweep, as text."""
+    """Which alternative wins at each grid point of a sweep, as text.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200),
+        ...                        "p": buyernet.Strategy.planetary(200)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
+        ...                    replicates=2, seed=1)
+        >>> winners_text(s).splitlines()[0]
+        'winner by mean wins at each grid point:'
+    """
     return f"winner by mean {metric} at each grid point:\n{result.winners(metric).to_string()}"
 
 
@@ -163,7 +219,21 @@ def _png(fig: Figure) -> str:
 
 
 def html_report(c: Comparison, scenario_toml: str, meta: dict[str, Any]) -> str:
-    """The self-contained report: summary table, every chart, the scenario and the seed."""
+    """The self-contained report: summary table, every chart, the scenario and the seed.
+
+    ``meta`` is the run's record (``run.json``): at least ``replicates``, ``periods``,
+    ``seed`` and ``version``.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> meta = {"replicates": 2, "periods": 4, "seed": 1, "version": "x"}
+        >>> html_report(c, "", meta).startswith("<!DOCTYPE html>")
+        True
+    """
     charts = "".join(
         f"<figure><img alt='{name}' src='data:image/png;base64,{_png(chart(c, name))}'>"
         f"<figcaption>{name}</figcaption></figure>"
@@ -198,7 +268,22 @@ excludes zero.</p>
 
 
 def sweep_report(result: Sweep, metric: str, sweep_toml: str, meta: dict[str, Any]) -> str:
-    """The sweep's self-contained report: the winner chart and the paired comparisons."""
+    """The sweep's self-contained report: the winner chart and the paired comparisons.
+
+    ``meta`` is the sweep's record (``run.json``): at least ``tasks``, ``from_checkpoint``
+    and ``version``.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200),
+        ...                        "p": buyernet.Strategy.planetary(200)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
+        ...                    replicates=2, seed=1)
+        >>> meta = {"tasks": 2, "from_checkpoint": 0, "version": "x"}
+        >>> "<h2>Paired differences in wins</h2>" in sweep_report(s, "wins", "", meta)
+        True
+    """
     comparisons = result.comparisons()
     rows = comparisons[comparisons["metric"] == metric]
     table = rows.to_html(index=False, float_format=lambda x: f"{x:.4g}", classes="summary")

@@ -215,6 +215,10 @@ def fingerprint(definition: Mapping[str, Any]) -> str:
 def task_seed(seed: int, key: str, block: int) -> int:
     """A task's seed in [0, 2**64), from the run's seed, the task's coordinates (as a
     string) and its block of replicates: the same wherever and whenever it runs.
+
+    Example:
+        >>> task_seed(1, '[["needs.observability", 0.5]]', 0) < 2**64
+        True
     """
     digest = hashlib.sha256(f"{seed}|{key}|{block}".encode()).digest()
     return int.from_bytes(digest[:8], "little")
@@ -320,6 +324,13 @@ class Setup:
         market: the market's sections and fields.
         strategies: the alternatives' strategies by name (``strategies.<name>.<field>``).
         rivals: the rivals' strategies by brand (``rivals.<brand>.<field>``).
+
+    Example:
+        >>> import buyernet
+        >>> s = Setup.of(buyernet.Market(), {}, {"rival_1": buyernet.Strategy.quantum(10)})
+        >>> s.set("rivals.rival_1.creative.shareability", 0.9)
+        False
+        >>> s.check()  # the values are valid for the engine
     """
 
     market: dict[str, Any]
