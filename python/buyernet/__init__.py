@@ -10,8 +10,7 @@ Example:
     True
 """
 
-from importlib.metadata import version as _version
-
+from buyernet._version import __version__
 from buyernet.cascade import (
     CascadeTrace,
     Spread,
@@ -39,8 +38,6 @@ from buyernet.network import Graph
 from buyernet.simulation import STAGES, Results, market_network, simulate
 from buyernet.strategy import FUNCTIONS, Creative, Strategy, Targeting, Timing
 from buyernet.sweeps import Sweep, sweep
-
-__version__: str = _version("buyernet")
 
 __all__ = [
     "FUNCTIONS",

@@ -15,9 +15,9 @@ from typing import Any, NamedTuple, Union
 import numpy as np
 import numpy.typing as npt
 
-from buyernet import _core
+from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
-from buyernet.network import Graph, _float_array, _integer, _node_ids, _seed
+from buyernet.network import Graph
 
 __all__ = [
     "CascadeTrace",
@@ -45,7 +45,7 @@ class random_seeds:  # noqa: N801 - reads as a function at the call site
     k: int
 
     def __post_init__(self) -> None:
-        _integer(self.k, "k", 0, 2**32 - 1)
+        checks.integer(self.k, "k", 0, 2**32 - 1)
 
 
 Seeds = Union[npt.ArrayLike, random_seeds]
@@ -84,7 +84,7 @@ class Spread(NamedTuple):
 def _seeds_arg(seeds: Seeds) -> int | npt.NDArray[Any]:
     if isinstance(seeds, random_seeds):
         return seeds.k
-    return _node_ids(seeds, "seeds")
+    return checks.node_ids(seeds, "seeds")
 
 
 def _p_arg(p: Probability, graph: Graph) -> float | str | npt.NDArray[Any]:
@@ -103,7 +103,7 @@ def _p_arg(p: Probability, graph: Graph) -> float | str | npt.NDArray[Any]:
         if arr.dtype.kind not in "fiu":
             raise TypeError(f"p must be a real number; got dtype {arr.dtype}")
         return float(arr)
-    return _float_array(arr, "p")
+    return checks.float_array(arr, "p")
 
 
 def _check_graph(graph: object) -> Graph:
@@ -113,7 +113,7 @@ def _check_graph(graph: object) -> Graph:
 
 
 def _threads(threads: int | None) -> int | None:
-    return None if threads is None else _integer(threads, "threads", 1, 4096)
+    return None if threads is None else checks.integer(threads, "threads", 1, 4096)
 
 
 def cascade(
@@ -146,10 +146,10 @@ def cascade(
     generations = (
         None
         if max_generations is None
-        else _integer(max_generations, "max_generations", 0, 2**32 - 1)
+        else checks.integer(max_generations, "max_generations", 0, 2**32 - 1)
     )
     generation, parent = _core.cascade(
-        graph._native, _seeds_arg(seeds), _p_arg(p, graph), _seed(seed), generations
+        graph._native, _seeds_arg(seeds), _p_arg(p, graph), checks.seed(seed), generations
     )
     return CascadeTrace(generation, parent)
 
@@ -188,8 +188,8 @@ def cascade_sizes(
         graph._native,
         _seeds_arg(seeds),
         _p_arg(p, graph),
-        _integer(runs, "runs", 1, _MAX_INT),
-        _seed(seed),
+        checks.integer(runs, "runs", 1, _MAX_INT),
+        checks.seed(seed),
         _threads(threads),
     )
 
@@ -214,6 +214,6 @@ def expected_spread(
         >>> abs(est.mean - 1.5) < 4 * est.stderr
         True
     """
-    runs = _integer(runs, "runs", 2, _MAX_INT)
+    runs = checks.integer(runs, "runs", 2, _MAX_INT)
     sizes = cascade_sizes(graph, seeds, p, runs=runs, seed=seed, threads=threads)
     return Spread(float(sizes.mean()), float(sizes.std(ddof=1)) / math.sqrt(runs), runs)

@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from buyernet.comparison import Comparison, compare
 from buyernet.exceptions import BuyernetError
-from buyernet.scenario import Scenario, ScenarioError, example_toml, load_toml
-from buyernet.simulation import STAGES, Results
-from buyernet.storage import check_output, results_directory, write_atomically
+from buyernet.export import describe, read_summary, write_comparison, write_sweep
+from buyernet.report import winners_text
+from buyernet.runner import local_executor
+from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
+from buyernet.storage import check_output, write_atomically
 from buyernet.strategy import Strategy
+from buyernet.sweeps import sweep
 
 __all__ = ["main"]
 
@@ -145,10 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sweep":
             return _sweep(args)
         scenario = Scenario.from_toml(args.scenario)
-        output = Path(args.output) if args.output else args.scenario.with_suffix("")
-        if output == args.scenario.with_suffix("") and not args.output:
-            output = output.with_name(output.name + "-results")
-        return _execute(scenario, args, output, inputs=(args.scenario,))
+        return _execute(scenario, args, _output(args, args.scenario), inputs=(args.scenario,))
     except (ScenarioError, _RefusedError) as err:
         print(f"buyernet: error: {err}", file=sys.stderr)
         return BAD_INPUT
@@ -161,6 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(f"buyernet: error: {err}", file=sys.stderr)
         return FAILED
+
+
+def _output(args: argparse.Namespace, source: Path) -> Path:
+    """``--output``, or ``<source>-results`` beside the input file."""
+    if args.output:
+        return Path(args.output)
+    return source.with_name(source.with_suffix("").name + "-results")
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -183,12 +188,12 @@ def _execute(
     started = time.time()
     comparison = _run(scenario, quiet=args.quiet or args.json)
     elapsed = time.time() - started
-    _save(comparison, scenario, output, elapsed, inputs)
+    report = write_comparison(comparison, scenario, output, seconds=elapsed, inputs=inputs)
     if args.json:
-        print(json.dumps(_summary(output), indent=2))
+        print(json.dumps(read_summary(output), indent=2))
     elif not args.quiet:
         print(comparison)
-        print(f"\nreport: {output / 'report.html'}  ({elapsed:.0f} s)")
+        print(f"\nreport: {report}  ({elapsed:.0f} s)")
     return OK
 
 
@@ -235,106 +240,13 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
     return comparison
 
 
-def _save(
-    c: Comparison, scenario: Scenario, output: Path, elapsed: float, inputs: Sequence[Path]
-) -> None:
-    """Everything into a temporary directory beside ``output``, renamed at the end."""
-    from buyernet import __version__
-    from buyernet.report import html_report, summary_rows
-
-    with results_directory(output, inputs=inputs) as tmp:
-        scenario.to_toml(tmp / "scenario.toml")
-        meta = {
-            "seed": scenario.seed,
-            "periods": scenario.periods,
-            "replicates": scenario.replicates,
-            "brand": c.brand,
-            "baseline": c.baseline,
-            "alternatives": list(c.alternatives),
-            "version": __version__,
-            "seconds": round(elapsed, 2),
-        }
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        (tmp / "summary.json").write_text(json.dumps(summary_rows(c), indent=2), encoding="utf-8")
-        (tmp / "results").mkdir()
-        for name, results in c.results.items():
-            results.save(tmp / "results" / f"{name}.npz")
-        _tidy(c, tmp)
-        toml_text = (tmp / "scenario.toml").read_text(encoding="utf-8")
-        (tmp / "report.html").write_text(html_report(c, toml_text, meta), encoding="utf-8")
-
-
-def _tidy(c: Comparison, out: Path) -> None:
-    """Per-week series and per-run outcomes as tidy tables: Parquet with pyarrow, else CSV."""
-    series: dict[str, list[Any]] = {}
-    runs: dict[str, list[Any]] = {}
-    for name in c.alternatives:
-        r: Results = c.results[name]
-        reps, periods, brands = r.replicates, r.periods, r.market.n_brands
-        index = np.indices((reps, periods, brands)).reshape(3, -1)
-        columns: dict[str, Any] = {
-            "alternative": [name] * index.shape[1],
-            "replicate": index[0],
-            "period": index[1] + 1,
-            "brand": np.asarray(r.market.brand_names, dtype=object)[index[2]],
-        }
-        for metric in r.metrics:
-            values = r.series(metric)
-            columns[metric] = (
-                values.reshape(-1) if values.ndim == 3 else np.repeat(values.reshape(-1), brands)
-            )
-        for i, stage in enumerate(STAGES):
-            columns[f"hourglass_{stage}"] = r.hourglass[..., i].reshape(-1)
-        for k, v in columns.items():
-            series.setdefault(k, []).extend(list(v))
-        metrics = r.run_metrics()
-        index = np.indices((reps, brands)).reshape(2, -1)
-        rows: dict[str, Any] = {
-            "alternative": [name] * index.shape[1],
-            "replicate": index[0],
-            "brand": np.asarray(r.market.brand_names, dtype=object)[index[1]],
-        }
-        rows.update({k: v.reshape(-1) for k, v in metrics.items()})
-        for k, v in rows.items():
-            runs.setdefault(k, []).extend(list(v))
-    for stem, table in (("series", series), ("runs", runs)):
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            pq.write_table(pa.table(table), out / f"{stem}.parquet")
-        except ImportError:
-            _csv(out / f"{stem}.csv", table)
-
-
-def _csv(path: Path, table: dict[str, list[Any]]) -> None:
-    import csv
-
-    keys = list(table)
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(keys)
-        writer.writerows(zip(*(table[k] for k in keys)))
-
-
-def _summary(results: Path) -> dict[str, Any]:
-    run = json.loads((results / "run.json").read_text(encoding="utf-8"))
-    rows = json.loads((results / "summary.json").read_text(encoding="utf-8"))
-    return {"run": run, "differences": rows}
-
-
 def _sweep(args: argparse.Namespace) -> int:
-    from buyernet.sweeps import sweep
-
-    spec = _read_sweep(args.sweep)
-    scenario, grid, options = spec
-    output = (
-        Path(args.output)
-        if args.output
-        else args.sweep.with_name(args.sweep.with_suffix("").name + "-results")
-    )
+    spec = SweepFile.from_toml(args.sweep)
+    scenario = spec.scenario
+    output = _output(args, args.sweep)
     check_output(output, force=args.force, inputs=(args.sweep,))
-    metric = options.pop("metric", "wins")
+    if args.workers is not None and args.workers < 1:
+        raise _RefusedError(f"--workers must be at least 1; got {args.workers}")
     bar = None
     if not (args.quiet or args.json):
         from tqdm import tqdm
@@ -348,12 +260,12 @@ def _sweep(args: argparse.Namespace) -> int:
             bar.refresh()
 
     started = time.time()
-    with _sweep_executor(args) as executor:
+    with local_executor(scheduler=args.scheduler, workers=args.workers) as executor:
         try:
             result = sweep(
                 scenario.market,
                 dict(scenario.alternatives),
-                grid=grid,
+                grid=spec.grid,
                 periods=scenario.periods,
                 replicates=scenario.replicates,
                 seed=scenario.seed,
@@ -363,169 +275,33 @@ def _sweep(args: argparse.Namespace) -> int:
                 executor=executor,
                 checkpoint=args.checkpoint,
                 progress=progress,
-                **options,
+                **spec.options,
             )
         finally:
             if bar is not None:
                 bar.close()
     elapsed = time.time() - started
-    _save_sweep(
-        result, args.sweep.read_text(encoding="utf-8"), output, metric, elapsed, (args.sweep,)
+    text = args.sweep.read_text(encoding="utf-8")
+    report = write_sweep(
+        result, text, output, metric=spec.metric, seconds=elapsed, inputs=(args.sweep,)
     )
-    winners = result.winners(metric)
     if args.json:
-        print(json.dumps(_summary(output), indent=2))
+        print(json.dumps(read_summary(output), indent=2))
     elif not args.quiet:
-        print(f"winner by mean {metric} at each grid point:")
-        print(winners.to_string())
+        print(winners_text(result, spec.metric))
         print(
-            f"\nreport: {output / 'report.html'}  ({elapsed:.0f} s, {result.tasks} tasks, "
+            f"\nreport: {report}  ({elapsed:.0f} s, {result.tasks} tasks, "
             f"{result.skipped} from the checkpoint)"
         )
     return OK
 
 
-class _sweep_executor:  # noqa: N801 - used as a context manager, reads as a function
-    """The executor for ``--scheduler`` / ``--workers``, shut down on exit."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.stack: list[Any] = []
-
-    def __enter__(self) -> Any:
-        args = self.args
-        if args.scheduler:
-            return args.scheduler
-        if args.workers is None:
-            return None
-        if args.workers < 1:
-            raise _RefusedError(f"--workers must be at least 1; got {args.workers}")
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            import concurrent.futures
-            import multiprocessing
-
-            pool = concurrent.futures.ProcessPoolExecutor(
-                args.workers, mp_context=multiprocessing.get_context("spawn")
-            )
-            self.stack.append(pool.shutdown)
-            return pool
-        cluster = LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=args.workers, threads_per_worker=1, dashboard_address=None
-        )
-        client = Client(cluster)  # type: ignore[no-untyped-call]
-        self.stack += [cluster.close, client.close]
-        return client
-
-    def __exit__(self, *exc: object) -> None:
-        while self.stack:
-            self.stack.pop()()
-
-
-def _read_sweep(path: Path) -> tuple[Scenario, dict[str, list[Any]], dict[str, Any]]:
-    data = load_toml(path)
-    grid = data.pop("grid", None)
-    options = data.pop("sweep", {})
-    if not isinstance(grid, dict) or not grid:
-        raise ScenarioError(f'{path}: grid: a [grid] table of "dotted.path" = [values] is needed')
-    for key, values in grid.items():
-        if isinstance(values, dict):
-            raise ScenarioError(
-                f'{path}: grid.{key}: quote dotted paths: "{key}.<field>" = [values]'
-            )
-        if not isinstance(values, list) or not values:
-            raise ScenarioError(f"{path}: grid.{key}: must be a non-empty list of values")
-    allowed = {"block", "sample", "method", "metric"}
-    if not isinstance(options, dict) or set(options) - allowed:
-        bad = sorted(set(options) - allowed) if isinstance(options, dict) else ["(not a table)"]
-        raise ScenarioError(
-            f"{path}: sweep.{bad[0]}: unknown key; sweep has: block, sample, method, metric"
-        )
-    scenario = Scenario.from_dict(data, source=str(path))
-    return scenario, grid, dict(options)
-
-
-def _save_sweep(
-    result: Any, text: str, output: Path, metric: str, elapsed: float, inputs: Sequence[Path]
-) -> None:
-    from buyernet import __version__
-    from buyernet.report import sweep_report
-
-    with results_directory(output, inputs=inputs) as tmp:
-        (tmp / "sweep.toml").write_text(text, encoding="utf-8")
-        comparisons = result.comparisons()
-        winners = result.winners(metric)
-        for stem, frame in (("table", result.table), ("comparisons", comparisons)):
-            try:
-                frame.to_parquet(tmp / f"{stem}.parquet")
-            except ImportError:
-                frame.to_csv(tmp / f"{stem}.csv", index=False)
-        winners.to_csv(tmp / "winners.csv")
-        meta = {
-            "grid": result.grid,
-            "baseline": result.baseline,
-            "tasks": result.tasks,
-            "from_checkpoint": result.skipped,
-            "metric": metric,
-            "version": __version__,
-            "seconds": round(elapsed, 2),
-        }
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        rows = comparisons[comparisons["metric"] == metric].to_dict(orient="records")
-        (tmp / "summary.json").write_text(
-            json.dumps(rows, indent=2, default=float), encoding="utf-8"
-        )
-        (tmp / "report.html").write_text(sweep_report(result, metric, text, meta), encoding="utf-8")
-
-
 def _show(args: argparse.Namespace) -> int:
-    path: Path = args.results
-    if not (path / "summary.json").is_file() or not (path / "run.json").is_file():
-        raise _RefusedError(
-            f"{path} is not a buyernet results directory (no summary.json/run.json)"
-        )
-    summary = _summary(path)
     if args.json:
-        print(json.dumps(summary, indent=2))
-        return OK
-    run = summary["run"]
-    if "grid" in run:
-        winners = (path / "winners.csv").read_text(encoding="utf-8")
-        print(
-            f"sweep over {', '.join(run['grid'])}: {run['tasks']} tasks, "
-            f"winner by mean {run['metric']} at each point:"
-        )
-        print(winners.rstrip())
-        print(f"\nreport: {path / 'report.html'}")
-        return OK
-    print(
-        f"{run['brand']}: {' vs '.join(run['alternatives'])}; {run['replicates']} paired "
-        f"replicates of {run['periods']} weeks, seed {run['seed']}, buyernet {run['version']}"
-    )
-    header = ("metric", run["baseline"], "alternative", "difference", "95% interval")
-    lines = [header]
-    for d in summary["differences"]:
-        lines.append(
-            (
-                d["metric"],
-                _fmt(d["baseline_mean"]),
-                f"{d['alternative']}: {_fmt(d['alternative_mean'])}",
-                _fmt(d["difference"]),
-                f"[{_fmt(d['low'])}, {_fmt(d['high'])}]" + (" *" if d["significant"] else ""),
-            )
-        )
-    widths = [max(len(row[i]) for row in lines) for i in range(5)]
-    for row in lines:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    print(f"\nreport: {path / 'report.html'}")
+        print(json.dumps(read_summary(args.results), indent=2))
+    else:
+        print(describe(args.results))
     return OK
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "nan"
-    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
 
 
 if __name__ == "__main__":  # pragma: no cover

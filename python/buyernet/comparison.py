@@ -20,7 +20,6 @@ Example:
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,41 +28,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from buyernet.checks import integer as _integer
+from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.network import Graph, _integer, _seed
+from buyernet.metrics import COMPARED
+from buyernet.network import Graph
 from buyernet.simulation import Results, _run, _strategies
+from buyernet.stats import paired_difference
 from buyernet.strategy import Strategy
 
 __all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
 
-#: Metrics compared by default (see :meth:`Results.run_metrics`).
-METRICS = (
-    "wins",
-    "revenue",
-    "market_share",
-    "wins_per_1k_impressions",
-    "impressions",
-    "earned_reach",
-    "reached_ever",
-    "future_buyer_reach",
-    "reached_elsewhere",
-    "customers",
-)
-
-# Student t quantiles for a two-sided 95% interval, df = 1..30; beyond, a series in 1/df.
-_T95 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
-
-
-def _t95(df: int) -> float:
-    if df <= 30:
-        return _T95[df - 1]
-    z = 1.959964
-    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+#: Metrics compared by default (see :data:`buyernet.metrics.COMPARED`).
+METRICS = COMPARED
 
 
 @dataclass(frozen=True)
@@ -137,26 +115,17 @@ class Comparison:
         if alternative is None:
             others = [k for k in self.results if k != self.baseline]
             alternative = others[0] if others else self.baseline
-        a = self.values(metric, alternative)
-        base = self.values(metric, self.baseline)
-        ok = ~(np.isnan(a) | np.isnan(base))
-        d = a[ok] - base[ok]
-        n = int(ok.sum())
-        mean = float(d.mean()) if n else math.nan
-        if n >= 2:
-            half = _t95(n - 1) * float(d.std(ddof=1)) / math.sqrt(n)
-        else:
-            half = math.nan
+        d = paired_difference(self.values(metric, alternative), self.values(metric, self.baseline))
         return Difference(
             metric=metric,
             alternative=alternative,
             baseline=self.baseline,
-            mean=mean,
-            low=mean - half,
-            high=mean + half,
-            baseline_mean=float(base[ok].mean()) if n else math.nan,
-            alternative_mean=float(a[ok].mean()) if n else math.nan,
-            replicates=n,
+            mean=d.mean,
+            low=d.low,
+            high=d.high,
+            baseline_mean=d.baseline_mean,
+            alternative_mean=d.alternative_mean,
+            replicates=d.n,
         )
 
     def table(self, metrics: tuple[str, ...] = METRICS) -> list[Difference]:
@@ -176,44 +145,26 @@ class Comparison:
         """A chart of the comparison as a matplotlib figure: ``wins``, ``revenue``,
         ``hourglass``, ``future_buyers``, ``reach``, ``cascades`` or ``differences``.
         """
-        from buyernet.report import chart as make
+        # Presentation hooks: charts and report sit above this module and never import it.
+        from buyernet.charts import chart as make
 
         return make(self, chart)
 
     def _repr_html_(self) -> str:
-        from buyernet.report import table_html
+        from buyernet.report import comparison_html
 
-        return f"<p>{html.escape(repr(self))}</p>{table_html(self)}"
+        return comparison_html(self)
 
     def __str__(self) -> str:
-        rows = [("metric", self.baseline, "alternative", "difference", "95% interval")]
-        for d in self.table():
-            rows.append(
-                (
-                    d.metric,
-                    _fmt(d.baseline_mean),
-                    f"{d.alternative}: {_fmt(d.alternative_mean)}",
-                    _fmt(d.mean),
-                    f"[{_fmt(d.low)}, {_fmt(d.high)}]" + (" *" if d.significant else ""),
-                )
-            )
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        return "\n".join(lines)
+        from buyernet.report import differences_text, summary_rows
+
+        return differences_text(summary_rows(self), self.baseline)
 
     def __repr__(self) -> str:
         return (
             f"Comparison(brand={self.brand!r}, baseline={self.baseline!r}, "
             f"alternatives={list(self.results)})"
         )
-
-
-def _fmt(x: float) -> str:
-    if math.isnan(x):
-        return "nan"
-    if abs(x) >= 1e4:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
 
 
 def compare(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from buyernet import _core
+from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
 
 if TYPE_CHECKING:
@@ -23,60 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["Graph"]
 
 _MAX_NODES = 2**32 - 1
-
-
-def _node_ids(ids: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
-    """Integer node ids as a contiguous uint32 or int64 array (the engine checks the range)."""
-    arr = np.asarray(ids)
-    if arr.ndim == 0:
-        arr = arr.reshape(1)
-    if arr.ndim != 1:
-        raise ParameterError(f"{name} must be one-dimensional; got shape {arr.shape}")
-    if arr.size == 0:
-        return np.empty(0, dtype=np.uint32)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integer node ids; got dtype {arr.dtype}")
-    if arr.dtype == np.uint32:
-        return np.ascontiguousarray(arr)
-    if arr.dtype.kind == "u" and arr.max() > np.iinfo(np.int64).max:
-        raise ParameterError(f"{name} must be node ids in [0, n); got {arr.max()}")
-    return np.ascontiguousarray(arr, dtype=np.int64)
-
-
-def _float_array(values: npt.ArrayLike, name: str, length: int | None = None) -> npt.NDArray[Any]:
-    """Numbers as a contiguous float32 array."""
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise ParameterError(f"{name} must be one-dimensional; got shape {arr.shape}")
-    if arr.size and arr.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
-    if length is not None and arr.size != length:
-        raise ParameterError(f"{name} must have length {length}, one per edge; got {arr.size}")
-    return np.ascontiguousarray(arr, dtype=np.float32)
-
-
-def _integer(value: object, name: str, low: int, high: int) -> int:
-    """An integer argument within [low, high], or a clear exception."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
-    value = int(value)
-    if not low <= value <= high:
-        allowed = f"at least {low}" if high >= 2**63 - 1 else f"in [{low}, {high}]"
-        if high == 2**64 - 1:
-            allowed = f"in [{low}, 2**64)"
-        raise ParameterError(f"{name} must be {allowed}; got {value}")
-    return value
-
-
-def _real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
-    return float(value)
-
-
-def _seed(seed: object) -> int:
-    """A random seed: an integer in [0, 2**64)."""
-    return _integer(seed, "seed", 0, 2**64 - 1)
 
 
 class Graph:
@@ -140,13 +86,13 @@ class Graph:
             >>> g.n_edges, g.weighted, g.degrees().tolist()
             (2, True, [2, 0, 0])
         """
-        s, d = _node_ids(src, "src"), _node_ids(dst, "dst")
+        s, d = checks.node_ids(src, "src"), checks.node_ids(dst, "dst")
         if n is None:
             # The ids decide n; ids beyond the largest allowed are reported by name below.
             largest = max((int(a.max()) for a in (s, d) if a.size), default=-1)
             n = min(max(largest + 1, 0), _MAX_NODES)
-        n = _integer(n, "n", 0, _MAX_NODES)
-        w = None if weights is None else _float_array(weights, "weights", s.size)
+        n = checks.integer(n, "n", 0, _MAX_NODES)
+        w = None if weights is None else checks.float_array(weights, "weights", s.size)
         return cls(_core.Graph.from_edges(s, d, n, w, bool(directed)))
 
     @classmethod
@@ -235,8 +181,10 @@ class Graph:
             >>> round(g.degrees().mean())
             10
         """
-        n = _integer(n, "n", 0, _MAX_NODES)
-        return cls(_core.Graph.erdos_renyi(n, _real(mean_degree, "mean_degree"), _seed(seed)))
+        n = checks.integer(n, "n", 0, _MAX_NODES)
+        return cls(
+            _core.Graph.erdos_renyi(n, checks.real(mean_degree, "mean_degree"), checks.seed(seed))
+        )
 
     @classmethod
     def watts_strogatz(cls, n: int, k: int, p: float, *, seed: int) -> Graph:
@@ -247,9 +195,9 @@ class Graph:
             >>> Graph.watts_strogatz(100, 4, 0.1, seed=1).n_edges
             200
         """
-        n = _integer(n, "n", 0, _MAX_NODES)
-        k = _integer(k, "k", 0, _MAX_NODES)  # the engine checks k < n
-        return cls(_core.Graph.watts_strogatz(n, k, _real(p, "p"), _seed(seed)))
+        n = checks.integer(n, "n", 0, _MAX_NODES)
+        k = checks.integer(k, "k", 0, _MAX_NODES)  # the engine checks k < n
+        return cls(_core.Graph.watts_strogatz(n, k, checks.real(p, "p"), checks.seed(seed)))
 
     @classmethod
     def barabasi_albert(cls, n: int, m: int, *, seed: int) -> Graph:
@@ -261,9 +209,9 @@ class Graph:
             >>> g.n_edges == 3 * (1000 - 3)
             True
         """
-        n = _integer(n, "n", 0, _MAX_NODES)
-        m = _integer(m, "m", 1, _MAX_NODES)  # the engine checks m < n
-        return cls(_core.Graph.barabasi_albert(n, m, _seed(seed)))
+        n = checks.integer(n, "n", 0, _MAX_NODES)
+        m = checks.integer(m, "m", 1, _MAX_NODES)  # the engine checks m < n
+        return cls(_core.Graph.barabasi_albert(n, m, checks.seed(seed)))
 
     # -- accessors ----------------------------------------------------------------------
 
@@ -303,7 +251,7 @@ class Graph:
 
     def neighbors(self, node: int) -> npt.NDArray[np.uint32]:
         """The out-neighbours of ``node``, ascending."""
-        return self._native.neighbors(_integer(node, "node", 0, self.n_nodes - 1))
+        return self._native.neighbors(checks.integer(node, "node", 0, self.n_nodes - 1))
 
     def to_edges(
         self,

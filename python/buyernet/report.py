@@ -1,7 +1,9 @@
-"""Reports: charts of a comparison (matplotlib) and the self-contained ``report.html``.
+"""Reports: the self-contained ``report.html`` pages, the HTML views of notebooks, and the
+plain-text table of paired differences.
 
-Every chart has a title, labelled axes with units, and a legend. The HTML embeds them as
-PNG images, so it reads offline and can be mailed as one file.
+The HTML embeds every chart as a PNG image, so it reads offline and can be mailed as one
+file. ``Comparison.__str__`` and the notebook views (``_repr_html_``) call into this module,
+never the other way round.
 
 Example:
     >>> import buyernet
@@ -9,11 +11,12 @@ Example:
     >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(300),
     ...                          "p": buyernet.Strategy.planetary(300)},
     ...                      periods=10, replicates=2, seed=1)
-    >>> sorted(CHARTS)[:2]
-    ['cascades', 'differences']
-    >>> fig = c.plot("wins")
-    >>> fig.axes[0].get_title()
-    'Wins over time: us'
+    >>> rows = summary_rows(c)
+    >>> rows[0]["metric"], rows[0]["alternative"]
+    ('wins', 'p')
+    >>> print(differences_text(rows[:1], c.baseline))  # doctest: +NORMALIZE_WHITESPACE
+    metric  q    alternative  difference  95% interval
+    wins    0.5  p: 0.5       0           [0, 0]
 """
 
 from __future__ import annotations
@@ -23,203 +26,48 @@ import html
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buyernet.simulation import STAGES
+from buyernet.charts import CHARTS, chart, winner_chart
 
 if TYPE_CHECKING:
+    # Types only: these modules call into this one, so it must not import them at runtime.
     from matplotlib.figure import Figure
 
     from buyernet.comparison import Comparison
+    from buyernet.simulation import Results
+    from buyernet.sweeps import Sweep
 
-__all__ = ["CHARTS", "chart", "html_report", "summary_rows"]
-
-
-def _figure(width: float = 7.5, height: float = 4.2) -> Figure:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise ImportError("charts need matplotlib: pip install matplotlib") from None
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def _band(ax: Any, x: Any, runs: Any, label: str) -> None:
-    """The mean over replicates, with the 5-95% band."""
-    mean = runs.mean(axis=0)
-    ax.plot(x, mean, label=label)
-    if runs.shape[0] > 1:
-        lo, hi = np.quantile(runs, [0.05, 0.95], axis=0)
-        ax.fill_between(x, lo, hi, alpha=0.2)
-
-
-def _over_time(c: Comparison, metric: str, title: str, ylabel: str) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    b = c.results[c.baseline].market.brand_index(c.brand)
-    for name in c.alternatives:
-        r = c.results[name]
-        runs = np.cumsum(r.series(metric)[:, :, b], axis=1)
-        _band(ax, np.arange(1, r.periods + 1), runs, name)
-    ax.set_title(f"{title}: {c.brand}")
-    ax.set_xlabel("week")
-    ax.set_ylabel(ylabel)
-    ax.legend(title="strategy (mean, 5-95% band)")
-    return fig
-
-
-def _wins(c: Comparison) -> Figure:
-    return _over_time(c, "wins", "Wins over time", "deals won, cumulative")
-
-
-def _revenue(c: Comparison) -> Figure:
-    return _over_time(c, "revenue", "Revenue over time", "revenue, cumulative (currency units)")
-
-
-def _hourglass(c: Comparison) -> Figure:
-    names = c.alternatives
-    fig = _figure(7.5, 2.6 * len(names) + 0.6)
-    axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
-    for ax, name in zip(axes, names):
-        r = c.results[name]
-        final = r.hourglass[:, -1].mean(axis=0)  # [brand, stage]
-        width = 0.8 / final.shape[0]
-        for b, brand in enumerate(r.market.brand_names):
-            ax.bar(np.arange(len(STAGES)) + b * width, final[b], width, label=brand)
-        ax.set_xticks(np.arange(len(STAGES)) + 0.4 - width / 2, STAGES)
-        ax.set_yscale("symlog")
-        ax.set_ylabel("people (log scale)")
-        ax.set_title(f"Hourglass in the last week, {c.brand} playing {name}")
-        ax.set_xlabel("stage of the journey (people at or past it; mean over replicates)")
-    axes[0].legend(title="brand", ncols=min(4, c.results[names[0]].market.n_brands))
-    return fig
-
-
-def _future_buyers(c: Comparison) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    names = c.alternatives
-    x = np.arange(len(names))
-    for i, (metric, label) in enumerate(
-        (
-            ("future_buyer_reach", "reached before joining the committee"),
-            ("reached_elsewhere", "reached while working at another company"),
-        )
-    ):
-        values = [c.values(metric, n) for n in names]
-        means = [float(np.nanmean(v)) if np.any(~np.isnan(v)) else 0.0 for v in values]
-        errors = [_half_width(v) for v in values]
-        ax.bar(x + i * 0.4, means, 0.4, yerr=errors, capsize=3, label=label)
-    ax.set_xticks(x + 0.2, names)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share of people on deciding committees")
-    ax.set_xlabel("strategy")
-    ax.set_title(f"Future-buyer reach: {c.brand} (mean, 95% interval)")
-    ax.legend()
-    return fig
-
-
-def _half_width(v: Any) -> float:
-    v = v[~np.isnan(v)]
-    if len(v) < 2:
-        return 0.0
-    return float(1.96 * v.std(ddof=1) / math.sqrt(len(v)))
-
-
-def _reach(c: Comparison) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    b = c.results[c.baseline].market.brand_index(c.brand)
-    for name in c.alternatives:
-        r = c.results[name]
-        x = np.arange(1, r.periods + 1)
-        (line,) = ax.plot(x, r.series("paid_reach")[:, :, b].mean(axis=0), label=f"{name}: paid")
-        ax.plot(
-            x,
-            r.series("earned_reach")[:, :, b].mean(axis=0),
-            linestyle="--",
-            color=line.get_color(),
-            label=f"{name}: earned (shared)",
-        )
-    ax.set_yscale("symlog")
-    ax.set_title(f"Paid vs earned reach per week: {c.brand}")
-    ax.set_xlabel("week")
-    ax.set_ylabel("unique people reached per week (log scale)")
-    ax.legend()
-    return fig
-
-
-def _cascades(c: Comparison) -> Figure:
-    fig = _figure()
-    ax = fig.add_subplot()
-    b = c.results[c.baseline].market.brand_index(c.brand)
-    plotted = False
-    for name in c.alternatives:
-        r = c.results[name]
-        shares = r.series("shares")[:, :, b].ravel()
-        earned = r.series("earned_reach")[:, :, b].ravel()
-        sizes = earned[shares > 0] / shares[shares > 0]
-        if len(sizes):
-            ax.hist(sizes, bins=30, alpha=0.6, label=f"{name} ({len(sizes)} weeks with shares)")
-            plotted = True
-    if not plotted:
-        ax.text(0.5, 0.5, "no creative was shared", ha="center", transform=ax.transAxes)
-    ax.set_title(f"Sharing cascades: {c.brand}")
-    ax.set_xlabel("people reached per sharer in a week's cascade (earned reach / sharers)")
-    ax.set_ylabel("weeks (replicates pooled)")
-    if plotted:
-        ax.legend()
-    return fig
-
-
-def _differences(c: Comparison) -> Figure:
-    rows = [d for d in c.table() if d.baseline_mean and not math.isnan(d.mean)]
-    fig = _figure(7.5, 0.35 * len(rows) + 1.4)
-    ax = fig.add_subplot()
-    labels, mid, lo, hi = [], [], [], []
-    for d in rows:
-        base = abs(d.baseline_mean)
-        labels.append(f"{d.metric} ({d.alternative})")
-        mid.append(100 * d.mean / base)
-        lo.append(100 * (d.mean - d.low) / base if not math.isnan(d.low) else 0.0)
-        hi.append(100 * (d.high - d.mean) / base if not math.isnan(d.high) else 0.0)
-    y = np.arange(len(rows))
-    ax.errorbar(mid, y, xerr=[lo, hi], fmt="o", capsize=3, label="mean, 95% interval")
-    ax.axvline(0, color="grey", linewidth=0.8)
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"paired difference, % of {c.baseline}'s mean")
-    ax.set_ylabel("metric (alternative)")
-    ax.set_title(f"Paired differences vs {c.baseline}: {c.brand}")
-    ax.legend(loc="lower right")
-    return fig
-
-
-#: The charts of a report, by name.
-CHARTS: dict[str, Callable[[Comparison], Figure]] = {
-    "wins": _wins,
-    "revenue": _revenue,
-    "hourglass": _hourglass,
-    "future_buyers": _future_buyers,
-    "reach": _reach,
-    "cascades": _cascades,
-    "differences": _differences,
-}
-
-
-def chart(c: Comparison, name: str) -> Figure:
-    """One chart of a comparison, as a matplotlib figure (names: :data:`CHARTS`)."""
-    if name not in CHARTS:
-        from buyernet.exceptions import ParameterError
-
-        raise ParameterError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
-    return CHARTS[name](c)
+__all__ = [
+    "CHARTS",
+    "chart",
+    "comparison_html",
+    "differences_text",
+    "html_report",
+    "results_html",
+    "summary_rows",
+    "sweep_report",
+    "table_html",
+    "winners_text",
+]
 
 
 def summary_rows(c: Comparison) -> list[dict[str, Any]]:
-    """The paired differences as plain rows (JSON-ready; NaN as None)."""
+    """The paired differences as plain rows (JSON-ready; NaN as None), as ``summary.json``
+    holds them.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> sorted(summary_rows(c)[0])[:4]
+        ['alternative', 'alternative_mean', 'baseline', 'baseline_mean']
+    """
 
     def clean(x: float) -> float | None:
         return None if math.isnan(x) else x
@@ -241,8 +89,54 @@ def summary_rows(c: Comparison) -> list[dict[str, Any]]:
     ]
 
 
+def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
+    """The paired differences as an aligned text table, from :func:`summary_rows` (or the
+    rows of a saved ``summary.json``); ``*`` marks intervals that exclude zero.
+
+    Example:
+        >>> row = {"metric": "wins", "alternative": "p", "baseline_mean": 2.0,
+        ...        "alternative_mean": 3.0, "difference": 1.0, "low": 0.5, "high": 1.5,
+        ...        "significant": True}
+        >>> print(differences_text([row], "q"))
+        metric  q  alternative  difference  95% interval
+        wins    2  p: 3         1           [0.5, 1.5] *
+    """
+    lines = [("metric", baseline, "alternative", "difference", "95% interval")]
+    for d in rows:
+        lines.append(
+            (
+                d["metric"],
+                _number(d["baseline_mean"], "nan"),
+                f"{d['alternative']}: {_number(d['alternative_mean'], 'nan')}",
+                _number(d["difference"], "nan"),
+                f"[{_number(d['low'], 'nan')}, {_number(d['high'], 'nan')}]"
+                + (" *" if d["significant"] else ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(5)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in lines)
+
+
+def _number(x: float | None, missing: str) -> str:
+    """A number for a table: thousands separated from 10,000 up, else 4 significant digits."""
+    if x is None or math.isnan(x):
+        return missing
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
+
+
 def table_html(c: Comparison) -> str:
-    """The summary table as HTML (for reports and notebooks)."""
+    """The summary table as HTML (for reports and notebooks); bold rows have an interval
+    that excludes zero.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> table_html(c).startswith("<table class='summary'><tr><th>metric</th><th>q</th>")
+        True
+    """
     head = (
         "<tr><th>metric</th><th>" + html.escape(c.baseline) + "</th><th>alternative</th>"
         "<th>difference</th><th>95% interval</th></tr>"
@@ -251,17 +145,71 @@ def table_html(c: Comparison) -> str:
     for d in c.table():
         mark = " style='font-weight:bold'" if d.significant else ""
         body.append(
-            f"<tr{mark}><td>{html.escape(d.metric)}</td><td>{_fmt(d.baseline_mean)}</td>"
-            f"<td>{html.escape(d.alternative)}: {_fmt(d.alternative_mean)}</td>"
-            f"<td>{_fmt(d.mean)}</td><td>[{_fmt(d.low)}, {_fmt(d.high)}]</td></tr>"
+            f"<tr{mark}><td>{html.escape(d.metric)}</td><td>{_number(d.baseline_mean, '–')}</td>"
+            f"<td>{html.escape(d.alternative)}: {_number(d.alternative_mean, '–')}</td>"
+            f"<td>{_number(d.mean, '–')}</td>"
+            f"<td>[{_number(d.low, '–')}, {_number(d.high, '–')}]</td></tr>"
         )
     return f"<table class='summary'>{head}{''.join(body)}</table>"
 
 
-def _fmt(x: float) -> str:
-    if math.isnan(x):
-        return "–"
-    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
+def comparison_html(c: Comparison) -> str:
+    """A comparison in a notebook: what it is, and its summary table.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> comparison_html(c)[:22]
+        '<p>Comparison(brand=&#'
+    """
+    return f"<p>{html.escape(repr(c))}</p>{table_html(c)}"
+
+
+def results_html(r: Results) -> str:
+    """Results in a notebook: each per-run outcome's mean over replicates, per brand.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> "<td>wins</td>" in results_html(buyernet.simulate(m, periods=4, replicates=2, seed=1))
+        True
+    """
+    m = r.run_metrics()
+
+    def cell(v: Any) -> str:
+        v = v[~np.isnan(v)]
+        return f"<td>{v.mean():,.4g}</td>" if len(v) else "<td>–</td>"
+
+    rows = "".join(
+        f"<tr><td>{html.escape(k)}</td>"
+        + "".join(cell(m[k][:, b]) for b in range(m[k].shape[1]))
+        + "</tr>"
+        for k in m
+    )
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in r.market.brand_names)
+    return (
+        f"<p>{html.escape(repr(r))}; per-run means over replicates</p>"
+        f"<table><tr><th>metric</th>{head}</tr>{rows}</table>"
+    )
+
+
+def winners_text(result: Sweep, metric: str = "wins") -> str:
+    """Which alternative wins at each grid point of a sweep, as text.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200),
+        ...                        "p": buyernet.Strategy.planetary(200)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
+        ...                    replicates=2, seed=1)
+        >>> winners_text(s).splitlines()[0]
+        'winner by mean wins at each grid point:'
+    """
+    return f"winner by mean {metric} at each grid point:\n{result.winners(metric).to_string()}"
 
 
 def _png(fig: Figure) -> str:
@@ -271,7 +219,21 @@ def _png(fig: Figure) -> str:
 
 
 def html_report(c: Comparison, scenario_toml: str, meta: dict[str, Any]) -> str:
-    """The self-contained report: summary table, every chart, the scenario and the seed."""
+    """The self-contained report: summary table, every chart, the scenario and the seed.
+
+    ``meta`` is the run's record (``run.json``): at least ``replicates``, ``periods``,
+    ``seed`` and ``version``.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
+        ...                          "p": buyernet.Strategy.planetary(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> meta = {"replicates": 2, "periods": 4, "seed": 1, "version": "x"}
+        >>> html_report(c, "", meta).startswith("<!DOCTYPE html>")
+        True
+    """
     charts = "".join(
         f"<figure><img alt='{name}' src='data:image/png;base64,{_png(chart(c, name))}'>"
         f"<figcaption>{name}</figcaption></figure>"
@@ -305,50 +267,23 @@ excludes zero.</p>
 """
 
 
-def winner_chart(result: Any, metric: str = "wins") -> Figure:
-    """Which alternative wins (highest mean ``metric``) at each point of a sweep: the first
-    grid parameter across, the second (if any) down, further ones pooled by point.
+def sweep_report(result: Sweep, metric: str, sweep_toml: str, meta: dict[str, Any]) -> str:
+    """The sweep's self-contained report: the winner chart and the paired comparisons.
+
+    ``meta`` is the sweep's record (``run.json``): at least ``tasks``, ``from_checkpoint``
+    and ``version``.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200),
+        ...                        "p": buyernet.Strategy.planetary(200)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
+        ...                    replicates=2, seed=1)
+        >>> meta = {"tasks": 2, "from_checkpoint": 0, "version": "x"}
+        >>> "<h2>Paired differences in wins</h2>" in sweep_report(s, "wins", "", meta)
+        True
     """
-    winners = result.winners(metric)
-    names = sorted(set(result.table["alternative"]))
-    fig = _figure(7.5, 4.6)
-    ax = fig.add_subplot()
-    grid = result.grid
-    xs = sorted(set(winners[grid[0]])) if grid else [0]
-    ys = sorted(set(winners[grid[1]])) if len(grid) > 1 else [0]
-    counts = np.zeros((len(ys), len(xs), len(names)))
-    for _, row in winners.iterrows():
-        x = xs.index(row[grid[0]]) if grid else 0
-        y = ys.index(row[grid[1]]) if len(grid) > 1 else 0
-        counts[y, x, names.index(row["winner"])] += 1
-    best = counts.argmax(axis=2)
-    share = counts.max(axis=2) / np.maximum(counts.sum(axis=2), 1)
-    from matplotlib.colors import ListedColormap
-
-    colors = ListedColormap([f"C{i}" for i in range(len(names))])
-    ax.imshow(best, cmap=colors, vmin=-0.5, vmax=len(names) - 0.5, origin="lower", aspect="auto")
-    for y in range(len(ys)):
-        for x in range(len(xs)):
-            label = names[best[y, x]] + ("" if share[y, x] == 1 else f" ({share[y, x]:.0%})")
-            ax.text(x, y, label, ha="center", va="center", color="white", fontsize=9)
-    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
-    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
-    ax.set_xlabel(grid[0] if grid else "(no grid)")
-    ax.set_ylabel(grid[1] if len(grid) > 1 else "(one row)")
-    ax.set_title(f"Winner by mean {metric} across the grid")
-    from matplotlib.patches import Patch
-
-    ax.legend(
-        handles=[Patch(color=f"C{i}", label=n) for i, n in enumerate(names)],
-        title="alternative",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-    )
-    return fig
-
-
-def sweep_report(result: Any, metric: str, sweep_toml: str, meta: dict[str, Any]) -> str:
-    """The sweep's self-contained report: the winner chart and the paired comparisons."""
     comparisons = result.comparisons()
     rows = comparisons[comparisons["metric"] == metric]
     table = rows.to_html(index=False, float_format=lambda x: f"{x:.4g}", classes="summary")

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from buyernet import checks
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market, _toml_value
-from buyernet.network import _integer, _seed
 from buyernet.strategy import Strategy
 
-__all__ = ["Scenario", "ScenarioError", "example_toml"]
+__all__ = ["Scenario", "ScenarioError", "SweepFile", "example_toml", "load_toml"]
 
 _RUN_KEYS = ("periods", "replicates", "seed", "brand", "baseline", "threads")
 _TOP_KEYS = ("run", "market", "alternatives", "rivals")
@@ -65,11 +65,11 @@ class Scenario:
     def __post_init__(self) -> None:
         if not self.alternatives:
             raise ParameterError("a scenario needs at least one alternative")
-        _integer(self.periods, "run.periods", 1, 2**32 - 1)
-        _integer(self.replicates, "run.replicates", 1, 2**32 - 1)
-        _seed(self.seed)
+        checks.integer(self.periods, "run.periods", 1, 2**32 - 1)
+        checks.integer(self.replicates, "run.replicates", 1, 2**32 - 1)
+        checks.seed(self.seed)
         if self.threads is not None:
-            _integer(self.threads, "run.threads", 1, 4096)
+            checks.integer(self.threads, "run.threads", 1, 4096)
         self.market.brand_index(self.brand)
         for name in self.rivals:
             if self.market.brand_index(name) == self.market.brand_index(self.brand):
@@ -178,6 +178,70 @@ class Scenario:
     def from_toml(cls, path: str | Path) -> Scenario:
         """Read a scenario file; every error names the file and the key."""
         return cls.from_dict(load_toml(path), source=str(path))
+
+
+# The [sweep] table's keys: options of buyernet.sweep, and the metric that picks winners.
+_SWEEP_KEYS = ("block", "sample", "method", "metric")
+
+
+@dataclass(frozen=True)
+class SweepFile:
+    """A sweep file: a scenario, a ``[grid]`` of dotted parameter paths mapped to lists of
+    values, and an optional ``[sweep]`` table (``block``, ``sample``, ``method`` and the
+    ``metric`` that picks the winner at each point).
+
+    Attributes:
+        scenario: the scenario run at every grid point.
+        grid: dotted paths (``"needs.observability"``) and their values.
+        options: keyword arguments for :func:`buyernet.sweep` (block, sample, method).
+        metric: the metric whose mean picks the winner at each point.
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
+        >>> _ = path.write_text('''
+        ... [grid]
+        ... "needs.observability" = [0.05, 0.5]
+        ... [sweep]
+        ... block = 2
+        ... ''')
+        >>> spec = SweepFile.from_toml(path)
+        >>> spec.grid, spec.options, spec.metric
+        ({'needs.observability': [0.05, 0.5]}, {'block': 2}, 'wins')
+    """
+
+    scenario: Scenario
+    grid: dict[str, list[Any]]
+    options: dict[str, Any] = field(default_factory=dict)
+    metric: str = "wins"
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> SweepFile:
+        """Read a sweep file; every error names the file and the key."""
+        data = load_toml(path)
+        grid = data.pop("grid", None)
+        options = data.pop("sweep", {})
+        if not isinstance(grid, dict) or not grid:
+            raise ScenarioError(
+                f'{path}: grid: a [grid] table of "dotted.path" = [values] is needed'
+            )
+        for key, values in grid.items():
+            if isinstance(values, dict):
+                raise ScenarioError(
+                    f'{path}: grid.{key}: quote dotted paths: "{key}.<field>" = [values]'
+                )
+            if not isinstance(values, list) or not values:
+                raise ScenarioError(f"{path}: grid.{key}: must be a non-empty list of values")
+        if not isinstance(options, dict) or set(options) - set(_SWEEP_KEYS):
+            bad = sorted(set(options) - set(_SWEEP_KEYS)) if isinstance(options, dict) else []
+            raise ScenarioError(
+                f"{path}: sweep.{(bad or ['(not a table)'])[0]}: unknown key; sweep has: "
+                f"{', '.join(_SWEEP_KEYS)}"
+            )
+        options = dict(options)
+        metric = options.pop("metric", "wins")
+        scenario = Scenario.from_dict(data, source=str(path))
+        return cls(scenario=scenario, grid=grid, options=options, metric=metric)
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:

@@ -7,7 +7,6 @@ depend on the number of threads, and a replicate re-run alone gives the same num
 
 from __future__ import annotations
 
-import html
 import json
 import secrets
 from collections.abc import Callable, Mapping
@@ -17,70 +16,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+# The aliased names are the ones simulate() and market_network() have always used, so
+# their bodies stay as they were.
 from buyernet import _core
+from buyernet._version import __version__
+from buyernet.checks import integer as _integer
+from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.network import Graph, _integer, _seed
+from buyernet.metrics import BRAND_SERIES, FLOWS, SERIES_NAMES, STAGES
+from buyernet.network import Graph
 from buyernet.storage import atomic_file
 from buyernet.strategy import Strategy
 
 __all__ = ["STAGES", "Results", "market_network", "simulate"]
-
-# Per-period metrics: shape [replicate, period] or [replicate, period, brand].
-_MARKET_METRICS = (
-    "in_market_share",
-    "career_changed_share",
-    "movers",
-    "needs_opened",
-    "decisions",
-    "no_decisions",
-    "abandoned",
-    "committees_open",
-    "committee_size_mean",
-    "signals",
-    "false_signals",
-    "deciders",
-)
-_BRAND_METRICS = (
-    "wins",
-    "revenue",
-    "customers",
-    "memory_mean",
-    "impressions",
-    "paid_reach",
-    "reach",
-    "earned_reach",
-    "shares",
-    "reached_ever",
-    "endorsers",
-    "endorsed",
-    "reached_before_joining",
-    "reached_elsewhere",
-)
-#: The stages of the marketing hourglass, in the order of ``Results.hourglass``'s last axis.
-STAGES = ("know", "like", "trust", "try", "buy", "repeat", "refer")
-# How a metric is summed up over a run in summary(): flows add up, stocks and shares average.
-_FLOWS = {
-    "movers",
-    "needs_opened",
-    "decisions",
-    "no_decisions",
-    "abandoned",
-    "signals",
-    "false_signals",
-    "deciders",
-    "wins",
-    "revenue",
-    "impressions",
-    "paid_reach",
-    "reach",
-    "earned_reach",
-    "shares",
-    "endorsers",
-    "endorsed",
-    "reached_before_joining",
-    "reached_elsewhere",
-}
 
 
 def simulate(
@@ -240,8 +189,6 @@ class Results:
         customers_log: dict[str, npt.NDArray[Any]],
         version: str | None = None,
     ) -> None:
-        from buyernet import __version__
-
         self.market = market
         self.strategies = dict(strategies or {})
         self.seed = seed
@@ -252,8 +199,8 @@ class Results:
 
     @property
     def metrics(self) -> tuple[str, ...]:
-        """Names accepted by :meth:`series`."""
-        return (*_MARKET_METRICS, *_BRAND_METRICS)
+        """Names accepted by :meth:`series` (see :data:`buyernet.metrics.SERIES`)."""
+        return SERIES_NAMES
 
     @property
     def replicates(self) -> int:
@@ -270,7 +217,7 @@ class Results:
         """The metrics with one value per brand: :meth:`series` gives [replicate, period,
         brand] for these.
         """
-        return _BRAND_METRICS
+        return BRAND_SERIES
 
     @property
     def hourglass(self) -> npt.NDArray[np.float64]:
@@ -296,7 +243,7 @@ class Results:
         out: dict[str, dict[str, Any]] = {}
         for name in self.metrics:
             values = self._arrays[name]
-            per_run = values.sum(axis=1) if name in _FLOWS else values.mean(axis=1)
+            per_run = values.sum(axis=1) if name in FLOWS else values.mean(axis=1)
             out[name] = {
                 "mean": per_run.mean(axis=0),
                 "q05": np.quantile(per_run, 0.05, axis=0),
@@ -386,21 +333,10 @@ class Results:
         """A tidy DataFrame: one row per (replicate, period, brand), one column per metric
         (market-wide metrics repeated on each brand's row). Needs pandas.
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("Results.to_pandas needs pandas: pip install pandas") from None
-        r, t, b = self.replicates, self.periods, self.market.n_brands
-        index = np.indices((r, t, b)).reshape(3, -1)
-        columns: dict[str, Any] = {"replicate": index[0], "period": index[1] + 1, "brand": index[2]}
-        for name in _MARKET_METRICS:
-            columns[name] = np.repeat(self._arrays[name].reshape(-1), b)
-        for name in _BRAND_METRICS:
-            columns[name] = self._arrays[name].reshape(-1)
-        for i, stage in enumerate(STAGES):
-            columns[f"hourglass_{stage}"] = self.hourglass[..., i].reshape(-1)
-        columns["brand"] = np.asarray(self.market.brand_names, dtype=object)[index[2]]
-        return pd.DataFrame(columns)
+        # An export hook: the one tidy-table builder lives in export.py, above this module.
+        from buyernet.export import series_frame
+
+        return series_frame(self)
 
     def save(self, path: str | Path) -> None:
         """Write everything, with the seed, version and full market, to one ``.npz`` file."""
@@ -454,44 +390,16 @@ class Results:
             >>> fig.axes[0].get_ylabel()
             'revenue, cumulative'
         """
-        from buyernet.report import _band, _figure
+        # A presentation hook: charts sit above this module and never import it back.
+        from buyernet.charts import series_chart
 
-        values = self.series(metric)
-        cumulative = metric in _FLOWS if cumulative is None else cumulative
-        fig = _figure()
-        ax = fig.add_subplot()
-        x = np.arange(1, self.periods + 1)
-        columns = (
-            [(name, values[:, :, b]) for b, name in enumerate(self.market.brand_names)]
-            if values.ndim == 3
-            else [("market", values)]
-        )
-        for name, runs in columns:
-            _band(ax, x, np.cumsum(runs, axis=1) if cumulative else runs, name)
-        ax.set_title(f"{metric} per week" if not cumulative else f"{metric}, cumulative")
-        ax.set_xlabel("week")
-        ax.set_ylabel(f"{metric}, cumulative" if cumulative else metric)
-        ax.legend(title="mean, 5-95% band")
-        return fig
+        return series_chart(self, metric, cumulative=cumulative)
 
     def _repr_html_(self) -> str:
-        m = self.run_metrics()
+        # A presentation hook, like plot().
+        from buyernet.report import results_html
 
-        def cell(v: npt.NDArray[np.float64]) -> str:
-            v = v[~np.isnan(v)]
-            return f"<td>{v.mean():,.4g}</td>" if len(v) else "<td>–</td>"
-
-        rows = "".join(
-            f"<tr><td>{html.escape(k)}</td>"
-            + "".join(cell(m[k][:, b]) for b in range(m[k].shape[1]))
-            + "</tr>"
-            for k in m
-        )
-        head = "".join(f"<th>{html.escape(n)}</th>" for n in self.market.brand_names)
-        return (
-            f"<p>{html.escape(repr(self))}; per-run means over replicates</p>"
-            f"<table><tr><th>metric</th>{head}</tr>{rows}</table>"
-        )
+        return results_html(self)
 
     def __repr__(self) -> str:
         return (

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from buyernet._version import __version__
 from buyernet.exceptions import BuyernetError
 
 __all__ = [
@@ -195,8 +196,6 @@ def results_directory(output: str | Path, *, inputs: Iterable[str | Path] = ()) 
     old: Path | None = None
     try:
         yield tmp
-        from buyernet import __version__
-
         marker = {
             "format": FORMAT,
             "written_by": f"buyernet {__version__}",

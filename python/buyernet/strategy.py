@@ -20,15 +20,28 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from buyernet import checks
 from buyernet.exceptions import ParameterError
-from buyernet.network import _integer, _real
 
-__all__ = ["FUNCTIONS", "Creative", "Strategy", "Targeting", "Timing"]
+__all__ = [
+    "FUNCTIONS",
+    "AlwaysOn",
+    "Broad",
+    "Creative",
+    "Flighted",
+    "Narrow",
+    "Scored",
+    "Strategy",
+    "Targeting",
+    "Timing",
+    "Triggered",
+    "Weights",
+]
 
 #: Names of the default market's functions, in the order of ``Population.function_shares``.
 FUNCTIONS: tuple[str, ...] = (
@@ -43,89 +56,118 @@ FUNCTIONS: tuple[str, ...] = (
 )
 
 
-def _unit(value: object, name: str) -> float:
-    x = _real(value, name)
-    if not 0.0 <= x <= 1.0:
-        raise ParameterError(f"{name} must be in [0, 1]; got {value}")
-    return x
-
-
 def _function(f: object) -> int:
     if isinstance(f, str):
         if f not in FUNCTIONS:
             raise ParameterError(f"unknown function {f!r}; functions: {', '.join(FUNCTIONS)}")
         return FUNCTIONS.index(f)
-    return _integer(f, "functions", 0, 255)
+    return checks.integer(f, "functions", 0, 255)
 
 
-@dataclass(frozen=True, eq=False)
-class Targeting:
-    """Who may be shown a brand's ads. Build one with the constructors below.
+class _Kinds:
+    """A family of tagged kinds (:class:`Targeting`, :class:`Timing`): each kind is a frozen
+    dataclass with only its own fields, written as ``{"kind": ..., its own fields}`` (the
+    engine's tagged schema). Reading also accepts the flat form older scenario files have,
+    with every kind's fields: the other kinds' are checked and left out.
+    """
 
-    Attributes:
-        kind: ``"broad"``, ``"narrow"``, ``"scored"`` or ``"weights"``.
-        min_influence: broad: the least influence (function relevance x seniority weight,
-            as committees draw members) of anyone targeted; 0 targets everyone who could
-            ever sit on a committee.
-        functions: narrow: function indices targeted (empty: all).
-        min_level: narrow: lowest seniority level targeted (0 = junior .. 4 = top).
-        accounts: narrow: company ids of an account-based list (empty: any company).
-        top_share: scored: share of accounts (or people) targeted, best first.
-        people: scored: score people (influence x account value), not accounts.
-        weights: weights: one non-negative weight per person.
+    #: The kind's tag, as in ``to_dict()["kind"]``.
+    kind: ClassVar[str]
+    _family: ClassVar[str]
+    _kinds: ClassVar[dict[str, type[Any]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in vars(cls):
+            cls._kinds[cls.kind] = cls
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Only reached for the family itself: every kind is a dataclass with its own.
+        family = type(self).__name__
+        kinds = ", ".join(f"{family}.{name}()" for name in _CONSTRUCTORS[family])
+        raise TypeError(f"{family} is a family of kinds; build one with {kinds}")
+
+    @classmethod
+    def _layout(cls) -> dict[str, Any]:
+        """Every kind's fields in the flat form's order, with their defaults."""
+        out: dict[str, Any] = {}
+        for kind in cls._kinds.values():
+            for f in dataclasses.fields(kind):
+                out.setdefault(f.name, f.default)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """``kind`` and this kind's own fields, as the engine and scenario files read them
+        (lists for sequences and arrays).
+        """
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in dataclasses.fields(cast(Any, self)):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                value = value.tolist()
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def _from_flat(cls, data: Mapping[str, Any]) -> Any:
+        values = dict(data)
+        layout = cls._layout()
+        _refuse_unknown(cls._family, values, {"kind", *layout})
+        kind = values.pop("kind", next(iter(cls._kinds)))
+        if not isinstance(kind, str) or kind not in cls._kinds:
+            *first, last = cls._kinds
+            raise ParameterError(
+                f"{cls._family} kind must be {', '.join(first)} or {last}; got {kind!r}"
+            )
+        chosen = None
+        for name, kind_class in cls._kinds.items():
+            given = {
+                f.name: values[f.name] for f in dataclasses.fields(kind_class) if f.name in values
+            }
+            if name == kind:
+                chosen = kind_class(**given)
+            elif given:
+                # Another kind's fields are checked as always, then left out: the engine
+                # reads only the fields of the kind it runs.
+                kind_class(**given)
+        return chosen
+
+
+def _refuse_unknown(section: str, values: Mapping[str, Any], known: set[str]) -> None:
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ParameterError(
+            f"unknown field {section}.{unknown[0]}; {section} has: {', '.join(sorted(known))}"
+        )
+
+
+class Targeting(_Kinds):
+    """Who may be shown a brand's ads: one of the kinds :class:`Broad`, :class:`Narrow`,
+    :class:`Scored` or :class:`Weights`, built with the constructors below.
+
+    Every kind has ``kind`` (``"broad"``, ``"narrow"``, ``"scored"`` or ``"weights"``) and
+    only its own fields; :meth:`to_dict` and :meth:`from_dict` read and write the flat form
+    of scenario files.
 
     Example:
         >>> Targeting.narrow(functions=("it", "executive"), min_level=3).functions
         (2, 7)
+        >>> isinstance(Targeting.broad(), Targeting), Targeting.broad().kind
+        (True, 'broad')
     """
 
-    kind: str = "broad"
-    min_influence: float = 0.0
-    functions: tuple[int, ...] = ()
-    min_level: int = 0
-    accounts: tuple[int, ...] = ()
-    top_share: float = 0.1
-    people: bool = False
-    weights: npt.NDArray[np.float64] | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("broad", "narrow", "scored", "weights"):
-            raise ParameterError(
-                f"targeting kind must be broad, narrow, scored or weights; got {self.kind!r}"
-            )
-        x = _real(self.min_influence, "min_influence")
-        if not (math.isfinite(x) and x >= 0):
-            raise ParameterError(f"min_influence must be >= 0 and finite; got {x}")
-        object.__setattr__(self, "functions", tuple(_function(f) for f in self.functions))
-        _integer(self.min_level, "min_level", 0, 4)
-        object.__setattr__(
-            self,
-            "accounts",
-            tuple(_integer(a, "accounts", 0, 2**32 - 1) for a in self.accounts),
-        )
-        share = _real(self.top_share, "top_share")
-        if not 0.0 < share <= 1.0:
-            raise ParameterError(f"top_share must be in (0, 1]; got {share}")
-        if self.kind == "weights":
-            if self.weights is None:
-                raise ParameterError("weights targeting needs weights, one per person")
-            w = np.array(self.weights, dtype=np.float64)
-            if w.ndim != 1:
-                raise ParameterError(f"weights must be one-dimensional; got shape {w.shape}")
-            if not np.all(np.isfinite(w)) or np.any(w < 0):
-                raise ParameterError("weights must be finite and >= 0")
-            w.setflags(write=False)
-            object.__setattr__(self, "weights", w)
+    _family = "targeting"
+    _kinds: ClassVar[dict[str, type[Any]]] = {}
 
     @classmethod
-    def broad(cls, min_influence: float = 0.0) -> Targeting:
+    def broad(cls, min_influence: float = 0.0) -> Broad:
         """Everyone with a chance of ever sitting on a buying committee in the category.
 
         Example:
             >>> Targeting.broad().kind
             'broad'
         """
-        return cls(kind="broad", min_influence=min_influence)
+        return Broad(min_influence=min_influence)
 
     @classmethod
     def narrow(
@@ -133,7 +175,7 @@ class Targeting:
         functions: tuple[str | int, ...] | list[str | int] = (),
         min_level: int = 0,
         accounts: tuple[int, ...] | list[int] | npt.ArrayLike = (),
-    ) -> Targeting:
+    ) -> Narrow:
         """People in some functions (names from :data:`FUNCTIONS`, or indices), at or above
         a seniority level, and/or at a list of target accounts. Re-evaluated as people
         change jobs: the list follows roles, not names.
@@ -144,10 +186,10 @@ class Targeting:
         """
         ids = tuple(int(a) for a in np.asarray(accounts).reshape(-1))
         codes = tuple(_function(f) for f in functions)
-        return cls(kind="narrow", functions=codes, min_level=min_level, accounts=ids)
+        return Narrow(functions=codes, min_level=min_level, accounts=ids)
 
     @classmethod
-    def scored(cls, top_share: float, by: str = "accounts") -> Targeting:
+    def scored(cls, top_share: float, by: str = "accounts") -> Scored:
         """The top share of accounts by value (sale value at their size), or with
         ``by="people"`` the top share of people by influence x their account's value.
 
@@ -157,47 +199,136 @@ class Targeting:
         """
         if by not in ("accounts", "people"):
             raise ParameterError(f"by must be 'accounts' or 'people'; got {by!r}")
-        return cls(kind="scored", top_share=top_share, people=by == "people")
+        return Scored(top_share=top_share, people=by == "people")
 
     @classmethod
-    def from_weights(cls, weights: npt.ArrayLike) -> Targeting:
+    def from_weights(cls, weights: npt.ArrayLike) -> Weights:
         """Impressions in proportion to a weight per person (index = person).
 
         Example:
             >>> Targeting.from_weights([0.0, 1.0, 3.0]).kind
             'weights'
         """
-        return cls(kind="weights", weights=np.asarray(weights, dtype=np.float64))
+        return Weights(weights=np.asarray(weights, dtype=np.float64))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Targeting:
+        """A targeting from its flat form (:meth:`to_dict`; ``kind`` defaults to broad).
+
+        Fields of other kinds than ``kind`` are checked and left out: the engine never
+        read them.
+
+        Example:
+            >>> Targeting.from_dict({"kind": "scored", "top_share": 0.2})
+            Scored(top_share=0.2, people=False)
+        """
+        targeting: Targeting = cls._from_flat(data)
+        return targeting
+
+
+@dataclass(frozen=True)
+class Broad(Targeting):
+    """Broad targeting: everyone whose influence (function relevance x seniority weight,
+    as committees draw members) is above ``min_influence``; 0 targets everyone who could
+    ever sit on a committee.
+
+    Example:
+        >>> Broad(min_influence=0.5).to_dict()["min_influence"]
+        0.5
+    """
+
+    kind: ClassVar[str] = "broad"
+    min_influence: float = 0.0
+
+    def __post_init__(self) -> None:
+        x = checks.real(self.min_influence, "min_influence")
+        if not (math.isfinite(x) and x >= 0):
+            raise ParameterError(f"min_influence must be >= 0 and finite; got {x}")
+
+
+@dataclass(frozen=True)
+class Narrow(Targeting):
+    """Narrow targeting by role and account list.
+
+    Attributes:
+        functions: function indices targeted (empty: all); names are accepted and stored
+            as indices.
+        min_level: lowest seniority level targeted (0 = junior .. 4 = top).
+        accounts: company ids of an account-based list (empty: any company).
+
+    Example:
+        >>> Narrow(functions=("it",), min_level=2).functions
+        (2,)
+    """
+
+    kind: ClassVar[str] = "narrow"
+    functions: tuple[int, ...] = ()
+    min_level: int = 0
+    accounts: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "functions", tuple(_function(f) for f in self.functions))
+        checks.integer(self.min_level, "min_level", 0, 4)
+        object.__setattr__(
+            self,
+            "accounts",
+            tuple(checks.integer(a, "accounts", 0, 2**32 - 1) for a in self.accounts),
+        )
+
+
+@dataclass(frozen=True)
+class Scored(Targeting):
+    """The top ``top_share`` of accounts by value, everyone there; or with ``people`` the
+    top share of people by influence x their account's value.
+
+    Example:
+        >>> Scored(top_share=0.3).people
+        False
+    """
+
+    kind: ClassVar[str] = "scored"
+    top_share: float = 0.1
+    people: bool = False
+
+    def __post_init__(self) -> None:
+        share = checks.real(self.top_share, "top_share")
+        if not 0.0 < share <= 1.0:
+            raise ParameterError(f"top_share must be in (0, 1]; got {share}")
+
+
+@dataclass(frozen=True, eq=False)
+class Weights(Targeting):
+    """Impressions in proportion to one non-negative weight per person (a read-only copy).
+
+    Example:
+        >>> Weights(weights=[1.0, 2.0]) == Targeting.from_weights([1.0, 2.0])
+        True
+    """
+
+    kind: ClassVar[str] = "weights"
+    weights: npt.NDArray[np.float64] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.weights is None:
+            raise ParameterError("weights targeting needs weights, one per person")
+        w = np.array(self.weights, dtype=np.float64)
+        if w.ndim != 1:
+            raise ParameterError(f"weights must be one-dimensional; got shape {w.shape}")
+        if not np.all(np.isfinite(w)) or np.any(w < 0):
+            raise ParameterError("weights must be finite and >= 0")
+        w.setflags(write=False)
+        object.__setattr__(self, "weights", w)
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Targeting):
+        if not isinstance(other, Weights):
             return NotImplemented
-        same_weights = (self.weights is None and other.weights is None) or (
-            self.weights is not None
-            and other.weights is not None
-            and np.array_equal(self.weights, other.weights)
-        )
-        return same_weights and self._fields() == other._fields()
+        if self.weights is None or other.weights is None:  # only while being built
+            return self.weights is other.weights
+        return bool(np.array_equal(self.weights, other.weights))
 
     def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "weights")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The kind and its own fields, as the engine reads them (weights as a list)."""
-        by_kind: dict[str, dict[str, Any]] = {
-            "broad": {"min_influence": self.min_influence},
-            "narrow": {
-                "functions": list(self.functions),
-                "min_level": self.min_level,
-                "accounts": list(self.accounts),
-            },
-            "scored": {"top_share": self.top_share, "people": self.people},
-            "weights": {"weights": None if self.weights is None else self.weights.tolist()},
-        }
-        return {"kind": self.kind, **by_kind[self.kind]}
+        # Equal arrays have equal lengths; hashing the values would cost O(people).
+        return hash((self.kind, 0 if self.weights is None else len(self.weights)))
 
 
 @dataclass(frozen=True)
@@ -232,7 +363,7 @@ class Creative:
 
     def __post_init__(self) -> None:
         for name in ("resonance", "taste_dependence", "shareability", "accuracy", "aim"):
-            _unit(getattr(self, name), name)
+            checks.unit(getattr(self, name), name)
         if not isinstance(self.tailored, bool):
             raise TypeError(f"tailored must be a bool; got {type(self.tailored).__name__}")
 
@@ -264,57 +395,44 @@ class Creative:
         return dataclasses.asdict(self)
 
 
-@dataclass(frozen=True)
-class Timing:
-    """When the budget is spent. Build one with the constructors below.
+class Timing(_Kinds):
+    """When the budget is spent: one of the kinds :class:`AlwaysOn`, :class:`Flighted` or
+    :class:`Triggered`, built with the constructors below.
 
-    Attributes:
-        kind: ``"always_on"``, ``"flighted"`` or ``"triggered"``.
-        on: flighted: periods of each burst (the dark periods' budget is spent in it).
-        off: flighted: dark periods between bursts.
-        window: triggered: periods an intent signal stays actionable.
+    Every kind has ``kind`` (``"always_on"``, ``"flighted"`` or ``"triggered"``) and only
+    its own fields; :meth:`to_dict` and :meth:`from_dict` read and write the flat form of
+    scenario files.
 
     Example:
         >>> Timing.flighted(on=4, off=8).kind
         'flighted'
     """
 
-    kind: str = "always_on"
-    on: int = 4
-    off: int = 4
-    window: int = 4
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("always_on", "flighted", "triggered"):
-            raise ParameterError(
-                f"timing kind must be always_on, flighted or triggered; got {self.kind!r}"
-            )
-        _integer(self.on, "on", 1, 520)
-        _integer(self.off, "off", 0, 520)
-        _integer(self.window, "window", 1, 520)
+    _family = "timing"
+    _kinds: ClassVar[dict[str, type[Any]]] = {}
 
     @classmethod
-    def always_on(cls) -> Timing:
+    def always_on(cls) -> AlwaysOn:
         """Every period.
 
         Example:
             >>> Timing.always_on().kind
             'always_on'
         """
-        return cls(kind="always_on")
+        return AlwaysOn()
 
     @classmethod
-    def flighted(cls, on: int, off: int) -> Timing:
+    def flighted(cls, on: int, off: int) -> Flighted:
         """Bursts of ``on`` periods, then ``off`` dark ones; same total budget as always on.
 
         Example:
             >>> Timing.flighted(2, 6).off
             6
         """
-        return cls(kind="flighted", on=on, off=off)
+        return Flighted(on=on, off=off)
 
     @classmethod
-    def triggered(cls, window: int = 4) -> Timing:
+    def triggered(cls, window: int = 4) -> Triggered:
         """Only at accounts with an intent signal in the last ``window`` periods; periods
         without signals leave the budget unspent. Sees signals only, never true needs.
 
@@ -322,16 +440,75 @@ class Timing:
             >>> Timing.triggered(window=2).window
             2
         """
-        return cls(kind="triggered", window=window)
+        return Triggered(window=window)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The kind and its own fields, as the engine reads them."""
-        fields = {
-            "always_on": {},
-            "flighted": {"on": self.on, "off": self.off},
-            "triggered": {"window": self.window},
-        }[self.kind]
-        return {"kind": self.kind, **fields}
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Timing:
+        """A timing from its flat form (:meth:`to_dict`; ``kind`` defaults to always on).
+
+        Fields of other kinds than ``kind`` are checked and left out: the engine never
+        read them.
+
+        Example:
+            >>> Timing.from_dict({"kind": "flighted", "on": 2, "off": 6, "window": 4})
+            Flighted(on=2, off=6)
+        """
+        timing: Timing = cls._from_flat(data)
+        return timing
+
+
+@dataclass(frozen=True)
+class AlwaysOn(Timing):
+    """The same budget every period.
+
+    Example:
+        >>> AlwaysOn().to_dict()
+        {'kind': 'always_on'}
+    """
+
+    kind: ClassVar[str] = "always_on"
+
+
+@dataclass(frozen=True)
+class Flighted(Timing):
+    """Bursts of ``on`` periods (the dark periods' budget is spent in them), then ``off``
+    dark periods.
+
+    Example:
+        >>> Flighted(on=3, off=1).on
+        3
+    """
+
+    kind: ClassVar[str] = "flighted"
+    on: int = 4
+    off: int = 4
+
+    def __post_init__(self) -> None:
+        checks.integer(self.on, "on", 1, 520)
+        checks.integer(self.off, "off", 0, 520)
+
+
+@dataclass(frozen=True)
+class Triggered(Timing):
+    """Spend at accounts with an intent signal in the last ``window`` periods.
+
+    Example:
+        >>> Triggered().window
+        4
+    """
+
+    kind: ClassVar[str] = "triggered"
+    window: int = 4
+
+    def __post_init__(self) -> None:
+        checks.integer(self.window, "window", 1, 520)
+
+
+# The constructors named when someone calls a family itself.
+_CONSTRUCTORS = {
+    "Targeting": ("broad", "narrow", "scored", "from_weights"),
+    "Timing": ("always_on", "flighted", "triggered"),
+}
 
 
 @dataclass(frozen=True)
@@ -359,10 +536,10 @@ class Strategy:
     brand_share: float = 0.5
 
     def __post_init__(self) -> None:
-        budget = _real(self.budget, "budget")
+        budget = checks.real(self.budget, "budget")
         if not 0 <= budget <= 1e8:
             raise ParameterError(f"budget must be in [0, 1e8] impressions per period; got {budget}")
-        _unit(self.brand_share, "brand_share")
+        checks.unit(self.brand_share, "brand_share")
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
@@ -425,19 +602,14 @@ class Strategy:
         """
         data = dict(data)
         parts: dict[str, Any] = {}
-        for name, part in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
-            if name in data:
-                values = dict(data.pop(name))
-                known = {f.name for f in dataclasses.fields(part)}
-                unknown = sorted(set(values) - known)
-                if unknown:
-                    raise ParameterError(
-                        f"unknown field {name}.{unknown[0]}; {name} has: {', '.join(sorted(known))}"
-                    )
-                for key in ("functions", "accounts"):
-                    if key in values:
-                        values[key] = tuple(values[key])
-                parts[name] = part(**values)
+        if "targeting" in data:
+            parts["targeting"] = Targeting.from_dict(dict(data.pop("targeting")))
+        if "creative" in data:
+            values = dict(data.pop("creative"))
+            _refuse_unknown("creative", values, {f.name for f in dataclasses.fields(Creative)})
+            parts["creative"] = Creative(**values)
+        if "timing" in data:
+            parts["timing"] = Timing.from_dict(dict(data.pop("timing")))
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:

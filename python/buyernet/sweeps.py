@@ -26,8 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import concurrent.futures
-import hashlib
 import itertools
 import json
 import math
@@ -37,20 +35,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from buyernet.comparison import METRICS as COMPARED
-from buyernet.comparison import _t95
+from buyernet import checks
+from buyernet.comparison import compare
 from buyernet.exceptions import ParameterError
-from buyernet.market import _SECTIONS, Market
-from buyernet.network import _integer, _seed
-from buyernet.storage import write_atomically
+from buyernet.market import Market
+from buyernet.metrics import SWEPT
+from buyernet.runner import Checkpoint, Setup, as_executor, check_key, run_tasks, task_seed
+from buyernet.stats import paired_difference
 from buyernet.strategy import Strategy
 
 __all__ = ["Sweep", "sweep"]
 
-#: The per-run metrics a sweep records (see :meth:`buyernet.Results.run_metrics`).
-METRICS = (*COMPARED, "ltv")
+#: The per-run metrics a sweep records (see :data:`buyernet.metrics.SWEPT`).
+METRICS = SWEPT
 
 
 def _pandas() -> Any:
@@ -61,16 +58,6 @@ def _pandas() -> Any:
             "sweeps return a pandas table: pip install 'buyernet[dask]' (or pandas)"
         ) from None
     return pd
-
-
-def _set(d: dict[str, Any], path: Sequence[str], value: Any, where: str) -> None:
-    for key in path[:-1]:
-        if not isinstance(d.get(key), dict):
-            raise ParameterError(f"grid key {where!r}: {key!r} is not a section")
-        d = d[key]
-    if path[-1] not in d:
-        raise ParameterError(f"grid key {where!r}: unknown field {path[-1]!r}")
-    d[path[-1]] = list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True)
@@ -98,44 +85,22 @@ def _points(
         values = grid[key]
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ParameterError(f"grid[{key!r}] must be a non-empty list of values")
-        head = key.split(".")[0]
-        if head not in _SECTIONS and head not in ("strategies", "rivals"):
-            raise ParameterError(
-                f"grid key {key!r} must start with a market section "
-                f"({', '.join(_SECTIONS)}), 'strategies.<name>' or 'rivals.<brand>'"
-            )
+        check_key(key)
     combos = list(itertools.product(*(grid[k] for k in keys))) if keys else [()]
     if sample is not None:
         combos = _sample(grid, keys, combos, sample, method, seed)
     points = []
     for combo in combos:
-        m = market.to_dict()
-        alts = {k: v.to_dict() for k, v in alternatives.items()}
-        rivs = {k: v.to_dict() for k, v in rivals.items()}
-        market_coords = []
-        for key, value in zip(keys, combo):
-            parts = key.split(".")
-            if parts[0] in ("strategies", "rivals"):
-                table = alts if parts[0] == "strategies" else rivs
-                if len(parts) < 3 or parts[1] not in table:
-                    raise ParameterError(
-                        f"grid key {key!r}: {parts[0]}.<name>.<field> with a name in "
-                        f"{', '.join(table) or '(none)'}"
-                    )
-                _set(table[parts[1]], parts[2:], value, key)
-            else:
-                _set(m, parts, value, key)
-                market_coords.append((key, value))
+        setup = Setup.of(market, alternatives, rivals)
+        market_coords = [(k, v) for k, v in zip(keys, combo) if setup.set(k, v)]
         # Validate here, not on a worker: a bad grid fails before anything runs.
-        Market.from_dict(m)
-        for d in (*alts.values(), *rivs.values()):
-            Strategy.from_dict(d)
+        setup.check()
         points.append(
             _Point(
                 values=dict(zip(keys, combo)),
-                market=m,
-                alternatives=alts,
-                rivals=rivs,
+                market=setup.market,
+                alternatives=setup.strategies,
+                rivals=setup.rivals,
                 market_key=json.dumps(market_coords, sort_keys=True, default=str),
             )
         )
@@ -150,7 +115,7 @@ def _sample(
     method: str,
     seed: int,
 ) -> list[tuple[Any, ...]]:
-    _integer(n, "sample", 1, 10**7)
+    checks.integer(n, "sample", 1, 10**7)
     rng = random.Random(seed)
     if method == "random":
         return rng.sample(combos, min(n, len(combos)))
@@ -167,34 +132,26 @@ def _sample(
     raise ParameterError(f"method must be 'random' or 'latin'; got {method!r}")
 
 
-def _task_seed(seed: int, market_key: str, block: int) -> int:
-    digest = hashlib.sha256(f"{seed}|{market_key}|{block}".encode()).digest()
-    return int.from_bytes(digest[:8], "little")
-
-
 def _run_task(task: dict[str, Any]) -> list[dict[str, Any]]:
-    """One grid point and block of replicates: every alternative on the same seed. Runs on
-    workers, so it takes and returns plain data.
+    """One grid point and block of replicates: every alternative compared on the same
+    seed. Runs on workers, so it takes and returns plain data.
     """
-    from buyernet.simulation import simulate
-
-    market = Market.from_dict(task["market"])
-    rivals = {k: Strategy.from_dict(v) for k, v in task["rivals"].items()}
-    b = market.brand_index(task["brand"])
+    comparison = compare(
+        Market.from_dict(task["market"]),
+        {k: Strategy.from_dict(v) for k, v in task["alternatives"].items()},
+        brand=task["brand"],
+        rivals={k: Strategy.from_dict(v) for k, v in task["rivals"].items()},
+        periods=task["periods"],
+        replicates=task["replicates"],
+        seed=task["seed"],
+        threads=task["threads"],
+    )
     rows = []
-    for name, spec in task["alternatives"].items():
-        results = simulate(
-            market,
-            periods=task["periods"],
-            replicates=task["replicates"],
-            seed=task["seed"],
-            strategies={**rivals, task["brand"]: Strategy.from_dict(spec)},
-            threads=task["threads"],
-        )
-        metrics = results.run_metrics()
+    for name in comparison.results:
+        values = {k: comparison.values(k, name) for k in METRICS}
         for r in range(task["replicates"]):
-            row = {"alternative": name, "replicate": task["first_replicate"] + r}
-            row.update({k: float(metrics[k][r, b]) for k in METRICS})
+            row: dict[str, Any] = {"alternative": name, "replicate": task["first_replicate"] + r}
+            row.update({k: float(v[r]) for k, v in values.items()})
             rows.append(row)
     return rows
 
@@ -230,20 +187,19 @@ class Sweep:
                     continue
                 other = other.set_index("replicate")
                 for metric in metrics:
-                    d = (other[metric] - base[metric]).dropna()
-                    n = len(d)
-                    mean = float(d.mean()) if n else math.nan
-                    half = _t95(n - 1) * float(d.std(ddof=1)) / math.sqrt(n) if n >= 2 else math.nan
+                    # Pair by replicate number, as the table's rows may come in any order.
+                    a, b = other[metric].align(base[metric])
+                    d = paired_difference(a.to_numpy(dtype=float), b.to_numpy(dtype=float))
                     rows.append(
                         {
                             **params,
                             "point": point,
                             "alternative": alt,
                             "metric": metric,
-                            "difference": mean,
-                            "low": mean - half,
-                            "high": mean + half,
-                            "replicates": n,
+                            "difference": d.mean,
+                            "low": d.low,
+                            "high": d.high,
+                            "replicates": d.n,
                         }
                     )
         return pd.DataFrame(rows)
@@ -259,37 +215,6 @@ class Sweep:
     def __repr__(self) -> str:
         points = self.table["point"].nunique() if len(self.table) else 0
         return f"Sweep(points={points}, rows={len(self.table)}, tasks={self.tasks})"
-
-
-def _executor(executor: Any) -> concurrent.futures.Executor | None:
-    if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
-        context = getattr(executor, "_mp_context", None)
-        if context is not None and context.get_start_method() == "fork":
-            # A forked child inherits the engine's thread pool without its threads, and
-            # can hang on first use.
-            raise ParameterError(
-                "a ProcessPoolExecutor for a sweep must start its workers with 'spawn' or "
-                "'forkserver': ProcessPoolExecutor(mp_context=multiprocessing.get_context("
-                "'spawn'))"
-            )
-    if executor is None or isinstance(executor, concurrent.futures.Executor):
-        return executor
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ImportError(
-            "a sweep on Dask needs Dask: pip install 'buyernet[dask]'; or pass executor=None "
-            f"or a concurrent.futures.Executor (got {type(executor).__name__})"
-        ) from None
-    if isinstance(executor, str):
-        executor = Client(executor)  # type: ignore[no-untyped-call]
-    if isinstance(executor, Client):
-        pool: concurrent.futures.Executor = executor.get_executor()  # type: ignore[no-untyped-call]
-        return pool
-    raise TypeError(
-        "executor must be None, a dask.distributed.Client, a scheduler address or a "
-        f"concurrent.futures.Executor; got {type(executor).__name__}"
-    )
 
 
 def sweep(
@@ -344,10 +269,10 @@ def sweep(
     market = Market() if market is None else market
     if not isinstance(strategies, Mapping) or not strategies:
         raise ParameterError("strategies must map at least one name to a buyernet.Strategy")
-    periods = _integer(periods, "periods", 1, 2**32 - 1)
-    replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
-    block = _integer(block, "block", 1, 2**32 - 1)
-    seed = _seed(seed)
+    periods = checks.integer(periods, "periods", 1, 2**32 - 1)
+    replicates = checks.integer(replicates, "replicates", 1, 2**32 - 1)
+    block = checks.integer(block, "block", 1, 2**32 - 1)
+    seed = checks.seed(seed)
     name = market.brand_names[market.brand_index(brand)]
     rivals = dict(rivals or {})
     baseline = baseline if baseline is not None else next(iter(strategies))
@@ -368,10 +293,7 @@ def sweep(
         "sample": sample,
         "method": method,
     }
-    fingerprint = hashlib.sha256(
-        json.dumps(definition, sort_keys=True, default=_plain).encode()
-    ).hexdigest()
-    pool = _executor(executor)
+    pool = as_executor(executor)
     tasks = {}
     for i, point in enumerate(points):
         for first, size in blocks:
@@ -383,52 +305,20 @@ def sweep(
                 "periods": periods,
                 "replicates": size,
                 "first_replicate": first,
-                "seed": _task_seed(seed, point.market_key, first // block),
+                "seed": task_seed(seed, point.market_key, first // block),
                 "threads": None if pool is None else 1,
             }
-    done: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    folder = None if checkpoint is None else Path(checkpoint)
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        marker = folder / "sweep.json"
-        if marker.exists():
-            stored = json.loads(marker.read_text(encoding="utf-8"))
-            if stored.get("fingerprint") != fingerprint:
-                raise ParameterError(
-                    f"checkpoint {folder} holds a different sweep (another grid, market, "
-                    "strategies, seed or size); use a new directory or delete it"
-                )
-        else:
-            write_atomically(
-                marker,
-                json.dumps({"fingerprint": fingerprint, "definition": definition}, default=_plain),
-            )
-        for key in tasks:
-            path = folder / f"task-{key[0]}-{key[1]}.json"
-            if path.exists():
-                done[key] = json.loads(path.read_text(encoding="utf-8"))
+    store = None if checkpoint is None else Checkpoint(checkpoint, definition)
+    done: dict[tuple[int, int], list[dict[str, Any]]] = {} if store is None else store.load(tasks)
     skipped = len(done)
 
     def finished(key: tuple[int, int], rows: list[dict[str, Any]]) -> None:
-        done[key] = rows
-        if folder is not None:
-            write_atomically(folder / f"task-{key[0]}-{key[1]}.json", json.dumps(rows))
+        if store is not None:
+            store.save(key, rows)
         if progress is not None:
             progress(len(done), len(tasks))
 
-    todo = [k for k in tasks if k not in done]
-    if pool is None:
-        for key in todo:
-            finished(key, _run_task(tasks[key]))
-    else:
-        futures = {pool.submit(_run_task, tasks[key]): key for key in todo}
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                finished(futures[future], future.result())
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    run_tasks(_run_task, tasks, executor=pool, done=done, finished=finished)
     rows = []
     for (i, _first), task_rows in sorted(done.items()):
         for row in task_rows:
@@ -438,11 +328,3 @@ def sweep(
         table = table.sort_values(["point", "alternative", "replicate"], kind="stable")
         table = table.reset_index(drop=True)
     return Sweep(table, list(grid), baseline, len(tasks), skipped)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot record {type(value).__name__} in a sweep definition")

@@ -1,0 +1,301 @@
+"""Charts (matplotlib figures) of results, comparisons and sweeps.
+
+Every chart has a title, labelled axes with units, and a legend. The functions take the
+objects they draw and import nothing that imports them back: ``Results.plot`` and
+``Comparison.plot`` call into this module, never the other way round.
+
+Example:
+    >>> import buyernet
+    >>> from buyernet import charts
+    >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+    >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(300),
+    ...                          "p": buyernet.Strategy.planetary(300)},
+    ...                      periods=10, replicates=2, seed=1)
+    >>> sorted(charts.CHARTS)[:2]
+    ['cascades', 'differences']
+    >>> charts.chart(c, "wins").axes[0].get_title()
+    'Wins over time: us'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from buyernet.exceptions import ParameterError
+from buyernet.metrics import FLOWS, STAGES
+from buyernet.stats import interval
+
+if TYPE_CHECKING:
+    # Types only: these modules call into this one, so it must not import them at runtime.
+    from matplotlib.figure import Figure
+
+    from buyernet.comparison import Comparison
+    from buyernet.simulation import Results
+    from buyernet.sweeps import Sweep
+
+__all__ = ["CHARTS", "chart", "series_chart", "winner_chart"]
+
+
+def _figure(width: float = 7.5, height: float = 4.2) -> Figure:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError("charts need matplotlib: pip install matplotlib") from None
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _band(ax: Any, x: Any, runs: Any, label: str) -> None:
+    """The mean over replicates, with the 5-95% band."""
+    mean = runs.mean(axis=0)
+    ax.plot(x, mean, label=label)
+    if runs.shape[0] > 1:
+        lo, hi = np.quantile(runs, [0.05, 0.95], axis=0)
+        ax.fill_between(x, lo, hi, alpha=0.2)
+
+
+def _over_time(c: Comparison, metric: str, title: str, ylabel: str) -> Figure:
+    fig = _figure()
+    ax = fig.add_subplot()
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    for name in c.alternatives:
+        r = c.results[name]
+        runs = np.cumsum(r.series(metric)[:, :, b], axis=1)
+        _band(ax, np.arange(1, r.periods + 1), runs, name)
+    ax.set_title(f"{title}: {c.brand}")
+    ax.set_xlabel("week")
+    ax.set_ylabel(ylabel)
+    ax.legend(title="strategy (mean, 5-95% band)")
+    return fig
+
+
+def _wins(c: Comparison) -> Figure:
+    return _over_time(c, "wins", "Wins over time", "deals won, cumulative")
+
+
+def _revenue(c: Comparison) -> Figure:
+    return _over_time(c, "revenue", "Revenue over time", "revenue, cumulative (currency units)")
+
+
+def _hourglass(c: Comparison) -> Figure:
+    names = c.alternatives
+    fig = _figure(7.5, 2.6 * len(names) + 0.6)
+    axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
+    for ax, name in zip(axes, names):
+        r = c.results[name]
+        final = r.hourglass[:, -1].mean(axis=0)  # [brand, stage]
+        width = 0.8 / final.shape[0]
+        for b, brand in enumerate(r.market.brand_names):
+            ax.bar(np.arange(len(STAGES)) + b * width, final[b], width, label=brand)
+        ax.set_xticks(np.arange(len(STAGES)) + 0.4 - width / 2, STAGES)
+        ax.set_yscale("symlog")
+        ax.set_ylabel("people (log scale)")
+        ax.set_title(f"Hourglass in the last week, {c.brand} playing {name}")
+        ax.set_xlabel("stage of the journey (people at or past it; mean over replicates)")
+    axes[0].legend(title="brand", ncols=min(4, c.results[names[0]].market.n_brands))
+    return fig
+
+
+def _future_buyers(c: Comparison) -> Figure:
+    fig = _figure()
+    ax = fig.add_subplot()
+    names = c.alternatives
+    x = np.arange(len(names))
+    for i, (metric, label) in enumerate(
+        (
+            ("future_buyer_reach", "reached before joining the committee"),
+            ("reached_elsewhere", "reached while working at another company"),
+        )
+    ):
+        intervals = [interval(c.values(metric, n)) for n in names]
+        means = [i.mean if i.n else 0.0 for i in intervals]
+        errors = [i.half_width if i.n >= 2 else 0.0 for i in intervals]
+        ax.bar(x + i * 0.4, means, 0.4, yerr=errors, capsize=3, label=label)
+    ax.set_xticks(x + 0.2, names)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of people on deciding committees")
+    ax.set_xlabel("strategy")
+    ax.set_title(f"Future-buyer reach: {c.brand} (mean, 95% interval)")
+    ax.legend()
+    return fig
+
+
+def _reach(c: Comparison) -> Figure:
+    fig = _figure()
+    ax = fig.add_subplot()
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    for name in c.alternatives:
+        r = c.results[name]
+        x = np.arange(1, r.periods + 1)
+        (line,) = ax.plot(x, r.series("paid_reach")[:, :, b].mean(axis=0), label=f"{name}: paid")
+        ax.plot(
+            x,
+            r.series("earned_reach")[:, :, b].mean(axis=0),
+            linestyle="--",
+            color=line.get_color(),
+            label=f"{name}: earned (shared)",
+        )
+    ax.set_yscale("symlog")
+    ax.set_title(f"Paid vs earned reach per week: {c.brand}")
+    ax.set_xlabel("week")
+    ax.set_ylabel("unique people reached per week (log scale)")
+    ax.legend()
+    return fig
+
+
+def _cascades(c: Comparison) -> Figure:
+    fig = _figure()
+    ax = fig.add_subplot()
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    plotted = False
+    for name in c.alternatives:
+        r = c.results[name]
+        shares = r.series("shares")[:, :, b].ravel()
+        earned = r.series("earned_reach")[:, :, b].ravel()
+        sizes = earned[shares > 0] / shares[shares > 0]
+        if len(sizes):
+            ax.hist(sizes, bins=30, alpha=0.6, label=f"{name} ({len(sizes)} weeks with shares)")
+            plotted = True
+    if not plotted:
+        ax.text(0.5, 0.5, "no creative was shared", ha="center", transform=ax.transAxes)
+    ax.set_title(f"Sharing cascades: {c.brand}")
+    ax.set_xlabel("people reached per sharer in a week's cascade (earned reach / sharers)")
+    ax.set_ylabel("weeks (replicates pooled)")
+    if plotted:
+        ax.legend()
+    return fig
+
+
+def _differences(c: Comparison) -> Figure:
+    rows = [d for d in c.table() if d.baseline_mean and not math.isnan(d.mean)]
+    fig = _figure(7.5, 0.35 * len(rows) + 1.4)
+    ax = fig.add_subplot()
+    labels, mid, lo, hi = [], [], [], []
+    for d in rows:
+        base = abs(d.baseline_mean)
+        labels.append(f"{d.metric} ({d.alternative})")
+        mid.append(100 * d.mean / base)
+        lo.append(100 * (d.mean - d.low) / base if not math.isnan(d.low) else 0.0)
+        hi.append(100 * (d.high - d.mean) / base if not math.isnan(d.high) else 0.0)
+    y = np.arange(len(rows))
+    ax.errorbar(mid, y, xerr=[lo, hi], fmt="o", capsize=3, label="mean, 95% interval")
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"paired difference, % of {c.baseline}'s mean")
+    ax.set_ylabel("metric (alternative)")
+    ax.set_title(f"Paired differences vs {c.baseline}: {c.brand}")
+    ax.legend(loc="lower right")
+    return fig
+
+
+#: The charts of a report, by name.
+CHARTS: dict[str, Callable[[Comparison], Figure]] = {
+    "wins": _wins,
+    "revenue": _revenue,
+    "hourglass": _hourglass,
+    "future_buyers": _future_buyers,
+    "reach": _reach,
+    "cascades": _cascades,
+    "differences": _differences,
+}
+
+
+def chart(c: Comparison, name: str) -> Figure:
+    """One chart of a comparison, as a matplotlib figure (names: :data:`CHARTS`).
+
+    Example:
+        >>> chart(None, "pie")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        buyernet.exceptions.ParameterError: unknown chart 'pie'; charts: wins, revenue, ...
+    """
+    if name not in CHARTS:
+        raise ParameterError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")
+    return CHARTS[name](c)
+
+
+def series_chart(
+    results: Results, metric: str = "wins", *, cumulative: bool | None = None
+) -> Figure:
+    """A metric over time for every brand (mean and 5-95% band over replicates). Flows
+    (wins, revenue, impressions, ...) are cumulative unless ``cumulative=False``.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> r = buyernet.simulate(m, periods=10, replicates=2, seed=1)
+        >>> series_chart(r, "in_market_share").axes[0].get_ylabel()
+        'in_market_share'
+    """
+    values = results.series(metric)
+    cumulative = metric in FLOWS if cumulative is None else cumulative
+    fig = _figure()
+    ax = fig.add_subplot()
+    x = np.arange(1, results.periods + 1)
+    columns = (
+        [(name, values[:, :, b]) for b, name in enumerate(results.market.brand_names)]
+        if values.ndim == 3
+        else [("market", values)]
+    )
+    for name, runs in columns:
+        _band(ax, x, np.cumsum(runs, axis=1) if cumulative else runs, name)
+    ax.set_title(f"{metric} per week" if not cumulative else f"{metric}, cumulative")
+    ax.set_xlabel("week")
+    ax.set_ylabel(f"{metric}, cumulative" if cumulative else metric)
+    ax.legend(title="mean, 5-95% band")
+    return fig
+
+
+def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
+    """Which alternative wins (highest mean ``metric``) at each point of a sweep: the first
+    grid parameter across, the second (if any) down, further ones pooled by point.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
+        ...                    replicates=2, seed=1)
+        >>> winner_chart(s).axes[0].get_xlabel()
+        'needs.observability'
+    """
+    winners = result.winners(metric)
+    names = sorted(set(result.table["alternative"]))
+    fig = _figure(7.5, 4.6)
+    ax = fig.add_subplot()
+    grid = result.grid
+    xs = sorted(set(winners[grid[0]])) if grid else [0]
+    ys = sorted(set(winners[grid[1]])) if len(grid) > 1 else [0]
+    counts = np.zeros((len(ys), len(xs), len(names)))
+    for _, row in winners.iterrows():
+        x = xs.index(row[grid[0]]) if grid else 0
+        y = ys.index(row[grid[1]]) if len(grid) > 1 else 0
+        counts[y, x, names.index(row["winner"])] += 1
+    best = counts.argmax(axis=2)
+    share = counts.max(axis=2) / np.maximum(counts.sum(axis=2), 1)
+    from matplotlib.colors import ListedColormap
+
+    colors = ListedColormap([f"C{i}" for i in range(len(names))])
+    ax.imshow(best, cmap=colors, vmin=-0.5, vmax=len(names) - 0.5, origin="lower", aspect="auto")
+    for y in range(len(ys)):
+        for x in range(len(xs)):
+            label = names[best[y, x]] + ("" if share[y, x] == 1 else f" ({share[y, x]:.0%})")
+            ax.text(x, y, label, ha="center", va="center", color="white", fontsize=9)
+    ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
+    ax.set_xlabel(grid[0] if grid else "(no grid)")
+    ax.set_ylabel(grid[1] if len(grid) > 1 else "(one row)")
+    ax.set_title(f"Winner by mean {metric} across the grid")
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[Patch(color=f"C{i}", label=n) for i, n in enumerate(names)],
+        title="alternative",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
+    return fig

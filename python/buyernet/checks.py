@@ -1,0 +1,121 @@
+"""Argument checks shared by every module: types and ranges, with messages that name the
+argument and what it allows.
+
+Checks run in Python, before anything reaches the engine, so a bad argument fails with a
+clear :class:`~buyernet.ParameterError` or :class:`TypeError` that names it. This module
+sits at the bottom of the package and imports nothing of buyernet but its exceptions.
+
+Example:
+    >>> integer(3, "periods", 1, 10)
+    3
+    >>> integer(0, "periods", 1, 10)
+    Traceback (most recent call last):
+    ...
+    buyernet.exceptions.ParameterError: periods must be in [1, 10]; got 0
+    >>> unit(0.25, "share"), seed(7)
+    (0.25, 7)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from buyernet.exceptions import ParameterError
+
+__all__ = ["float_array", "integer", "node_ids", "real", "seed", "unit"]
+
+
+def integer(value: object, name: str, low: int, high: int) -> int:
+    """An integer argument within [low, high], or a clear exception.
+
+    Example:
+        >>> integer(2**64 - 1, "seed", 0, 2**64 - 1) == 2**64 - 1
+        True
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
+    value = int(value)
+    if not low <= value <= high:
+        allowed = f"at least {low}" if high >= 2**63 - 1 else f"in [{low}, {high}]"
+        if high == 2**64 - 1:
+            allowed = f"in [{low}, 2**64)"
+        raise ParameterError(f"{name} must be {allowed}; got {value}")
+    return value
+
+
+def real(value: object, name: str) -> float:
+    """A real-number argument (an int or a float, not a bool) as a float.
+
+    Example:
+        >>> real(2, "p")
+        2.0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    return float(value)
+
+
+def unit(value: object, name: str) -> float:
+    """A real number in [0, 1].
+
+    Example:
+        >>> unit(1, "share")
+        1.0
+    """
+    x = real(value, name)
+    if not 0.0 <= x <= 1.0:
+        raise ParameterError(f"{name} must be in [0, 1]; got {value}")
+    return x
+
+
+def seed(value: object) -> int:
+    """A random seed: an integer in [0, 2**64).
+
+    Example:
+        >>> seed(0)
+        0
+    """
+    return integer(value, "seed", 0, 2**64 - 1)
+
+
+def node_ids(ids: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
+    """Integer node ids as a contiguous uint32 or int64 array (the engine checks the range).
+
+    Example:
+        >>> node_ids(3, "seeds").tolist()
+        [3]
+    """
+    arr = np.asarray(ids)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ParameterError(f"{name} must be one-dimensional; got shape {arr.shape}")
+    if arr.size == 0:
+        return np.empty(0, dtype=np.uint32)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer node ids; got dtype {arr.dtype}")
+    if arr.dtype == np.uint32:
+        return np.ascontiguousarray(arr)
+    if arr.dtype.kind == "u" and arr.max() > np.iinfo(np.int64).max:
+        raise ParameterError(f"{name} must be node ids in [0, n); got {arr.max()}")
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
+def float_array(values: npt.ArrayLike, name: str, length: int | None = None) -> npt.NDArray[Any]:
+    """Numbers as a contiguous float32 array, one-dimensional (of ``length`` if given).
+
+    Example:
+        >>> float_array([1, 2], "weights").dtype
+        dtype('float32')
+    """
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ParameterError(f"{name} must be one-dimensional; got shape {arr.shape}")
+    if arr.size and arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+    if length is not None and arr.size != length:
+        raise ParameterError(f"{name} must have length {length}, one per edge; got {arr.size}")
+    return np.ascontiguousarray(arr, dtype=np.float32)

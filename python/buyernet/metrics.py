@@ -1,0 +1,127 @@
+"""The catalogue of metrics: the one place in Python that names what a run records.
+
+Every per-period series the engine returns is one :class:`Metric` record in :data:`SERIES`,
+in the engine's order; every per-run outcome of :meth:`buyernet.Results.run_metrics` is one
+in :data:`OUTCOMES`. Every other list (market-wide and per-brand series, flows, the columns
+of the tidy tables, the metrics compared by default) is derived from these records, so a
+metric added here reaches summaries, tables, comparisons and sweeps without another edit.
+
+Example:
+    >>> from buyernet import metrics
+    >>> metrics.MARKET_SERIES[:2]
+    ('in_market_share', 'career_changed_share')
+    >>> "wins" in metrics.BRAND_SERIES and "wins" in metrics.FLOWS
+    True
+    >>> [m.unit for m in metrics.SERIES if m.name == "revenue"]
+    ['currency']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from buyernet import _core
+
+__all__ = [
+    "BRAND_SERIES",
+    "COMPARED",
+    "FLOWS",
+    "MARKET_SERIES",
+    "OUTCOMES",
+    "OUTCOME_NAMES",
+    "PHASES",
+    "SERIES",
+    "SERIES_NAMES",
+    "STAGES",
+    "SWEPT",
+    "Metric",
+]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One recorded metric.
+
+    Attributes:
+        name: its key in :meth:`buyernet.Results.series` (or ``run_metrics``) and its
+            column in the tidy tables.
+        per_brand: one value per brand (else one for the whole market).
+        flow: counted per period, so a run's value is the sum over periods (else a stock
+            or a share, whose run value is its mean over periods or its last value).
+        unit: what one unit of it is, for labels.
+        doc: what it counts, in a phrase.
+
+    Example:
+        >>> Metric("wins", True, True, "deals", "deals won").flow
+        True
+    """
+
+    name: str
+    per_brand: bool
+    flow: bool
+    unit: str
+    doc: str
+
+
+# The engine's per-period records, in the order it returns them (market-wide first): read
+# from the engine's own catalogue, where each metric is declared once. The hourglass (one
+# value per brand and stage) is Results.hourglass, not a series.
+SERIES: tuple[Metric, ...] = tuple(
+    Metric(name, scope == "brand", kind == "flow", unit, doc)
+    for name, scope, kind, unit, doc in _core.metrics()
+    if scope != "stage"
+)
+
+#: The stages of the marketing hourglass, in the order of ``Results.hourglass``'s last axis.
+STAGES: tuple[str, ...] = tuple(_core.model_order()[0])
+#: The phases of a period, in the order the engine runs them.
+PHASES: tuple[str, ...] = tuple(_core.model_order()[1])
+
+# Per-run outcomes, computed in Python from the series (see Results.run_metrics), in the
+# order run_metrics returns them; one value per replicate and brand.
+OUTCOMES: tuple[Metric, ...] = (
+    Metric("wins", True, True, "deals", "deals won in the run"),
+    Metric("revenue", True, True, "currency units", "revenue in the run"),
+    Metric("market_share", True, False, "share of wins", "share of all wins in the run"),
+    Metric("impressions", True, True, "impressions", "paid impressions in the run"),
+    Metric("wins_per_1k_impressions", True, False, "wins per 1,000 impressions",
+           "wins per 1,000 impressions (NaN without impressions)"),
+    Metric("impressions_per_win", True, False, "impressions per win",
+           "cost per win in impressions (NaN without impressions or wins)"),
+    Metric("earned_reach", True, True, "people", "people reached through sharing in the run"),
+    Metric("shares", True, True, "people", "shares in the run"),
+    Metric("customers", True, False, "companies", "customers at the end of the run"),
+    Metric("reached_ever", True, False, "people", "people reached by the end of the run"),
+    Metric("ltv", True, False, "currency units",
+           "mean revenue per customer relationship won in the run"),
+    Metric("future_buyer_reach", True, False, "share of deciders",
+           "deciders the brand had reached before they joined the committee"),
+    Metric("reached_elsewhere", True, False, "share of deciders",
+           "deciders the brand had reached while they worked at another company"),
+)  # fmt: skip
+
+#: Every series name, market-wide first: the names :meth:`buyernet.Results.series` accepts.
+SERIES_NAMES: tuple[str, ...] = tuple(m.name for m in SERIES)
+#: Series with one value for the whole market: shape [replicate, period].
+MARKET_SERIES: tuple[str, ...] = tuple(m.name for m in SERIES if not m.per_brand)
+#: Series with one value per brand: shape [replicate, period, brand].
+BRAND_SERIES: tuple[str, ...] = tuple(m.name for m in SERIES if m.per_brand)
+#: Series that add up over a run (summaries total them; stocks and shares are averaged).
+FLOWS: frozenset[str] = frozenset(m.name for m in SERIES if m.flow)
+#: The keys of :meth:`buyernet.Results.run_metrics`, in order.
+OUTCOME_NAMES: tuple[str, ...] = tuple(m.name for m in OUTCOMES)
+#: The outcomes a comparison shows by default, in the order of its table.
+COMPARED: tuple[str, ...] = (
+    "wins",
+    "revenue",
+    "market_share",
+    "wins_per_1k_impressions",
+    "impressions",
+    "earned_reach",
+    "reached_ever",
+    "future_buyer_reach",
+    "reached_elsewhere",
+    "customers",
+)
+#: The outcomes a sweep records per run: the compared ones and lifetime value.
+SWEPT: tuple[str, ...] = (*COMPARED, "ltv")

@@ -1,0 +1,99 @@
+"""The bottom layer: the metric catalogue matches what a run records, and the one paired
+interval agrees with a hand-computed Student-t interval."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import buyernet
+from buyernet import metrics, stats
+
+
+@pytest.fixture(scope="module")
+def run() -> buyernet.Results:
+    m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+    return buyernet.simulate(
+        m, periods=6, replicates=2, seed=3, strategies={"us": buyernet.Strategy.quantum(200)}
+    )
+
+
+def test_every_catalogued_series_is_recorded_with_its_shape(run):
+    assert run.metrics == metrics.SERIES_NAMES
+    assert run.brand_metrics == metrics.BRAND_SERIES
+    assert set(metrics.MARKET_SERIES) | set(metrics.BRAND_SERIES) == set(metrics.SERIES_NAMES)
+    for m in metrics.SERIES:
+        assert run.series(m.name).shape == ((2, 6, 4) if m.per_brand else (2, 6)), m.name
+        assert m.unit and m.doc, m.name
+    assert metrics.FLOWS <= set(metrics.SERIES_NAMES)
+    assert run.hourglass.shape[-1] == len(metrics.STAGES) == len(buyernet.STAGES)
+
+
+def test_every_catalogued_name_is_a_column_of_the_tidy_table(run):
+    pytest.importorskip("pandas")
+    frame = run.to_pandas()
+    stages = [f"hourglass_{s}" for s in metrics.STAGES]
+    assert list(frame.columns) == ["replicate", "period", "brand", *metrics.SERIES_NAMES, *stages]
+
+
+def test_outcomes_are_the_run_metrics_and_compared_ones_exist(run):
+    assert tuple(run.run_metrics()) == metrics.OUTCOME_NAMES
+    assert set(metrics.COMPARED) <= set(metrics.OUTCOME_NAMES)
+    assert set(metrics.SWEPT) <= set(metrics.OUTCOME_NAMES)
+    assert len(set(metrics.OUTCOME_NAMES)) == len(metrics.OUTCOME_NAMES)
+    assert len(set(metrics.SERIES_NAMES)) == len(metrics.SERIES_NAMES)
+
+
+def test_summaries_total_flows_and_average_stocks(run):
+    summary = run.summary()
+    for name in metrics.SERIES_NAMES:
+        values = run.series(name)
+        per_run = values.sum(axis=1) if name in metrics.FLOWS else values.mean(axis=1)
+        assert np.array_equal(summary[name]["mean"], per_run.mean(axis=0)), name
+
+
+def test_paired_difference_is_the_hand_computed_student_t_interval():
+    alternative = [10.0, 12.0, 9.0, 14.0, float("nan")]
+    baseline = [8.0, 11.0, 9.0, 10.0, 3.0]
+    d = stats.paired_difference(alternative, baseline)
+    # Differences 2, 1, 0, 4 (the NaN replicate is left out): mean 1.75, sample variance
+    # (0.0625 + 0.5625 + 3.0625 + 5.0625) / 3 = 2.916..., t(0.975, 3 df) = 3.182.
+    half = 3.182 * math.sqrt(8.75 / 3) / math.sqrt(4)
+    assert d.n == 4 and d.mean == 1.75
+    assert d.low == pytest.approx(1.75 - half, rel=1e-12)
+    assert d.high == pytest.approx(1.75 + half, rel=1e-12)
+    assert (d.alternative_mean, d.baseline_mean) == (11.25, 9.5)
+
+
+def test_paired_difference_edge_cases():
+    one = stats.paired_difference([2.0], [1.0])
+    assert one.mean == 1.0 and one.n == 1 and math.isnan(one.low) and math.isnan(one.high)
+    none = stats.paired_difference([float("nan")], [1.0])
+    assert none.n == 0 and math.isnan(none.mean) and math.isnan(none.baseline_mean)
+    same = stats.paired_difference([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="one value per replicate"):
+        stats.paired_difference([1.0, 2.0], [1.0])
+
+
+def test_the_t_quantiles_approach_the_normal_one():
+    assert stats.t95(1) == 12.706 and stats.t95(30) == 2.042
+    assert stats.t95(31) < 2.042 and stats.t95(10**6) == pytest.approx(1.959964, abs=1e-5)
+    # Never the normal 1.96 for a handful of replicates.
+    assert stats.interval([1.0, 2.0, 3.0, 4.0]).half_width > 1.96 * np.std([1, 2, 3, 4], ddof=1) / 2
+
+
+def test_a_comparison_reports_the_same_interval(run):
+    m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+    c = buyernet.compare(
+        m,
+        {"a": buyernet.Strategy.quantum(200), "b": buyernet.Strategy.planetary(200)},
+        periods=6,
+        replicates=3,
+        seed=2,
+    )
+    d = c.difference("impressions", "b")
+    p = stats.paired_difference(c.values("impressions", "b"), c.values("impressions", "a"))
+    assert (d.mean, d.low, d.high, d.replicates) == (p.mean, p.low, p.high, p.n)
