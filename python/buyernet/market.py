@@ -336,7 +336,7 @@ class Market:
         for name, cls in _SECTIONS.items():
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
-        _core.check_market(self.to_dict())
+        _core.check("market", self.to_dict())
 
     @property
     def brand_names(self) -> tuple[str, ...]:

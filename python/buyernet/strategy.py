@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
@@ -25,7 +24,7 @@ from typing import Any, ClassVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from buyernet import checks
+from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
 
 __all__ = [
@@ -241,9 +240,8 @@ class Broad(Targeting):
     min_influence: float = 0.0
 
     def __post_init__(self) -> None:
-        x = checks.real(self.min_influence, "min_influence")
-        if not (math.isfinite(x) and x >= 0):
-            raise ParameterError(f"min_influence must be >= 0 and finite; got {x}")
+        checks.real(self.min_influence, "min_influence")
+        _core.check("targeting", self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -268,12 +266,14 @@ class Narrow(Targeting):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "functions", tuple(_function(f) for f in self.functions))
-        checks.integer(self.min_level, "min_level", 0, 4)
+        # Types and the engine's integer widths here; the engine checks the ranges.
+        checks.integer(self.min_level, "min_level", 0, 255)
         object.__setattr__(
             self,
             "accounts",
             tuple(checks.integer(a, "accounts", 0, 2**32 - 1) for a in self.accounts),
         )
+        _core.check("targeting", self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -291,9 +291,8 @@ class Scored(Targeting):
     people: bool = False
 
     def __post_init__(self) -> None:
-        share = checks.real(self.top_share, "top_share")
-        if not 0.0 < share <= 1.0:
-            raise ParameterError(f"top_share must be in (0, 1]; got {share}")
+        checks.real(self.top_share, "top_share")
+        _core.check("targeting", self.to_dict())
 
 
 @dataclass(frozen=True, eq=False)
@@ -314,6 +313,8 @@ class Weights(Targeting):
         w = np.array(self.weights, dtype=np.float64)
         if w.ndim != 1:
             raise ParameterError(f"weights must be one-dimensional; got shape {w.shape}")
+        # Checked in bulk here, as the engine checks them again before a run: one weight per
+        # person is too many to send across for a check at every construction.
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ParameterError("weights must be finite and >= 0")
         w.setflags(write=False)
@@ -363,9 +364,10 @@ class Creative:
 
     def __post_init__(self) -> None:
         for name in ("resonance", "taste_dependence", "shareability", "accuracy", "aim"):
-            checks.unit(getattr(self, name), name)
+            checks.real(getattr(self, name), name)
         if not isinstance(self.tailored, bool):
             raise TypeError(f"tailored must be a bool; got {type(self.tailored).__name__}")
+        _core.check("creative", self.to_dict())
 
     @classmethod
     def personalized(cls, accuracy: float = 0.6) -> Creative:
@@ -484,8 +486,9 @@ class Flighted(Timing):
     off: int = 4
 
     def __post_init__(self) -> None:
-        checks.integer(self.on, "on", 1, 520)
-        checks.integer(self.off, "off", 0, 520)
+        checks.integer(self.on, "on", 0, 2**32 - 1)
+        checks.integer(self.off, "off", 0, 2**32 - 1)
+        _core.check("timing", self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -501,7 +504,8 @@ class Triggered(Timing):
     window: int = 4
 
     def __post_init__(self) -> None:
-        checks.integer(self.window, "window", 1, 520)
+        checks.integer(self.window, "window", 0, 2**32 - 1)
+        _core.check("timing", self.to_dict())
 
 
 # The constructors named when someone calls a family itself.
@@ -536,13 +540,16 @@ class Strategy:
     brand_share: float = 0.5
 
     def __post_init__(self) -> None:
-        budget = checks.real(self.budget, "budget")
-        if not 0 <= budget <= 1e8:
-            raise ParameterError(f"budget must be in [0, 1e8] impressions per period; got {budget}")
-        checks.unit(self.brand_share, "brand_share")
+        checks.real(self.budget, "budget")
+        checks.real(self.brand_share, "brand_share")
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
+        # The parts checked themselves; weights stand in empty (their length is the market's).
+        whole = self.to_dict()
+        if whole["targeting"]["kind"] == "weights":
+            whole["targeting"]["weights"] = []
+        _core.check("strategy", whole)
 
     @classmethod
     def planetary(cls, budget: float) -> Strategy:

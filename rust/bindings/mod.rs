@@ -15,8 +15,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(graph::cascade, m)?)?;
     m.add_function(wrap_pyfunction!(graph::cascade_sizes, m)?)?;
     m.add_function(wrap_pyfunction!(run::market_defaults, m)?)?;
-    m.add_function(wrap_pyfunction!(run::check_market, m)?)?;
-    m.add_function(wrap_pyfunction!(run::check_strategy, m)?)?;
+    m.add_function(wrap_pyfunction!(run::check, m)?)?;
     m.add_function(wrap_pyfunction!(run::market_network, m)?)?;
     m.add_function(wrap_pyfunction!(run::simulate, m)?)?;
     m.add_function(wrap_pyfunction!(run::metrics, m)?)?;

@@ -5,7 +5,7 @@ use crate::bindings::graph::PyGraph;
 use crate::bindings::runtime::{compute, count, to_py};
 use crate::errors::{Error, Path, Segment};
 use crate::market::MarketConfig;
-use crate::marketing::strategy::Strategy;
+use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
 use crate::measures::hourglass::STAGES;
 use crate::sim::monte_carlo::{self, Column, event_logs};
 use crate::sim::period::PHASES;
@@ -13,6 +13,7 @@ use crate::sim::plan::Plan;
 use crate::sim::record::{self, Kind, METRICS, Scope};
 use crate::sim::replicate::Start;
 use numpy::{IntoPyArray, PyArrayMethods};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde::de::DeserializeOwned;
@@ -67,17 +68,23 @@ fn strategy(name: &str, d: &Bound<'_, PyAny>, config: Option<&MarketConfig>) -> 
     Ok(s)
 }
 
-/// Checks a market (a dict of sections).
+/// Checks a value against one part of the engine's schema: `market`, `strategy`,
+/// `targeting`, `creative` or `timing` (ranges that do not depend on a market).
 #[pyfunction]
-pub(crate) fn check_market(market: &Bound<'_, PyAny>) -> PyResult<()> {
-    market_config(market).map(|_| ())
-}
-
-/// Checks a strategy on its own (the ranges that do not depend on a market).
-#[pyfunction]
-pub(crate) fn check_strategy(strategy_: &Bound<'_, PyAny>) -> PyResult<()> {
-    let s: Strategy = read(strategy_, &[])?;
-    s.check().map_err(to_py)
+pub(crate) fn check(part: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let checked = match part {
+        "market" => return market_config(value).map(|_| ()),
+        "strategy" => read::<Strategy>(value, &[])?.check(),
+        "targeting" => read::<Targeting>(value, &[])?.check(),
+        "creative" => read::<Creative>(value, &[])?.check(),
+        "timing" => read::<Timing>(value, &[])?.check(),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "no part of the schema is called {other:?}"
+            )));
+        }
+    };
+    checked.map_err(to_py)
 }
 
 /// The engine's default market, as a dict of sections.

@@ -142,7 +142,8 @@ impl Strategy {
 }
 
 impl Creative {
-    fn check(&self) -> Result<()> {
+    /// Checks every field.
+    pub fn check(&self) -> Result<()> {
         for (name, x) in [
             ("resonance", self.resonance),
             ("taste_dependence", self.taste_dependence),
@@ -157,7 +158,8 @@ impl Creative {
 }
 
 impl Targeting {
-    fn check(&self) -> Result<()> {
+    /// Checks the fields that do not depend on a market.
+    pub fn check(&self) -> Result<()> {
         match self {
             Targeting::Broad { min_influence } => {
                 check::real("min_influence", *min_influence, Range::AtLeast(0.0))
@@ -212,7 +214,8 @@ impl Targeting {
 }
 
 impl Timing {
-    fn check(&self) -> Result<()> {
+    /// Checks every field.
+    pub fn check(&self) -> Result<()> {
         match *self {
             Timing::AlwaysOn => Ok(()),
             Timing::Flighted { on, off } => {
