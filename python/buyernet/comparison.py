@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,12 +128,17 @@ class Comparison:
             replicates=d.n,
         )
 
-    def table(self, metrics: tuple[str, ...] = METRICS) -> list[Difference]:
-        """Every alternative against the baseline on each metric."""
+    def table(self, metrics: tuple[str, ...] | None = None) -> list[Difference]:
+        """Every alternative against the baseline on each metric (default: the compared
+        outcomes the run recorded, :data:`buyernet.metrics.COMPARED`).
+        """
+        if metrics is None:
+            recorded = self._values[self.baseline]
+            metrics = tuple(m for m in METRICS if m in recorded)
         others = [k for k in self.results if k != self.baseline] or [self.baseline]
         return [self.difference(m, alt) for alt in others for m in metrics]
 
-    def to_pandas(self, metrics: tuple[str, ...] = METRICS) -> Any:
+    def to_pandas(self, metrics: tuple[str, ...] | None = None) -> Any:
         """:meth:`table` as a DataFrame (needs pandas)."""
         try:
             import pandas as pd
@@ -180,6 +185,7 @@ def compare(
     threads: int | None = None,
     network: Graph | None = None,
     progress: Callable[[int], object] | None = None,
+    metrics: Sequence[str] | None = None,
 ) -> Comparison:
     """Run each alternative strategy for ``brand`` (rivals fixed) on the same market draws.
 
@@ -197,6 +203,8 @@ def compare(
         progress: called with the periods done so far over every alternative (out of
             ``len(alternatives) * periods * replicates``) about every 50 ms, as for
             :func:`~buyernet.simulate`.
+        metrics: the series to record, as for :func:`~buyernet.simulate` (default all);
+            the comparison's outcomes are those their series allow.
 
     One engine call runs every alternative: each replicate's people, companies and network
     are drawn once and shared by all alternatives, and alternatives x replicates spread over
@@ -240,7 +248,7 @@ def compare(
         threads = _integer(threads, "threads", 1, 4096)
     if network is not None and not isinstance(network, Graph):
         raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
-    arms = _run(market, plans, periods, replicates, seed, threads, network, progress)
+    arms = _run(market, plans, periods, replicates, seed, threads, network, progress, metrics)
     results = {str(label): r for label, r in zip(alternatives, arms)}
     return Comparison(name, str(baseline), results)
 

@@ -63,8 +63,8 @@ REPORT = "report.html"
 
 def series_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
     """The tidy per-period table as columns: ``replicate``, ``period`` (from 1), ``brand``
-    (its name), every series (market-wide ones repeated on each brand's row), and
-    ``hourglass_<stage>`` for each stage.
+    (its name), every series recorded (market-wide ones repeated on each brand's row), and
+    ``hourglass_<stage>`` for each stage if the hourglass was recorded.
     """
     r, t, b = results.replicates, results.periods, results.market.n_brands
     index = np.indices((r, t, b)).reshape(3, -1)
@@ -74,10 +74,12 @@ def series_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
         "brand": np.asarray(results.market.brand_names, dtype=object)[index[2]],
     }
     for metric in SERIES:
-        values = results.series(metric.name).reshape(-1)
-        columns[metric.name] = values if metric.per_brand else np.repeat(values, b)
-    for i, stage in enumerate(STAGES):
-        columns[f"hourglass_{stage}"] = results.hourglass[..., i].reshape(-1)
+        if metric.name in results.metrics:
+            values = results.series(metric.name).reshape(-1)
+            columns[metric.name] = values if metric.per_brand else np.repeat(values, b)
+    if results.has_hourglass:
+        for i, stage in enumerate(STAGES):
+            columns[f"hourglass_{stage}"] = results.hourglass[..., i].reshape(-1)
     return columns
 
 

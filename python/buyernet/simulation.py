@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ def simulate(
     threads: int | None = None,
     network: Graph | None = None,
     progress: Callable[[int], object] | None = None,
+    metrics: Sequence[str] | None = None,
 ) -> Results:
     """Simulate ``replicates`` independent runs of ``market`` for ``periods`` weeks.
 
@@ -59,6 +60,11 @@ def simulate(
         progress: called with the number of periods done (over all replicates, out of
             ``periods * replicates``) about every 50 ms while the engine runs; an
             exception it raises stops the run.
+        metrics: the series to record (names from :data:`buyernet.metrics.SERIES`, and
+            ``"hourglass"``); default all. The engine skips the measures behind the others:
+            without ``hourglass`` no per-period pass over everyone, without the reach
+            metrics no per-person exposure history (8 bytes per person and advertising
+            brand). Outcomes of :meth:`Results.run_metrics` need their inputs recorded.
 
     Ctrl-C stops a run cleanly (KeyboardInterrupt).
 
@@ -84,7 +90,9 @@ def simulate(
     if network is not None and not isinstance(network, Graph):
         raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
     plan = _strategies(market, strategies)
-    (results,) = _run(market, [plan], periods, replicates, seed, threads, network, progress)
+    (results,) = _run(
+        market, [plan], periods, replicates, seed, threads, network, progress, metrics
+    )
     return results
 
 
@@ -97,17 +105,27 @@ def _run(
     threads: int | None,
     network: Graph | None,
     progress: Callable[[int], object] | None,
+    metrics: Sequence[str] | None = None,
 ) -> list[Results]:
     """One engine call: every arm (one strategy or None per brand) on the same market draws,
     each replicate's population and network drawn once and shared by the arms.
     """
+    recorded = None if metrics is None else _recorded(metrics)
     core_network = None if network is None else network._native
     core_arms = [
         [None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)]
         for plan in arms
     ]
     raw = _core.simulate(
-        market.to_dict(), core_arms, core_network, periods, replicates, seed, threads, progress
+        market.to_dict(),
+        core_arms,
+        core_network,
+        periods,
+        replicates,
+        seed,
+        threads,
+        progress,
+        recorded,
     )
     return [
         Results(
@@ -117,9 +135,21 @@ def _run(
             arrays={k: v for k, v in out.items() if k not in ("deals", "customers_log")},
             deals=dict(out["deals"]),
             customers_log=dict(out["customers_log"]),
+            shape=(replicates, periods),
         )
         for plan, out in zip(arms, raw)
     ]
+
+
+def _recorded(metrics: Sequence[str]) -> list[str]:
+    """The names of ``metrics``, each a series or ``hourglass``."""
+    if isinstance(metrics, str) or not isinstance(metrics, Sequence):
+        raise TypeError(f"metrics must be a sequence of names; got {type(metrics).__name__}")
+    known = (*SERIES_NAMES, "hourglass")
+    for name in metrics:
+        if name not in known:
+            raise ParameterError(f"unknown metric {name!r}; metrics: {', '.join(known)}")
+    return list(metrics)
 
 
 def _strategies(
@@ -188,6 +218,7 @@ class Results:
         deals: dict[str, npt.NDArray[Any]],
         customers_log: dict[str, npt.NDArray[Any]],
         version: str | None = None,
+        shape: tuple[int, int] | None = None,
     ) -> None:
         self.market = market
         self.strategies = dict(strategies or {})
@@ -196,21 +227,26 @@ class Results:
         self._arrays = arrays
         self.deals = deals
         self.customers_log = customers_log
+        if shape is None:
+            shape = next(iter(arrays.values())).shape[:2] if arrays else (0, 0)
+        self._shape = (int(shape[0]), int(shape[1]))
 
     @property
     def metrics(self) -> tuple[str, ...]:
-        """Names accepted by :meth:`series` (see :data:`buyernet.metrics.SERIES`)."""
-        return SERIES_NAMES
+        """The series recorded, accepted by :meth:`series` (all of
+        :data:`buyernet.metrics.SERIES` unless the run chose fewer).
+        """
+        return tuple(name for name in SERIES_NAMES if name in self._arrays)
 
     @property
     def replicates(self) -> int:
         """Number of replicates."""
-        return int(self._arrays["in_market_share"].shape[0])
+        return self._shape[0]
 
     @property
     def periods(self) -> int:
         """Number of periods."""
-        return int(self._arrays["in_market_share"].shape[1])
+        return self._shape[1]
 
     @property
     def brand_metrics(self) -> tuple[str, ...]:
@@ -225,13 +261,22 @@ class Results:
         stage], stages in the order of :data:`STAGES` (know, like, trust, try, buy,
         repeat, refer). Stages are not exclusive: a buyer who likes a brand counts at both.
         """
+        if "hourglass" not in self._arrays:
+            raise ParameterError("the hourglass was not recorded in this run (see metrics=)")
         return self._arrays["hourglass"]
+
+    @property
+    def has_hourglass(self) -> bool:
+        """Whether the run recorded the hourglass."""
+        return "hourglass" in self._arrays
 
     def series(self, name: str) -> npt.NDArray[np.float64]:
         """A metric per period: [replicate, period], or [replicate, period, brand] for the
         :attr:`brand_metrics` (impressions, reach, earned reach, wins, revenue, ...).
         """
         if name not in self.metrics:
+            if name in SERIES_NAMES:
+                raise ParameterError(f"{name!r} was not recorded in this run (see metrics=)")
             raise ParameterError(f"unknown metric {name!r}; metrics: {', '.join(self.metrics)}")
         return self._arrays[name]
 
@@ -272,46 +317,58 @@ class Results:
             (3, 4)
         """
         a = self._arrays
-        total = {
-            k: a[k].sum(axis=1)
-            for k in (
-                "wins",
-                "revenue",
-                "impressions",
-                "earned_reach",
-                "shares",
-                "reached_before_joining",
-                "reached_elsewhere",
-            )
+        n = (self.replicates, self.market.n_brands)
+
+        def total(name: str) -> npt.NDArray[np.float64]:
+            values: npt.NDArray[np.float64] = a[name].sum(axis=1)
+            return values
+
+        def per_decider(name: str) -> npt.NDArray[np.float64]:
+            deciders = total("deciders")[:, None]
+            return np.where(deciders > 0, total(name) / np.maximum(deciders, 1), np.nan)
+
+        def ratio(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Any:
+            return np.where(y > 0, x / np.where(y > 0, y, 1), np.nan)
+
+        # Each outcome with the series it needs; outcomes whose series were not recorded
+        # (see simulate's metrics=) are left out.
+        outcomes: dict[str, tuple[tuple[str, ...], Callable[[], Any]]] = {
+            "wins": (("wins",), lambda: total("wins")),
+            "revenue": (("revenue",), lambda: total("revenue")),
+            "market_share": (
+                ("wins",),
+                lambda: ratio(total("wins"), total("wins").sum(axis=1, keepdims=True)),
+            ),
+            "impressions": (("impressions",), lambda: total("impressions")),
+            "wins_per_1k_impressions": (
+                ("wins", "impressions"),
+                lambda: ratio(1000 * total("wins"), total("impressions")),
+            ),
+            "impressions_per_win": (
+                ("wins", "impressions"),
+                lambda: np.where(
+                    total("impressions") > 0, ratio(total("impressions"), total("wins")), np.nan
+                ),
+            ),
+            "earned_reach": (("earned_reach",), lambda: total("earned_reach")),
+            "shares": (("shares",), lambda: total("shares")),
+            "customers": (("customers",), lambda: a["customers"][:, -1, :]),
+            "reached_ever": (("reached_ever",), lambda: a["reached_ever"][:, -1, :]),
+            "ltv": ((), self._ltv),
+            "future_buyer_reach": (
+                ("reached_before_joining", "deciders"),
+                lambda: per_decider("reached_before_joining"),
+            ),
+            "reached_elsewhere": (
+                ("reached_elsewhere", "deciders"),
+                lambda: per_decider("reached_elsewhere"),
+            ),
         }
-        deciders = a["deciders"].sum(axis=1)[:, None]
-        all_wins = total["wins"].sum(axis=1, keepdims=True)
+        out = {}
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = {
-                "wins": total["wins"],
-                "revenue": total["revenue"],
-                "market_share": np.where(all_wins > 0, total["wins"] / all_wins, np.nan),
-                "impressions": total["impressions"],
-                "wins_per_1k_impressions": np.where(
-                    total["impressions"] > 0, 1000 * total["wins"] / total["impressions"], np.nan
-                ),
-                "impressions_per_win": np.where(
-                    (total["wins"] > 0) & (total["impressions"] > 0),
-                    total["impressions"] / total["wins"],
-                    np.nan,
-                ),
-                "earned_reach": total["earned_reach"],
-                "shares": total["shares"],
-                "customers": a["customers"][:, -1, :],
-                "reached_ever": a["reached_ever"][:, -1, :],
-                "ltv": self._ltv(),
-                "future_buyer_reach": np.where(
-                    deciders > 0, total["reached_before_joining"] / deciders, np.nan
-                ),
-                "reached_elsewhere": np.where(
-                    deciders > 0, total["reached_elsewhere"] / deciders, np.nan
-                ),
-            }
+            for name, (inputs, compute) in outcomes.items():
+                if all(k in a for k in inputs):
+                    out[name] = np.broadcast_to(compute(), n).astype(np.float64)
         return out
 
     def _ltv(self) -> npt.NDArray[np.float64]:
@@ -341,6 +398,7 @@ class Results:
     def save(self, path: str | Path) -> None:
         """Write everything, with the seed, version and full market, to one ``.npz`` file."""
         meta = {
+            "shape": list(self._shape),
             "seed": self.seed,
             "version": self.version,
             "market": self.market.to_dict(),
@@ -376,6 +434,7 @@ class Results:
             deals=groups["deals"],
             customers_log=groups["customers_log"],
             version=meta["version"],
+            shape=tuple(meta["shape"]) if "shape" in meta else None,
         )
 
     def plot(self, metric: str = "wins", *, cumulative: bool | None = None) -> Any:
