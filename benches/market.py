@@ -127,7 +127,7 @@ def main() -> int:
     parser.add_argument(
         "--marketing",
         action="store_true",
-        help="the full model with 4 advertising brands (issue 4's benchmark) instead",
+        help="the full model with 4 advertising brands instead",
     )
     parser.add_argument("--mesa-weeks", type=int, default=52, help="weeks for the Mesa run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -206,7 +206,7 @@ def main() -> int:
 
 
 def marketing(cores: int, quick: bool) -> int:
-    """Issue 4: the full model with 4 advertising brands, sharing and referrals on."""
+    """The full model with 4 advertising brands, sharing and referrals on."""
     people, companies = (100_000, 5_000) if quick else (1_000_000, 50_000)
     print(
         f"{cores} cores; {people:,} people, 208 weeks, 4 advertising brands (quantum, "

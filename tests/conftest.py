@@ -10,8 +10,14 @@ Select a profile with the environment variable ``HYPOTHESIS_PROFILE``:
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# Shared test markets live in tests/markets.py; put this folder on the path so every test
+# module (imported by pytest in importlib mode) can import them.
+sys.path.insert(0, str(Path(__file__).parent))
 
 settings.register_profile(
     "ci",

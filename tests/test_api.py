@@ -42,7 +42,7 @@ def test_all_names_exist_and_are_documented():
         "cascade_sizes",
         "expected_spread",
         "random_seeds",
-        # The market (issue 3).
+        # The market.
         "Brands",
         "Careers",
         "Committees",
@@ -55,7 +55,7 @@ def test_all_names_exist_and_are_documented():
         "Results",
         "market_network",
         "simulate",
-        # Marketing (issue 4).
+        # Marketing.
         "Advertising",
         "Comparison",
         "Creative",
@@ -69,7 +69,7 @@ def test_all_names_exist_and_are_documented():
         "Timing",
         "compare",
         "synergy",
-        # Sweeps (issue 6).
+        # Sweeps.
         "Sweep",
         "sweep",
     }

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from markets import small_market
 
 import buyernet
 from buyernet.report import CHARTS
@@ -228,7 +229,7 @@ def test_scenarios_round_trip(tmp_path):
 
 
 def test_notebook_views():
-    m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+    m = small_market(2_000, 100)
     alternatives = {"q": buyernet.Strategy.quantum(200), "p": buyernet.Strategy.planetary(200)}
     c = buyernet.compare(m, alternatives, periods=8, replicates=2, seed=1)
     assert "<table" in c._repr_html_() and "future_buyer_reach" in c._repr_html_()

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from markets import small_market
 
 import buyernet
 from buyernet import metrics, stats
@@ -14,7 +15,7 @@ from buyernet import metrics, stats
 
 @pytest.fixture(scope="module")
 def run() -> buyernet.Results:
-    m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+    m = small_market(2_000, 100)
     return buyernet.simulate(
         m, periods=6, replicates=2, seed=3, strategies={"us": buyernet.Strategy.quantum(200)}
     )
@@ -86,7 +87,7 @@ def test_the_t_quantiles_approach_the_normal_one():
 
 
 def test_a_comparison_reports_the_same_interval(run):
-    m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+    m = small_market(2_000, 100)
     c = buyernet.compare(
         m,
         {"a": buyernet.Strategy.quantum(200), "b": buyernet.Strategy.planetary(200)},

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markets import small_market
 
 import buyernet
 from buyernet import _core
@@ -19,10 +20,7 @@ from buyernet import _core
 BASELINE = Path(__file__).parent / "baselines" / "market.json"
 
 
-def small(**changes):
-    """A market CI can simulate many times: 4k people, 250 companies."""
-    market = buyernet.Market().replace(population={"people": 4_000, "companies": 250})
-    return market.replace(**changes) if changes else market
+small = small_market
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markets import small_market
 
 import buyernet
 from buyernet import Creative, Market, Strategy, Targeting, Timing
 
-
-def small(**changes) -> Market:
-    """A market CI can simulate many times: 4k people, 250 companies."""
-    market = Market().replace(population={"people": 4_000, "companies": 250})
-    return market.replace(**changes) if changes else market
+small = small_market
 
 
 def run(market: Market, strategies, periods: int = 20, replicates: int = 2, seed: int = 1, **kw):
@@ -192,7 +189,7 @@ def test_in_the_planetary_world_precision_wins_per_impression():
 def test_the_default_market_does_not_bake_in_a_winner():
     # The same two strategies swap places as the budget grows: precision wins small budgets
     # (it saturates the few people it can see), broad reach wins large ones.
-    m = Market().replace(population={"people": 20_000, "companies": 1_000})
+    m = small_market(20_000, 1_000)
 
     def wins(budget: float) -> buyernet.Difference:
         c = buyernet.compare(
@@ -352,7 +349,7 @@ strategies_ = st.builds(
 @settings(max_examples=25)
 @given(strategies_, strategies_, st.integers(0, 2**32))
 def test_invariants_under_generated_strategies(a, b, seed):
-    m = Market().replace(population={"people": 2_000, "companies": 120})
+    m = small_market(2_000, 120)
     m = m.replace(needs={"observability": 0.5})
     r = buyernet.simulate(
         m, periods=12, replicates=1, seed=seed, strategies={"us": a, "rival_2": b}

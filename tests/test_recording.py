@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from markets import small_market
 
 import buyernet
 from buyernet import Market, Strategy, _core, metrics
 
 
 def small() -> Market:
-    return Market().replace(population={"people": 3_000, "companies": 150})
+    return small_market(3_000, 150)
 
 
 PLAN = {"us": Strategy.quantum(300), "rival_1": Strategy.planetary(300)}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from markets import small_market
 
 import buyernet
 from buyernet.sweeps import METRICS
@@ -23,7 +24,7 @@ HERE = Path(__file__).parent
 
 
 def small_sweep(**kw):
-    m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+    m = small_market(3_000, 150)
     alts = {"q": buyernet.Strategy.quantum(300), "p": buyernet.Strategy.planetary(300)}
     grid = {"needs.observability": [0.05, 0.5], "strategies.q.brand_share": [0.3, 0.7]}
     args = dict(grid=grid, periods=15, replicates=4, seed=5, block=2)
