@@ -385,6 +385,87 @@ impl<T: Tracker> Replicate<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::market::MarketConfig;
+    use crate::market::committees::Committees;
+    use crate::market::population::PopulationConfig;
+    use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+    use crate::sim::record::Recording;
+    use crate::sim::replicate::Start;
+
+    /// Counts every event it is told of.
+    #[derive(Default)]
+    struct Counts {
+        paid: u64,
+        earned: u64,
+        shared: u64,
+        endorsed: u64,
+        decided: u64,
+        members: u64,
+    }
+
+    impl Tracker for Counts {
+        fn exposed(&mut self, _p: u32, _b: usize, _c: u32, _t: u32, earned: bool) {
+            if earned {
+                self.earned += 1;
+            } else {
+                self.paid += 1;
+            }
+        }
+        fn shared(&mut self, _p: u32, _b: usize) {
+            self.shared += 1;
+        }
+        fn endorsed(&mut self, _p: u32, _b: usize) {
+            self.endorsed += 1;
+        }
+        fn decided(&mut self, _deal: &Deal, members: &[u32], _c: &Committees) {
+            self.decided += 1;
+            self.members += members.len() as u64;
+        }
+    }
+
+    #[test]
+    fn a_tracker_sees_every_exposure_share_endorsement_and_decision() {
+        let mut config = MarketConfig {
+            population: PopulationConfig {
+                people: 5_000,
+                companies: 250,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        config.referrals.refer_weekly = 0.05;
+        let quantum = Strategy {
+            budget: 400.0,
+            brand_share: 0.6,
+            targeting: Targeting::Broad { min_influence: 0.0 },
+            creative: Creative::universal(),
+            timing: Timing::AlwaysOn,
+        };
+        let plan = [Some(quantum.clone()), Some(quantum), None, None];
+        let start = Start::draw(&config, 3, 0, None).unwrap();
+        let mut market =
+            Replicate::with_tracker(&config, &plan, 3, 0, start, true, Counts::default()).unwrap();
+        let mut rec = Recording::new(30, 4, None);
+        for t in 1..=30 {
+            market.step(&mut rec.recorder(t));
+        }
+        let total = |m: M| -> f64 {
+            (1..=30)
+                .map(|t| {
+                    let w = m.metric().width(4);
+                    (0..w).map(|b| rec.get(m, t, b)).sum::<f64>()
+                })
+                .sum()
+        };
+        let counts = &market.trackers.1;
+        assert_eq!(counts.paid as f64, total(M::Impressions));
+        assert_eq!(counts.earned as f64, total(M::EarnedReach));
+        assert_eq!(counts.endorsed as f64, total(M::Endorsed));
+        assert_eq!(counts.decided as f64, total(M::Decisions));
+        assert_eq!(counts.members as f64, total(M::Deciders));
+        assert!(counts.earned > 0 && counts.shared > 0 && counts.endorsed > 0);
+        assert!(counts.decided > 0);
+    }
 
     #[test]
     fn the_module_doc_lists_the_phases_in_their_order() {
