@@ -146,7 +146,7 @@ impl EdgeSource for TieDraws<'_> {
 mod tests {
     use super::*;
     use crate::population::PopulationConfig;
-    use crate::rng::{Subsystem, stream};
+    use crate::rng::{Subsystem, market_stream, stream};
 
     fn market() -> Population {
         let config = PopulationConfig {
@@ -197,6 +197,295 @@ mod tests {
             g,
             professional_network(&pop, &config, &mut stream(8, Subsystem::Network, 0)).unwrap()
         );
+    }
+
+    /// FNV-1a over 64-bit words: a fixed hash (unlike std's) to pin outputs across versions.
+    #[derive(Clone, Copy)]
+    struct Fnv(u64);
+
+    impl Fnv {
+        fn new() -> Self {
+            Self(0xCBF2_9CE4_8422_2325)
+        }
+        fn word(&mut self, x: u64) {
+            for b in x.to_le_bytes() {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+            }
+        }
+        fn words(&mut self, xs: impl IntoIterator<Item = u64>) {
+            let mut len = 0u64;
+            for x in xs {
+                self.word(x);
+                len += 1;
+            }
+            self.word(len);
+        }
+    }
+
+    /// Every array of the graph, bit for bit.
+    fn graph_hash(g: &Graph) -> u64 {
+        let mut h = Fnv::new();
+        let (offsets, targets, weights) = g.csr();
+        h.word(u64::from(g.is_directed()));
+        h.word(g.n_edges());
+        h.words(offsets.iter().copied());
+        h.words(targets.iter().map(|&t| u64::from(t)));
+        h.words(
+            weights
+                .unwrap_or(&[])
+                .iter()
+                .map(|w| u64::from(w.to_bits())),
+        );
+        h.0
+    }
+
+    /// Every array of the population, bit for bit.
+    fn population_hash(pop: &Population) -> u64 {
+        let mut h = Fnv::new();
+        let (p, c) = (&pop.people, &pop.companies);
+        h.words(p.company.iter().map(|&x| u64::from(x)));
+        h.words(p.slot.iter().map(|&x| u64::from(x)));
+        h.words(p.function.iter().map(|&x| u64::from(x)));
+        h.words(p.level.iter().map(|&x| u64::from(x)));
+        h.words(p.taste.iter().map(|x| u64::from(x.to_bits())));
+        h.words(c.industry.iter().map(|&x| u64::from(x)));
+        for (members, cumulative) in &c.by_industry {
+            h.words(members.iter().map(|&x| u64::from(x)));
+            h.words(cumulative.iter().map(|x| x.to_bits()));
+        }
+        h.words(c.cumulative_weight.iter().map(|x| x.to_bits()));
+        for list in &c.employees {
+            h.words(list.iter().map(|&x| u64::from(x)));
+        }
+        h.words(pop.function_cumulative.iter().map(|x| x.to_bits()));
+        h.0
+    }
+
+    /// The markets pinned by [`GOLDEN`]: sizes from degenerate to large, default and odd
+    /// network configs (a zero share, equal weights, a signed zero weight, dense ties).
+    fn golden_cases() -> Vec<(u64, PopulationConfig, NetworkConfig)> {
+        let pop = |people, companies, industries| PopulationConfig {
+            people,
+            companies,
+            industries,
+            ..Default::default()
+        };
+        let net = NetworkConfig::default;
+        let mut cases = Vec::new();
+        for seed in [1u64, 2, 3] {
+            cases.push((
+                seed,
+                pop(1, 1, 1),
+                NetworkConfig {
+                    mean_degree: 0.0,
+                    ..net()
+                },
+            ));
+            cases.push((
+                seed,
+                pop(2, 1, 1),
+                NetworkConfig {
+                    mean_degree: 1.0,
+                    ..net()
+                },
+            ));
+            cases.push((
+                seed,
+                pop(10, 3, 2),
+                NetworkConfig {
+                    mean_degree: 9.0,
+                    ..net()
+                },
+            ));
+            cases.push((seed, pop(1_000, 50, 12), net()));
+            cases.push((seed, pop(20_000, 1_000, 12), net()));
+            cases.push((seed, pop(200_000, 10_000, 12), net()));
+        }
+        cases.push((4, pop(5_000, 5_000, 12), net()));
+        cases.push((
+            5,
+            pop(3_000, 40, 3),
+            NetworkConfig {
+                mean_degree: 150.0,
+                mix: [0.0, 0.5, 0.0, 0.5],
+                weights: [0.5, 0.5, -0.0, 0.0],
+            },
+        ));
+        cases.push((
+            6,
+            pop(50_000, 700, 12),
+            NetworkConfig {
+                mean_degree: 7.5,
+                mix: [0.25, 0.25, 0.25, 0.25],
+                weights: [0.3, 0.3, 0.3, 0.3],
+            },
+        ));
+        cases.push((
+            7,
+            pop(30_000, 2_000, 5),
+            NetworkConfig {
+                mean_degree: 40.0,
+                mix: [1.0, 0.0, 0.0, 0.0],
+                weights: [0.0, 1.0, 1.0, 1.0],
+            },
+        ));
+        cases
+    }
+
+    /// (population hash, network hash) of each of [`golden_cases`], recorded with the
+    /// original two-visit `Graph::build` implementation: any change to a draw, to the order
+    /// of equal ties or to a stored bit changes them.
+    const GOLDEN: &[(u64, u64)] = &[
+        (0xe98586c8b680bb10, 0xd810764e72b0ba47),
+        (0x24b8db76e4860257, 0xe059e8760466f286),
+        (0x222f8bd6a3dd61ba, 0x0731441558a96c33),
+        (0xc864c8c962905c23, 0xd1fe554cb83fa185),
+        (0x755fadefddf88488, 0x6fa99ad3c4029371),
+        (0xfad5359409f57671, 0x50bdf7b8911f5201),
+        (0x5330bc0d3cdc42cc, 0xd810764e72b0ba47),
+        (0x3e5f71d4a0c861ba, 0xceacb36c850aed25),
+        (0x4fb70468c6de38d4, 0xbc746fe2239f1b8b),
+        (0x99a53701fc52d43d, 0x9b328159dd5365a4),
+        (0x7311ef7c1d0845e1, 0x827e8fef953cb46b),
+        (0xa360dd510ce5a270, 0xcee2bf51df7327c1),
+        (0xfe29445ddab41dcc, 0xd810764e72b0ba47),
+        (0x5543a99bd79e6a0c, 0x7851730f89385d25),
+        (0xf78e48f4da2df648, 0x515924a60c0c10f6),
+        (0x72548e0caaea1b3f, 0x31566a6a08cbfe18),
+        (0xe7a3bb1486a6aadc, 0xa2f274bc896edc2a),
+        (0xf111a2bcc49655b8, 0x00512248887b7d4b),
+        (0x698d0b03596b3396, 0x9d4e33a09a49b5c9),
+        (0x725bfad174f87dc6, 0xc264892d73e158bf),
+        (0x3c20f2fe39ebe0af, 0xa91e0535fd303ffb),
+        (0xe9cd29c53c73f550, 0xca34415c9abba8d1),
+    ];
+
+    fn golden_hashes() -> Vec<(u64, u64)> {
+        golden_cases()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (seed, pop_config, net_config))| {
+                pop_config.validate().unwrap();
+                net_config.validate(pop_config.people).unwrap();
+                let pop = Population::draw(
+                    &pop_config,
+                    &mut market_stream(seed, Subsystem::Population, i as u64, 0),
+                )
+                .unwrap();
+                let g = professional_network(
+                    &pop,
+                    &net_config,
+                    &mut market_stream(seed, Subsystem::Network, i as u64, 0),
+                )
+                .unwrap();
+                (population_hash(&pop), graph_hash(&g))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn populations_and_networks_are_bit_identical_to_the_recorded_ones() {
+        let got = golden_hashes();
+        if got.len() != GOLDEN.len() {
+            let lines: Vec<String> = got
+                .iter()
+                .map(|(p, g)| format!("    ({p:#018x}, {g:#018x}),"))
+                .collect();
+            panic!("record these:\n{}", lines.join("\n"));
+        }
+        for (i, (got, want)) in got.iter().zip(GOLDEN).enumerate() {
+            assert_eq!(got, want, "case {i}: {:?}", golden_cases()[i]);
+        }
+    }
+
+    /// Hashes of the 1M-person, 50k-company market of seed 42, replicates 0.., recorded
+    /// with the original implementation.
+    const GOLDEN_1M: &[(u64, u64)] = &[
+        (0xfc86bb9e6d63fa47, 0x70eba747fef2e198),
+        (0x53c097b23606ef3b, 0x50622733148d2cf2),
+        (0x9fd01b6306f245fd, 0x51e6eb30e1310dc8),
+        (0xa1864b67ed340756, 0x720fb7b5fbe03180),
+        (0x319b7d22dc0613bd, 0x6a75bbaa80f8cecb),
+    ];
+
+    fn env_or(name: &str, default: u64) -> u64 {
+        std::env::var(name).map_or(default, |v| v.parse().unwrap())
+    }
+
+    fn median(mut xs: Vec<f64>) -> f64 {
+        xs.sort_by(f64::total_cmp);
+        let k = xs.len();
+        if k % 2 == 1 {
+            xs[k / 2]
+        } else {
+            (xs[k / 2 - 1] + xs[k / 2]) / 2.0
+        }
+    }
+
+    /// Times building replicates of a market: population, then professional network. For one
+    /// core, as the target asks:
+    ///
+    ///     RAYON_NUM_THREADS=1 cargo test --release --lib market_build_timing -- --ignored --nocapture
+    ///
+    /// `BUYERNET_PEOPLE`, `BUYERNET_COMPANIES` and `BUYERNET_REPEATS` change the defaults
+    /// (1M people, 50k companies, 5 replicates). At the default size every replicate's
+    /// hashes are checked against the ones recorded with the original implementation.
+    #[test]
+    #[ignore = "timing harness; run with --release --ignored --nocapture"]
+    fn market_build_timing() {
+        let people = env_or("BUYERNET_PEOPLE", 1_000_000) as u32;
+        let companies = env_or("BUYERNET_COMPANIES", 50_000) as u32;
+        let repeats = env_or("BUYERNET_REPEATS", 5);
+        let pop_config = PopulationConfig {
+            people,
+            companies,
+            ..Default::default()
+        };
+        let net_config = NetworkConfig::default();
+        pop_config.validate().unwrap();
+        net_config.validate(people).unwrap();
+        let golden = (people, companies) == (1_000_000, 50_000);
+        let (mut pops, mut nets, mut totals, mut hashes) = (vec![], vec![], vec![], vec![]);
+        for r in 0..repeats {
+            let t0 = std::time::Instant::now();
+            let pop = Population::draw(
+                &pop_config,
+                &mut market_stream(42, Subsystem::Population, r, 0),
+            )
+            .unwrap();
+            let t1 = std::time::Instant::now();
+            let g = professional_network(
+                &pop,
+                &net_config,
+                &mut market_stream(42, Subsystem::Network, r, 0),
+            )
+            .unwrap();
+            let t2 = std::time::Instant::now();
+            let (p, n) = ((t1 - t0).as_secs_f64(), (t2 - t1).as_secs_f64());
+            println!(
+                "replicate {r}: population {p:.3} s, network {n:.3} s, total {:.3} s ({} ties stored)",
+                p + n,
+                g.n_stored()
+            );
+            pops.push(p);
+            nets.push(n);
+            totals.push(p + n);
+            hashes.push((population_hash(&pop), graph_hash(&g)));
+        }
+        println!(
+            "median of {repeats}: population {:.3} s, network {:.3} s, total {:.3} s",
+            median(pops),
+            median(nets),
+            median(totals)
+        );
+        if golden {
+            for (r, h) in hashes.iter().enumerate() {
+                match GOLDEN_1M.get(r) {
+                    Some(want) => assert_eq!(h, want, "replicate {r}"),
+                    None => println!("unrecorded: ({:#018x}, {:#018x}),", h.0, h.1),
+                }
+            }
+        }
     }
 
     #[test]
