@@ -329,6 +329,28 @@ mod tests {
                 weights: [0.0, 1.0, 1.0, 1.0],
             },
         ));
+        // Signed zeros: -0.0 and 0.0 are equal as numbers but not as bits, so which of two
+        // such parallel ties survives depends on how the adjacency was ordered.
+        for seed in 8..16u64 {
+            cases.push((
+                seed,
+                pop(3 + seed as u32 % 4, 1, 1),
+                NetworkConfig {
+                    mean_degree: 2.0,
+                    mix: [0.5, 0.0, 0.0, 0.5],
+                    weights: [-0.0, 1.0, 1.0, 0.0],
+                },
+            ));
+        }
+        cases.push((
+            16,
+            pop(300, 30, 3),
+            NetworkConfig {
+                mean_degree: 20.0,
+                mix: [0.5, 0.0, 0.0, 0.5],
+                weights: [0.0, 1.0, 1.0, -0.0],
+            },
+        ));
         cases
     }
 
@@ -358,6 +380,15 @@ mod tests {
         (0x725bfad174f87dc6, 0xc264892d73e158bf),
         (0x3c20f2fe39ebe0af, 0xa91e0535fd303ffb),
         (0xe9cd29c53c73f550, 0xca34415c9abba8d1),
+        (0x58a181915e75a50d, 0xf23ed57cce0ddfa0),
+        (0x0f6298cc7cbcf520, 0x6d055867c8283ee3),
+        (0xf55faa1ae670ccc9, 0x83ad94bcc144d4c2),
+        (0x28e843be4cddb69a, 0xc4fccd11a5db9128),
+        (0xd58533efca5d18ea, 0x92bb9ad1f4b25200),
+        (0xe9afad372e3bf849, 0x3454f50e58ae42c6),
+        (0xb9660ee50a5b2a26, 0xec1dcb8411c76dcf),
+        (0xc9d8478c4cda1d3d, 0xb3cd87e43d4cfa6f),
+        (0x9e139a796cb0f2b6, 0x887bd2414d81a2e9),
     ];
 
     fn golden_hashes() -> Vec<(u64, u64)> {
