@@ -11,6 +11,7 @@ use crate::errors::{Error, Result, try_filled};
 use crate::network::{EdgeSource, Graph};
 use crate::population::{Population, pick};
 use crate::rng::{Stream, below};
+use rand_core::Rng;
 
 /// The kinds of tie, in the order of [`NetworkConfig::mix`] and [`NetworkConfig::weights`].
 pub const TIE_KINDS: [&str; 4] = ["colleague", "industry", "function", "random"];
@@ -101,6 +102,10 @@ fn block_shift(n: usize, stored: usize, ties_per_block: f64) -> u32 {
     (rows.max(1.0).log2().floor() as u32).min(20)
 }
 
+/// Ties drawn per batch in [`TieDraws::draw_batched`]: enough independent cache misses to
+/// keep the core's miss buffers busy, few enough that a batch's arrays stay in L1.
+const BATCH: usize = 64;
+
 /// Ties drawn by kind, replayed identically from `start` on every visit.
 struct TieDraws<'a> {
     pop: &'a Population,
@@ -154,30 +159,104 @@ impl EdgeSource for TieDraws<'_> {
 impl TieDraws<'_> {
     /// Calls `f(u, v, kind)` for every tie between two different people, in draw order,
     /// replaying the same draws on every call.
-    fn draw(&self, mut f: impl FnMut(u32, u32, usize)) {
-        let (pop, n) = (self.pop, self.pop.len());
+    fn draw(&self, f: impl FnMut(u32, u32, usize)) {
+        self.draw_batched(|_| false, f);
+    }
+
+    /// The people among whom `u` draws a tie of `kind` (0, 1 or 2).
+    #[inline]
+    fn pool(&self, u: u32, kind: usize) -> &[u32] {
+        let pop = self.pop;
+        let company = pop.people.company[u as usize] as usize;
+        match kind {
+            0 => &pop.companies.employees[company],
+            1 => &self.by_industry[usize::from(pop.companies.industry[company])],
+            _ => &self.by_function[usize::from(pop.people.function[u as usize])],
+        }
+    }
+
+    /// The next tie `(u, v, kind)` from `rng`, perhaps with `u == v`.
+    fn draw_one(&self, rng: &mut Stream) -> (u32, u32, usize) {
+        let n = self.pop.len() as u64;
+        let u = below(rng, n) as u32;
+        let kind = pick(&self.mix_cumulative, rng);
+        let v = if kind == 3 {
+            below(rng, n) as u32
+        } else {
+            let pool = self.pool(u, kind);
+            pool[below(rng, pool.len() as u64) as usize]
+        };
+        (u, v, kind)
+    }
+
+    /// [`TieDraws::draw`], [`BATCH`] ties at a time: the same ties as [`TieDraws::draw_one`]
+    /// one after another, in a third of the time.
+    ///
+    /// Drawing one tie at a time, each waits on two dependent cache misses (the person's
+    /// company, then the colleague in a pool of megabytes) before the next can use their
+    /// results. The stream's numbers for a tie do not depend on memory, though, except
+    /// when Lemire's method in `below` rejects a pool index (probability < pool size /
+    /// 2^64) and takes another number. So a batch first takes every tie's numbers from the
+    /// stream as if none is rejected, then looks up all the pools, then all the colleagues:
+    /// loops of independent loads whose misses the core overlaps. A rejection, checked
+    /// exactly, redraws that tie one at a time from where it started and drops the rest
+    /// of the batch, which the next batch redraws after it. `replay(i)` forces that for
+    /// tie `i`, to test it.
+    fn draw_batched(&self, replay: impl Fn(usize) -> bool, mut f: impl FnMut(u32, u32, usize)) {
+        let n = self.pop.len() as u64;
         if n < 2 {
             return;
         }
         let mut rng = self.start.clone();
-        for _ in 0..self.wanted {
-            let u = below(&mut rng, n as u64) as u32;
-            let kind = pick(&self.mix_cumulative, &mut rng);
-            let company = pop.people.company[u as usize] as usize;
-            let pool: &[u32] = match kind {
-                0 => &pop.companies.employees[company],
-                1 => &self.by_industry[usize::from(pop.companies.industry[company])],
-                2 => &self.by_function[usize::from(pop.people.function[u as usize])],
-                _ => &[],
-            };
-            let v = if kind == 3 {
-                below(&mut rng, n as u64) as u32
-            } else {
-                pool[below(&mut rng, pool.len() as u64) as usize]
-            };
-            if u != v {
-                f(u, v, kind);
+        let mut starts: [Stream; BATCH] = std::array::from_fn(|_| rng.clone());
+        let (mut us, mut vs) = ([0u32; BATCH], [0u32; BATCH]);
+        let mut kinds = [0usize; BATCH];
+        let mut numbers = [0u64; BATCH];
+        let mut pools: [&[u32]; BATCH] = [&[]; BATCH];
+        let mut done = 0;
+        while done < self.wanted {
+            let batch = (self.wanted - done).min(BATCH);
+            for j in 0..batch {
+                starts[j].clone_from(&rng);
+                us[j] = below(&mut rng, n) as u32;
+                kinds[j] = pick(&self.mix_cumulative, &mut rng);
+                // A random tie's index needs no pool, so no speculation.
+                numbers[j] = match kinds[j] {
+                    3 => below(&mut rng, n),
+                    _ => rng.next_u64(),
+                };
             }
+            for j in 0..batch {
+                if kinds[j] != 3 {
+                    pools[j] = self.pool(us[j], kinds[j]);
+                }
+            }
+            let mut kept = batch;
+            for j in 0..batch {
+                if kinds[j] == 3 {
+                    vs[j] = numbers[j] as u32;
+                    continue;
+                }
+                let len = pools[j].len() as u64;
+                let m = u128::from(numbers[j]) * u128::from(len);
+                // `below`'s test, with its division only when the cheap bound fails.
+                let rejected = (m as u64) < len && (m as u64) < len.wrapping_neg() % len;
+                if rejected || replay(done + j) {
+                    rng.clone_from(&starts[j]);
+                    let (u, v, kind) = self.draw_one(&mut rng);
+                    debug_assert_eq!((u, kind), (us[j], kinds[j]));
+                    vs[j] = v;
+                    kept = j + 1;
+                    break;
+                }
+                vs[j] = pools[j][(m >> 64) as usize];
+            }
+            for j in 0..kept {
+                if us[j] != vs[j] {
+                    f(us[j], vs[j], kinds[j]);
+                }
+            }
+            done += kept;
         }
     }
 
@@ -586,11 +665,84 @@ mod tests {
         }
     }
 
-    /// The original build: every tie stored through `Graph::build`, then duplicates dropped.
+    /// The original draws, one tie at a time (the loop before batching, verbatim).
+    struct InOrder<'a, 'b>(&'b TieDraws<'a>);
+
+    impl EdgeSource for InOrder<'_, '_> {
+        fn visit(&self, mut f: impl FnMut(u32, u32, f32)) {
+            let ties = self.0;
+            let (pop, n) = (ties.pop, ties.pop.len());
+            if n < 2 {
+                return;
+            }
+            let mut rng = ties.start.clone();
+            for _ in 0..ties.wanted {
+                let u = below(&mut rng, n as u64) as u32;
+                let kind = pick(&ties.mix_cumulative, &mut rng);
+                let company = pop.people.company[u as usize] as usize;
+                let pool: &[u32] = match kind {
+                    0 => &pop.companies.employees[company],
+                    1 => &ties.by_industry[usize::from(pop.companies.industry[company])],
+                    2 => &ties.by_function[usize::from(pop.people.function[u as usize])],
+                    _ => &[],
+                };
+                let v = if kind == 3 {
+                    below(&mut rng, n as u64) as u32
+                } else {
+                    pool[below(&mut rng, pool.len() as u64) as usize]
+                };
+                if u != v {
+                    f(u, v, ties.strength[kind]);
+                }
+            }
+        }
+    }
+
+    /// The original build: the original draws stored through `Graph::build`, then
+    /// duplicates dropped.
     fn two_visit_build(ties: &TieDraws) -> Graph {
-        let mut g = Graph::build(ties.pop.len() as u32, false, ties, true).unwrap();
+        let mut g = Graph::build(ties.pop.len() as u32, false, &InOrder(ties), true).unwrap();
         g.dedup_keep_heaviest();
         g
+    }
+
+    #[test]
+    fn batched_draws_are_the_draws_one_at_a_time() {
+        let cases = [
+            (1, 1, 0.0),
+            (2, 1, 1.0),
+            (50, 7, 9.5), // 238 ties: a partial last batch
+            (3_000, 40, 20.0),
+        ];
+        for (people, companies, mean_degree) in cases {
+            let pop_config = PopulationConfig {
+                people,
+                companies,
+                industries: 1,
+                ..Default::default()
+            };
+            let pop =
+                Population::draw(&pop_config, &mut stream(9, Subsystem::Population, 0)).unwrap();
+            let config = NetworkConfig {
+                mean_degree,
+                ..Default::default()
+            };
+            let ties = TieDraws::new(&pop, &config, &stream(9, Subsystem::Network, 0));
+            let mut want = Vec::new();
+            InOrder(&ties).visit(|u, v, w| want.push((u, v, w.to_bits())));
+            let kinds = |replay: &dyn Fn(usize) -> bool| {
+                let mut got = Vec::new();
+                ties.draw_batched(replay, |u, v, k| {
+                    got.push((u, v, ties.strength[k].to_bits()))
+                });
+                got
+            };
+            assert_eq!(kinds(&|_| false), want);
+            // Redrawing ties one at a time (first, last, within a batch, every one) changes
+            // nothing: as when a pool index is rejected.
+            assert_eq!(kinds(&|i| i % 64 == 0 || i % 64 == 63 || i % 17 == 5), want);
+            assert_eq!(kinds(&|_| true), want);
+        }
     }
 
     proptest::proptest! {
