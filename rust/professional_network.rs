@@ -189,6 +189,21 @@ impl TieDraws<'_> {
         (u, v, kind)
     }
 
+    /// A tie's numbers from `rng`, taking one number for its pool index: its source, its
+    /// kind and, for a random tie, its target, else the number for its pool index.
+    #[inline]
+    fn numbers(&self, rng: &mut Stream) -> (u32, usize, u64) {
+        let n = self.pop.len() as u64;
+        let u = below(rng, n) as u32;
+        let kind = pick(&self.mix_cumulative, rng);
+        // A random tie's target needs no pool, so it is drawn in full.
+        let number = match kind {
+            3 => below(rng, n),
+            _ => rng.next_u64(),
+        };
+        (u, kind, number)
+    }
+
     /// [`TieDraws::draw`], [`BATCH`] ties at a time: the same ties as [`TieDraws::draw_one`]
     /// one after another, in a third of the time.
     ///
@@ -199,16 +214,14 @@ impl TieDraws<'_> {
     /// 2^64) and takes another number. So a batch first takes every tie's numbers from the
     /// stream as if none is rejected, then looks up all the pools, then all the colleagues:
     /// loops of independent loads whose misses the core overlaps. A rejection, checked
-    /// exactly, redraws that tie one at a time from where it started and drops the rest
-    /// of the batch, which the next batch redraws after it. `replay(i)` forces that for
-    /// tie `i`, to test it.
+    /// exactly, replays the batch's numbers up to that tie, redraws it one at a time and
+    /// drops the rest of the batch, which the next batch redraws after it. `replay(i)`
+    /// forces that for tie `i`, to test it.
     fn draw_batched(&self, replay: impl Fn(usize) -> bool, mut f: impl FnMut(u32, u32, usize)) {
-        let n = self.pop.len() as u64;
-        if n < 2 {
+        if self.pop.len() < 2 {
             return;
         }
         let mut rng = self.start.clone();
-        let mut starts: [Stream; BATCH] = std::array::from_fn(|_| rng.clone());
         let (mut us, mut vs) = ([0u32; BATCH], [0u32; BATCH]);
         let mut kinds = [0usize; BATCH];
         let mut numbers = [0u64; BATCH];
@@ -216,15 +229,9 @@ impl TieDraws<'_> {
         let mut done = 0;
         while done < self.wanted {
             let batch = (self.wanted - done).min(BATCH);
+            let start = rng.clone();
             for j in 0..batch {
-                starts[j].clone_from(&rng);
-                us[j] = below(&mut rng, n) as u32;
-                kinds[j] = pick(&self.mix_cumulative, &mut rng);
-                // A random tie's index needs no pool, so no speculation.
-                numbers[j] = match kinds[j] {
-                    3 => below(&mut rng, n),
-                    _ => rng.next_u64(),
-                };
+                (us[j], kinds[j], numbers[j]) = self.numbers(&mut rng);
             }
             for j in 0..batch {
                 if kinds[j] != 3 {
@@ -242,7 +249,10 @@ impl TieDraws<'_> {
                 // `below`'s test, with its division only when the cheap bound fails.
                 let rejected = (m as u64) < len && (m as u64) < len.wrapping_neg() % len;
                 if rejected || replay(done + j) {
-                    rng.clone_from(&starts[j]);
+                    rng = start;
+                    for _ in 0..j {
+                        self.numbers(&mut rng);
+                    }
                     let (u, v, kind) = self.draw_one(&mut rng);
                     debug_assert_eq!((u, kind), (us[j], kinds[j]));
                     vs[j] = v;
@@ -287,23 +297,26 @@ impl TieDraws<'_> {
             strength_of_rank[r as usize] = s;
         }
 
-        let mut offsets = try_filled(n + 1, 0u64, "the graph's offsets")?;
-        self.draw(|u, v, _| {
-            offsets[u as usize + 1] += 1;
-            offsets[v as usize + 1] += 1;
-        });
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        let stored = offsets[n] as usize;
-
-        let shift = block_shift(n, stored, ties_per_block);
+        // Blocks of 2^shift consecutive rows, sized for two entries per tie (fewer with
+        // self-ties): the first pass counts each block's entries, which go to
+        // bounds[b]..bounds[b + 1].
+        let shift = block_shift(n, 2 * self.wanted, ties_per_block);
         let rows = 1usize << shift;
         let mask = (rows - 1) as u32;
         let blocks = n.div_ceil(rows);
+        let mut bounds = vec![0usize; blocks + 1];
+        self.draw(|u, v, _| {
+            bounds[(u >> shift) as usize + 1] += 1;
+            bounds[(v >> shift) as usize + 1] += 1;
+        });
+        for b in 0..blocks {
+            bounds[b + 1] += bounds[b];
+        }
+        let stored = bounds[blocks];
+
         let mut targets = try_filled(stored, 0u32, "the graph's edges")?;
         let mut weights = try_filled(stored, 0f32, "the graph's weights")?;
-        let mut cursor: Vec<usize> = (0..blocks).map(|b| offsets[b * rows] as usize).collect();
+        let mut cursor = bounds[..blocks].to_vec();
         self.draw(|u, v, kind| {
             for (from, to) in [(u, v), (v, u)] {
                 let c = &mut cursor[(from >> shift) as usize];
@@ -315,26 +328,29 @@ impl TieDraws<'_> {
         });
         drop(cursor);
 
-        // A block's entries as (target << 2 | rank), grouped by row; `fill` is each row's
-        // cursor, then its end.
+        let mut offsets = try_filled(n + 1, 0u64, "the graph's offsets")?;
+        // A block's entries as (target << 2 | rank), grouped by row; `fill` counts each
+        // row's entries, then is its cursor, then its end.
         let mut keys: Vec<u64> = Vec::new();
-        let mut fill: Vec<usize> = vec![0; rows.min(n)];
-        let (mut start, mut write) = (0usize, 0usize);
+        let mut fill: Vec<usize> = vec![0; rows.min(n) + 1];
+        let mut write = 0usize;
         for b in 0..blocks {
             let (first, last) = (b * rows, ((b + 1) * rows).min(n));
-            // offsets[first] already holds the compacted end of the previous block; the rest
-            // of the block's offsets are still the counted ones.
-            let end = offsets[last] as usize;
+            let (start, end) = (bounds[b], bounds[b + 1]);
+            let fill = &mut fill[..last - first + 1];
+            fill.fill(0);
+            for &meta in &weights[start..end] {
+                fill[(meta as u32 >> 2) as usize + 1] += 1;
+            }
+            for r in 1..fill.len() {
+                fill[r] += fill[r - 1];
+            }
             keys.clear();
             keys.resize(end - start, 0);
-            fill[0] = 0;
-            for r in first + 1..last {
-                fill[r - first] = offsets[r] as usize - start;
-            }
-            for e in start..end {
-                let meta = weights[e] as u32;
+            for (&target, &meta) in targets[start..end].iter().zip(&weights[start..end]) {
+                let meta = meta as u32;
                 let slot = &mut fill[(meta >> 2) as usize];
-                keys[*slot] = (u64::from(targets[e]) << 2) | u64::from(meta & 3);
+                keys[*slot] = (u64::from(target) << 2) | u64::from(meta & 3);
                 *slot += 1;
             }
             let mut lo = 0;
@@ -353,7 +369,6 @@ impl TieDraws<'_> {
                 offsets[r + 1] = write as u64;
                 lo = hi;
             }
-            start = end;
         }
         targets.truncate(write);
         targets.shrink_to_fit();
@@ -821,6 +836,34 @@ mod tests {
         }
     }
 
+    /// Seconds on a CPU, summed over the process's threads (Linux's schedstat), or NaN.
+    /// On a shared machine this leaves out the time spent waiting for a core.
+    fn cpu_seconds() -> f64 {
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return f64::NAN;
+        };
+        let mut ns = 0u64;
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            match stat
+                .split_whitespace()
+                .next()
+                .and_then(|x| x.parse::<u64>().ok())
+            {
+                Some(x) => ns += x,
+                None => return f64::NAN,
+            }
+        }
+        ns as f64 * 1e-9
+    }
+
+    /// Wall and CPU seconds of `f`.
+    fn timed<T>(f: impl FnOnce() -> T) -> (T, [f64; 2]) {
+        let (t, c) = (std::time::Instant::now(), cpu_seconds());
+        let out = f();
+        (out, [t.elapsed().as_secs_f64(), cpu_seconds() - c])
+    }
+
     /// Times building replicates of a market: population, then professional network. For one
     /// core, as the target asks:
     ///
@@ -829,14 +872,17 @@ mod tests {
     /// `BUYERNET_PEOPLE`, `BUYERNET_COMPANIES` and `BUYERNET_REPEATS` change the defaults
     /// (1M people, 50k companies, 5 replicates). Each replicate's network is also built the
     /// original way (`Graph::build` visiting the draws twice, then `dedup_keep_heaviest`),
-    /// timed in the same run and compared in full; at the default size every replicate's
-    /// hashes are checked against the ones recorded with the original implementation.
+    /// timed in the same run and compared in full, unless `BUYERNET_ORIGINAL=0` (to profile
+    /// the new build alone); at the default size every replicate's hashes are checked
+    /// against the ones recorded with the original implementation. Times are wall-clock and
+    /// CPU (on a busy machine, CPU time leaves out waiting for a core).
     #[test]
     #[ignore = "timing harness; run with --release --ignored --nocapture"]
     fn market_build_timing() {
         let people = env_or("BUYERNET_PEOPLE", 1_000_000) as u32;
         let companies = env_or("BUYERNET_COMPANIES", 50_000) as u32;
         let repeats = env_or("BUYERNET_REPEATS", 5);
+        let original = env_or("BUYERNET_ORIGINAL", 1) != 0;
         let pop_config = PopulationConfig {
             people,
             companies,
@@ -846,63 +892,69 @@ mod tests {
         pop_config.validate().unwrap();
         net_config.validate(people).unwrap();
         let golden = (people, companies) == (1_000_000, 50_000);
-        let secs = |t: std::time::Instant| t.elapsed().as_secs_f64();
-        let (mut pops, mut nets, mut olds, mut hashes) = (vec![], vec![], vec![], vec![]);
+        // [population, network, original network] x [wall, cpu], one row per replicate.
+        let mut times: Vec<[[f64; 2]; 3]> = Vec::new();
+        let mut hashes = Vec::new();
         for r in 0..repeats {
-            let t = std::time::Instant::now();
-            let pop = Population::draw(
-                &pop_config,
-                &mut market_stream(42, Subsystem::Population, r, 0),
-            )
-            .unwrap();
-            pops.push(secs(t));
+            let (pop, p) = timed(|| {
+                Population::draw(
+                    &pop_config,
+                    &mut market_stream(42, Subsystem::Population, r, 0),
+                )
+                .unwrap()
+            });
             let rng = market_stream(42, Subsystem::Network, r, 0);
-            let new = || {
-                let t = std::time::Instant::now();
-                let g = professional_network(&pop, &net_config, &mut rng.clone()).unwrap();
-                (g, secs(t))
-            };
+            let new =
+                || timed(|| professional_network(&pop, &net_config, &mut rng.clone()).unwrap());
             let old = || {
-                let t = std::time::Instant::now();
-                let g = two_visit_build(&TieDraws::new(&pop, &net_config, &rng));
-                (g, secs(t))
+                original.then(|| timed(|| two_visit_build(&TieDraws::new(&pop, &net_config, &rng))))
             };
             // Alternate which goes first, so neither always runs on a warmer machine.
-            let ((g, n), (g_old, o)) = if r % 2 == 0 {
+            let ((g, n), old) = if r % 2 == 0 {
                 let a = new();
                 (a, old())
             } else {
                 let b = old();
                 (new(), b)
             };
-            assert!(
-                g == g_old,
-                "replicate {r}: the network differs from the original's"
-            );
-            drop(g_old);
-            let p = pops[pops.len() - 1];
+            let o = match old {
+                Some((g_old, o)) => {
+                    assert!(
+                        g == g_old,
+                        "replicate {r}: the network differs from the original's"
+                    );
+                    o
+                }
+                None => [f64::NAN; 2],
+            };
             println!(
-                "replicate {r}: population {p:.3} s, network {n:.3} s (original {o:.3} s), \
-                 total {:.3} s (original {:.3} s); {} ties stored",
-                p + n,
-                p + o,
+                "replicate {r}: population {:.3} s, network {:.3} s (original {:.3} s), \
+                 total {:.3} s (original {:.3} s); CPU: total {:.3} s (original {:.3} s); \
+                 {} ties stored",
+                p[0],
+                n[0],
+                o[0],
+                p[0] + n[0],
+                p[0] + o[0],
+                p[1] + n[1],
+                p[1] + o[1],
                 g.n_stored()
             );
-            nets.push(n);
-            olds.push(o);
+            times.push([p, n, o]);
             hashes.push((population_hash(&pop), graph_hash(&g)));
         }
-        let totals = pops.iter().zip(&nets).map(|(p, n)| p + n).collect();
-        let old_totals = pops.iter().zip(&olds).map(|(p, o)| p + o).collect();
-        println!(
-            "median of {repeats}: population {:.3} s, network {:.3} s (original {:.3} s), \
-             total {:.3} s (original {:.3} s)",
-            median(pops),
-            median(nets),
-            median(olds),
-            median(totals),
-            median(old_totals)
-        );
+        for (clock, c) in [("wall", 0), ("CPU", 1)] {
+            let m = |f: &dyn Fn(&[[f64; 2]; 3]) -> f64| median(times.iter().map(f).collect());
+            println!(
+                "median of {repeats}, {clock}: population {:.3} s, network {:.3} s \
+                 (original {:.3} s), total {:.3} s (original {:.3} s)",
+                m(&|t| t[0][c]),
+                m(&|t| t[1][c]),
+                m(&|t| t[2][c]),
+                m(&|t| t[0][c] + t[1][c]),
+                m(&|t| t[0][c] + t[2][c]),
+            );
+        }
         if golden {
             for (r, h) in hashes.iter().enumerate() {
                 match GOLDEN_1M.get(r) {
