@@ -92,10 +92,10 @@ pub fn professional_network(
 }
 
 /// The room given to a block of rows that expects `mean` stored ties: 6 standard deviations
-/// more and 64, so that drawing the ties again to count them exactly is astronomically
-/// rare. A block's count is close to binomial, with a variance at most twice its mean (at
-/// most, if both ends of every tie fell in one block). About 3% more than the mean at 1M
-/// people.
+/// more and 64, so that drawing the ties again to count them exactly is vanishingly rare
+/// (never seen from 10k to 3M people). A block's count is close to binomial, with a
+/// variance at most twice its mean (at most, if both ends of every tie fell in one block).
+/// About 3% more than the mean at 1M people.
 fn room(mean: f64) -> usize {
     (mean + 6.0 * (2.0 * mean).sqrt() + 64.0).ceil() as usize
 }
@@ -234,7 +234,8 @@ impl TieDraws<'_> {
     }
 
     /// [`TieDraws::draw`], [`BATCH`] ties at a time: the same ties as [`TieDraws::draw_one`]
-    /// one after another, in a third of the time.
+    /// one after another, in about half the time (0.23 s against 0.45 s for the 10M ties
+    /// of 1M people).
     ///
     /// Drawing one tie at a time, each waits on two dependent cache misses (the person's
     /// company, then the colleague in a pool of megabytes) before the next can use their
@@ -313,9 +314,9 @@ impl TieDraws<'_> {
     /// is close to binomial, and `room` maps its mean to the room given (see [`room`]). In
     /// the unlikely case that a block overflows, a first pass counts every block's entries
     /// exactly and the draws are replayed. Then block by block, while the block is in
-    /// cache: group its entries by row (stably, so in draw order), sort each row by target
-    /// and rank, keep the last of each target (the strongest kind) and write the rows out
-    /// compacted to the left, where the final rows of the earlier blocks end.
+    /// cache: sort its entries by row, target and rank (a radix sort), keep the last of each
+    /// row's entries to a target (the strongest kind) and write the rows out compacted to
+    /// the left, where the final rows of the earlier blocks end.
     fn simple_graph(&self, ties_per_block: f64, room: impl Fn(f64) -> usize) -> Result<Graph> {
         let n = self.pop.len();
         // Each kind's rank among the strengths in `f32::total_cmp` order, the order in which
