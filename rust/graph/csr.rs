@@ -167,6 +167,27 @@ impl Graph {
         graph
     }
 
+    /// Assembles a weighted graph from CSR parts that are already valid: sorted adjacency,
+    /// finite weights and, when undirected, symmetric storage.
+    pub(crate) fn from_sorted_weighted_csr(
+        directed: bool,
+        n_edges: u64,
+        offsets: Vec<u64>,
+        targets: Vec<u32>,
+        weights: Vec<f32>,
+    ) -> Self {
+        let graph = Graph {
+            directed,
+            n_edges,
+            offsets,
+            targets,
+            weights: Some(weights),
+        };
+        debug_assert!(graph.validate_csr().is_ok());
+        debug_assert!(directed || graph.is_symmetric());
+        graph
+    }
+
     /// Rebuilds a graph from the arrays of [`Graph::csr`] (for unpickling), checking them.
     pub fn from_csr(
         directed: bool,
