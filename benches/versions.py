@@ -8,8 +8,9 @@ after/before for
 
 - ``cascade``: 100 cascade runs (p = 0.05, 10 random seeds) on a Barabási–Albert graph;
 - ``period``: the full market with 4 advertising brands (every targeting family and timing,
-  sharing and referrals on), ms per period from the difference of a 40- and an 8-week run,
-  so building the market cancels out.
+  sharing and referrals on), ms per period from the difference of a long and an 8-week run,
+  so building the market cancels out (``--weeks`` sets the longer run: more weeks, less
+  noise from the build).
 
     python benches/versions.py BEFORE/bin/python AFTER/bin/python --people 100000 1000000
 """
@@ -26,7 +27,7 @@ CHILD = r"""
 import json, sys, time
 import buyernet as bn
 
-kind, n = sys.argv[1], int(sys.argv[2])
+kind, n, weeks = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 if kind == "cascade":
     g = bn.Graph.barabasi_albert(n, 10, seed=1)
     start = time.perf_counter()
@@ -41,17 +42,17 @@ else:
                                 timing=bn.Timing.flighted(4, 4)),
          "rival_3": bn.Strategy.quantum(b).replace(brand_share=1.0)}
     times = {}
-    for weeks in (8, 40):
+    for w in (8, weeks):
         start = time.perf_counter()
-        bn.simulate(m, periods=weeks, replicates=1, seed=1, strategies=s, threads=1)
-        times[weeks] = time.perf_counter() - start
-    print(json.dumps({"seconds": (times[40] - times[8]) / 32}))
+        bn.simulate(m, periods=w, replicates=1, seed=1, strategies=s, threads=1)
+        times[w] = time.perf_counter() - start
+    print(json.dumps({"seconds": (times[weeks] - times[8]) / (weeks - 8)}))
 """
 
 
-def measure(python: str, kind: str, n: int) -> float:
+def measure(python: str, kind: str, n: int, weeks: int) -> float:
     out = subprocess.run(
-        [python, "-c", CHILD, kind, str(n)], capture_output=True, text=True, check=True
+        [python, "-c", CHILD, kind, str(n), str(weeks)], capture_output=True, text=True, check=True
     )
     return float(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
 
@@ -62,6 +63,9 @@ def main() -> int:
     parser.add_argument("after", help="python of the version after")
     parser.add_argument("--people", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--weeks", type=int, default=40, help="the longer run of the period measurement"
+    )
     args = parser.parse_args()
     print(f"median of {args.repeats}, each in its own process, versions interleaved\n")
     print(f"  {'work':<30} {'before':>10} {'after':>10} {'after/before':>13}")
@@ -70,7 +74,7 @@ def main() -> int:
             times: dict[str, list[float]] = {"before": [], "after": []}
             for _ in range(args.repeats):
                 for which in ("before", "after"):
-                    times[which].append(measure(getattr(args, which), kind, n))
+                    times[which].append(measure(getattr(args, which), kind, n, args.weeks))
             before, after = (statistics.median(times[w]) for w in ("before", "after"))
             scale = 1000 if unit == "ms" else 1
             label = f"{kind} {n:,}"

@@ -75,12 +75,12 @@ impl Reach {
     }
 
     /// Person `p`, working at `company`, is exposed to brand `b` (which advertises) in
-    /// `period`.
+    /// `period`. Returns whether this is their first exposure to `b` this period.
     #[inline]
-    pub fn expose(&mut self, p: u32, b: usize, company: u32, period: u32) {
+    pub fn expose(&mut self, p: u32, b: usize, company: u32, period: u32) -> bool {
         let (Some(i), Some(k)) = (self.cell(p, b), self.slot[b]) else {
             debug_assert!(false, "brand {b} does not advertise");
-            return;
+            return false;
         };
         if self.first[i] & !SEVERAL == NEVER {
             self.first[i] = period;
@@ -89,9 +89,11 @@ impl Reach {
             self.first[i] |= SEVERAL;
         }
         self.company[i] = company;
-        if !self.this_period[k].put(p as usize) {
+        let first = !self.this_period[k].put(p as usize);
+        if first {
             self.reached[k].push(p);
         }
+        first
     }
 
     /// The people brand `b` reached this period, in order of first exposure.
@@ -148,11 +150,9 @@ impl Tracker for Reach {
 
     #[inline]
     fn exposed(&mut self, p: u32, b: usize, company: u32, period: u32, earned: bool) {
-        let before = self.period_reach(b);
-        self.expose(p, b, company, period);
         // A brand's paid impressions land before anything it earns in a period, so its
         // paid reach is its unique reach when its first earned exposure arrives.
-        if !earned && self.period_reach(b) > before {
+        if self.expose(p, b, company, period) && !earned {
             self.paid[b] += 1;
         }
     }
