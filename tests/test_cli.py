@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from markets import small_market
 
@@ -261,3 +262,52 @@ def test_the_readme_scenario_reads(tmp_path):
     assert list(s.alternatives) == ["quantum", "abm"] and s.replicates == 16
     assert s.alternatives["abm"].timing == buyernet.Timing.triggered(window=6)
     assert s.market.needs.observability == 0.2
+
+
+def test_version_defaults_and_ranges_are_said(tmp_path):
+    r = cli("--version", cwd=tmp_path)
+    assert r.returncode == 0 and r.stdout.strip() == f"buyernet {buyernet.__version__}"
+    for command in ("compare", "run", "init", "sweep", "show"):
+        text = cli(command, "--help", cwd=tmp_path).stdout
+        assert "usage:" in text and len(text.split("\n\n")) >= 3, command  # a description
+    run_help = " ".join(cli("run", "--help", cwd=tmp_path).stdout.split())
+    assert "default: the input file's name with -results" in run_help
+    r = cli("compare", "--people", "1000000000000", cwd=tmp_path)
+    assert r.returncode == 2 and "[1000, 4294967295]" in r.stderr, r.stderr
+    assert "wrong type" not in r.stderr
+
+
+def test_a_networkx_graph_or_scipy_matrix_is_taken_as_the_network():
+    nx = pytest.importorskip("networkx")
+    m = small_market(2_000, 100)
+    ring = nx.cycle_graph(2_000)
+    as_graph = buyernet.Graph.from_networkx(ring)
+    a = buyernet.simulate(m, periods=5, replicates=1, seed=1, network=ring)
+    b = buyernet.simulate(m, periods=5, replicates=1, seed=1, network=as_graph)
+    assert np.array_equal(a.series("endorsed"), b.series("endorsed"))
+    with pytest.raises(buyernet.ParameterError, match="convert_node_labels_to_integers"):
+        buyernet.simulate(m, periods=1, replicates=1, seed=1, network=nx.path_graph(5))
+    sp = pytest.importorskip("scipy.sparse")
+    c = buyernet.simulate(
+        m, periods=5, replicates=1, seed=1, network=sp.csr_array(nx.to_scipy_sparse_array(ring))
+    )
+    assert np.array_equal(a.series("endorsed"), c.series("endorsed"))
+    with pytest.raises(TypeError, match="a networkx graph or a SciPy sparse matrix"):
+        buyernet.simulate(m, periods=1, replicates=1, seed=1, network="ring")  # type: ignore[arg-type]
+
+
+def test_hourglass_columns_are_series_and_synergy_takes_a_network():
+    m = small_market(2_000, 100)
+    r = buyernet.simulate(m, periods=4, replicates=2, seed=1)
+    from buyernet.export import series_columns
+
+    frame_columns = series_columns(r)
+    for stage in buyernet.STAGES:
+        name = f"hourglass_{stage}"
+        assert name in frame_columns
+        assert np.array_equal(r.series(name).reshape(-1), frame_columns[name])
+    assert r.plot("hourglass_know").axes[0].get_ylabel() == "hourglass_know"
+    ring = buyernet.Graph.watts_strogatz(2_000, 4, 0.1, seed=1)
+    s = buyernet.synergy(m, buyernet.Strategy.quantum(200), periods=4, replicates=2, seed=1,
+                         network=ring)  # fmt: skip
+    assert set(s.wins) == {"both", "brand", "demand", "neither"}

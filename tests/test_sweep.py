@@ -59,7 +59,7 @@ def test_the_table_is_tidy_and_paired(reference):
     a = p[p["strategies.q.brand_share"] == 0.3].drop(columns=["strategies.q.brand_share", "point"])
     b = p[p["strategies.q.brand_share"] == 0.7].drop(columns=["strategies.q.brand_share", "point"])
     assert a.reset_index(drop=True).equals(b.reset_index(drop=True))
-    assert set(reference.winners()["winner"]) <= {"q", "p"}
+    assert set(reference.winners()["winner"]) <= {"q", "p", "no clear winner"}
 
 
 def test_identical_tables_with_a_process_pool_and_with_dask(reference):
@@ -220,7 +220,7 @@ def test_the_sweep_command(tmp_path):
     (tmp_path / "s.toml").write_text(SWEEP_TOML)
     r = cli("sweep", "s.toml", "--workers", "2", "--checkpoint", "ck", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "winner by mean wins" in r.stdout and "sweeping" in r.stderr
+    assert "winner by wins" in r.stdout and "sweeping" in r.stderr
     out = tmp_path / "s-results"
     report = (out / "report.html").read_text()
     assert "alt='winner' src='data:image/png;base64," in report
@@ -269,3 +269,17 @@ def test_bad_sweep_files_exit_2(tmp_path, edit, match):
     assert r.returncode == 2, r.stderr
     assert re.search(match, r.stderr), r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"], "nothing written"
+
+
+def test_a_grid_point_has_a_winner_only_where_the_paired_interval_excludes_zero():
+    m = small_market(3_000, 150)
+    same = {"a": buyernet.Strategy.quantum(300), "b": buyernet.Strategy.quantum(300)}
+    grid = {"needs.observability": [0.05, 0.5]}
+    tied = buyernet.sweep(m, same, grid=grid, periods=10, replicates=3, seed=1).winners()
+    assert (tied["winner"] == "no clear winner").all()
+    assert (tied["margin"] == 0).all() and (tied["low"] == 0).all()
+    dark = {"loud": buyernet.Strategy.quantum(3_000), "dark": buyernet.Strategy.quantum(0)}
+    clear = buyernet.sweep(m, dark, grid=grid, periods=30, replicates=4, seed=1)
+    w = clear.winners("impressions")
+    assert (w["winner"] == "loud").all() and (w["low"] > 0).all()
+    assert list(w.columns) == ["needs.observability", "winner", "leader", "margin", "low", "high"]

@@ -27,7 +27,7 @@ import numpy as np
 
 from buyernet.exceptions import ParameterError
 from buyernet.metrics import FLOWS, STAGES
-from buyernet.stats import interval
+from buyernet.stats import NO_CLEAR_WINNER, interval
 
 if TYPE_CHECKING:
     # Types only: these modules call into this one, so it must not import them at runtime.
@@ -251,8 +251,9 @@ def series_chart(
 
 
 def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
-    """Which alternative wins (highest mean ``metric``) at each point of a sweep: the first
-    grid parameter across, the second (if any) down, further ones pooled by point.
+    """Which alternative clearly wins ``metric`` at each point of a sweep (see
+    :meth:`buyernet.Sweep.winners`; grey: no clear winner), with the leader's margin: the
+    first grid parameter across, the second (if any) down, further ones pooled by point.
 
     Example:
         >>> import buyernet
@@ -264,36 +265,46 @@ def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
         'needs.observability'
     """
     winners = result.winners(metric)
-    names = sorted(set(result.table["alternative"]))
+    names = [*sorted(set(result.table["alternative"])), NO_CLEAR_WINNER]
     fig = _figure(7.5, 4.6)
     ax = fig.add_subplot()
     grid = result.grid
     xs = sorted(set(winners[grid[0]])) if grid else [0]
     ys = sorted(set(winners[grid[1]])) if len(grid) > 1 else [0]
     counts = np.zeros((len(ys), len(xs), len(names)))
+    margins: dict[tuple[int, int], list[str]] = {}
     for _, row in winners.iterrows():
         x = xs.index(row[grid[0]]) if grid else 0
         y = ys.index(row[grid[1]]) if len(grid) > 1 else 0
         counts[y, x, names.index(row["winner"])] += 1
+        margin = f"{row['leader']} +{row['margin']:.3g}" if np.isfinite(row["margin"]) else ""
+        margins.setdefault((y, x), []).append(margin)
     best = counts.argmax(axis=2)
     share = counts.max(axis=2) / np.maximum(counts.sum(axis=2), 1)
     from matplotlib.colors import ListedColormap
 
-    colors = ListedColormap([f"C{i}" for i in range(len(names))])
+    # Each alternative its colour; "no clear winner" grey.
+    colors = ListedColormap([*(f"C{i}" for i in range(len(names) - 1)), "0.6"])
     ax.imshow(best, cmap=colors, vmin=-0.5, vmax=len(names) - 0.5, origin="lower", aspect="auto")
     for y in range(len(ys)):
         for x in range(len(xs)):
             label = names[best[y, x]] + ("" if share[y, x] == 1 else f" ({share[y, x]:.0%})")
-            ax.text(x, y, label, ha="center", va="center", color="white", fontsize=9)
+            cell = margins.get((y, x), [])
+            if len(cell) == 1 and cell[0]:
+                label += f"\n{cell[0]}"
+            ax.text(x, y, label, ha="center", va="center", color="white", fontsize=8)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
     ax.set_yticks(range(len(ys)), [str(v) for v in ys])
     ax.set_xlabel(grid[0] if grid else "(no grid)")
     ax.set_ylabel(grid[1] if len(grid) > 1 else "(one row)")
-    ax.set_title(f"Winner by mean {metric} across the grid")
+    ax.set_title(f"Winner by {metric} (paired 95% interval above 0; + the lead in the mean)")
     from matplotlib.patches import Patch
 
     ax.legend(
-        handles=[Patch(color=f"C{i}", label=n) for i, n in enumerate(names)],
+        handles=[
+            Patch(color=f"C{i}" if n != NO_CLEAR_WINNER else "0.6", label=n)
+            for i, n in enumerate(names)
+        ],
         title="alternative",
         loc="upper left",
         bbox_to_anchor=(1.01, 1),

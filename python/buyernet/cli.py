@@ -47,11 +47,15 @@ def _parser() -> argparse.ArgumentParser:
             "2 bad input, 130 interrupted."
         ),
     )
+    from buyernet import __version__
+
+    parser.add_argument("--version", action="version", version=f"buyernet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def outputs(p: argparse.ArgumentParser, default: str) -> None:
+        shown = default or "the input file's name with -results"
         p.add_argument(
-            "-o", "--output", default=default, help=f"results directory (default: {default})"
+            "-o", "--output", default=default, help=f"results directory (default: {shown})"
         )
         p.add_argument(
             "--force",
@@ -80,15 +84,33 @@ def _parser() -> argparse.ArgumentParser:
         "--people", type=int, help="people in the market (default 100000; companies scale with it)"
     )
 
-    r = sub.add_parser("run", help="run a scenario file and write its report")
+    r = sub.add_parser(
+        "run",
+        help="run a scenario file and write its report",
+        description=(
+            "Run a scenario file (see `buyernet init`): every alternative for our brand on the "
+            "same market draws. Prints the paired differences and writes a report."
+        ),
+    )
     r.add_argument("scenario", type=Path, help="a scenario TOML file (see `buyernet init`)")
     outputs(r, "")
 
-    i = sub.add_parser("init", help="write a commented example scenario file")
+    i = sub.add_parser(
+        "init",
+        help="write a commented example scenario file",
+        description="Write a scenario file with every section and field, commented.",
+    )
     i.add_argument("scenario", type=Path, help="where to write it")
-    i.add_argument("--force", action="store_true", help="replace an existing file")
+    i.add_argument(
+        "--force", action="store_true", help="replace an existing file (default: refuse)"
+    )
 
-    t = sub.add_parser("tour", help="a tour of the network and cascade engine", add_help=False)
+    t = sub.add_parser(
+        "tour",
+        help="a tour of the network and cascade engine",
+        description="A tour of the network and cascade engine (`buyernet tour --help`).",
+        add_help=False,
+    )
     t.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     w = sub.add_parser(
@@ -103,12 +125,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     w.add_argument("sweep", type=Path, help="a sweep TOML file")
     where = w.add_mutually_exclusive_group()
-    where.add_argument("--scheduler", help="a Dask scheduler address (tcp://host:port)")
-    where.add_argument("--workers", type=int, help="run on N local worker processes")
-    w.add_argument("--checkpoint", type=Path, help="keep finished tasks here; rerun to resume")
+    where.add_argument(
+        "--scheduler", help="a Dask scheduler address (tcp://host:port; default: run here)"
+    )
+    where.add_argument(
+        "--workers", type=int, help="run on N local worker processes (default: in this process)"
+    )
+    w.add_argument(
+        "--checkpoint",
+        type=Path,
+        help="keep finished tasks here; rerun to resume (default: no checkpoint)",
+    )
     outputs(w, "")
 
-    s = sub.add_parser("show", help="print the summary of a saved run")
+    s = sub.add_parser(
+        "show",
+        help="print the summary of a saved run",
+        description="Print the summary of a results directory written by run or compare.",
+    )
     s.add_argument("results", type=Path, help="a results directory")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     return parser
@@ -137,8 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if getattr(args, k) is not None
             }
             if args.people is not None:
-                if args.people < 1_000:
-                    raise _RefusedError(f"--people must be at least 1000; got {args.people}")
+                # At least a market's worth of people; at most what a person id (32 bits) holds.
+                if not 1_000 <= args.people <= 2**32 - 1:
+                    raise _RefusedError(
+                        f"--people must be in [1000, 4294967295]; got {args.people}"
+                    )
                 population = {"people": args.people, "companies": max(args.people // 20, 1)}
                 changes["market"] = scenario.market.replace(population=population)
             scenario = scenario.replace(**changes)

@@ -33,7 +33,7 @@ from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import COMPARED
-from buyernet.network import Graph
+from buyernet.network import NetworkLike, as_network
 from buyernet.simulation import Results, _run, _strategies
 from buyernet.stats import paired_difference
 from buyernet.strategy import Strategy
@@ -183,7 +183,7 @@ def compare(
     replicates: int,
     seed: int,
     threads: int | None = None,
-    network: Graph | None = None,
+    network: NetworkLike | None = None,
     progress: Callable[[int], object] | None = None,
     metrics: Sequence[str] | None = None,
 ) -> Comparison:
@@ -246,8 +246,8 @@ def compare(
     replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
     if threads is not None:
         threads = _integer(threads, "threads", 1, 4096)
-    if network is not None and not isinstance(network, Graph):
-        raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
+    if network is not None:
+        network = as_network(network, market.population.people)
     arms = _run(market, plans, periods, replicates, seed, threads, network, progress, metrics)
     results = {str(label): r for label, r in zip(alternatives, arms)}
     return Comparison(name, str(baseline), results)
@@ -280,6 +280,7 @@ def synergy(
     replicates: int,
     seed: int,
     threads: int | None = None,
+    network: NetworkLike | None = None,
 ) -> Synergy:
     """Brand-demand synergy of ``strategy``, measured, never assumed: runs it whole, with
     only its brand impressions, with only its demand impressions, and with no budget, on
@@ -309,6 +310,7 @@ def synergy(
         replicates=replicates,
         seed=seed,
         threads=threads,
+        network=network,
     )
     wins = {k: float(comparison.values("wins", k).mean()) for k in arms}
     without = wins["demand"] - wins["neither"]

@@ -8,7 +8,7 @@ edge (plus 4 per stored edge for weights).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +19,9 @@ from buyernet.exceptions import ParameterError
 if TYPE_CHECKING:
     import networkx
     import scipy.sparse
+
+#: What ``network=`` accepts: a :class:`Graph`, a networkx graph, or a SciPy sparse matrix.
+NetworkLike = Union["Graph", "networkx.Graph", "scipy.sparse.sparray", "scipy.sparse.spmatrix"]
 
 __all__ = ["Graph"]
 
@@ -281,3 +284,47 @@ class Graph:
             f"Graph(n_nodes={self.n_nodes}, n_edges={self.n_edges}, "
             f"directed={self.directed}, weighted={self.weighted})"
         )
+
+
+def as_network(value: NetworkLike, people: int) -> Graph:
+    """A users' network for a market of ``people`` people, node ``i`` being person ``i``: a
+    :class:`Graph` as is, a networkx graph whose nodes are the integers ``0 .. people - 1``
+    (its ``weight`` attribute, where edges have one, becomes the tie weight), or a SciPy
+    sparse adjacency matrix (see :meth:`Graph.from_scipy`).
+
+    Example:
+        >>> import networkx as nx
+        >>> as_network(nx.cycle_graph(5), 5).n_edges
+        5
+    """
+    if isinstance(value, Graph):
+        return value
+    kind = type(value).__module__.split(".")[0]
+    if kind == "networkx":
+        nodes = set(value.nodes)
+        if nodes != set(range(people)):
+            raise ParameterError(
+                f"network: a networkx graph's nodes must be the people 0 .. {people - 1} "
+                f"(node i is person i); got {len(nodes)} nodes. Relabel them with "
+                "networkx.convert_node_labels_to_integers(graph), or pass "
+                "buyernet.Graph.from_networkx(graph)"
+            )
+        weighted = any("weight" in d for _, _, d in value.edges(data=True))
+        src, dst, w = [], [], []
+        for u, v, d in value.edges(data=True):
+            src.append(u)
+            dst.append(v)
+            w.append(d.get("weight", 1.0))
+        return Graph.from_edges(
+            np.asarray(src, dtype=np.int64),
+            np.asarray(dst, dtype=np.int64),
+            n=people,
+            weights=np.asarray(w, dtype=np.float32) if weighted else None,
+            directed=bool(value.is_directed()),
+        )
+    if kind == "scipy":
+        return Graph.from_scipy(value)
+    raise TypeError(
+        "network must be a buyernet.Graph, a networkx graph or a SciPy sparse matrix, one "
+        f"node per person; got {type(value).__name__} (build one with buyernet.Graph.from_edges)"
+    )

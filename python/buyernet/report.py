@@ -206,10 +206,14 @@ def winners_text(result: Sweep, metric: str = "wins") -> str:
         ...                        "p": buyernet.Strategy.planetary(200)},
         ...                    grid={"needs.observability": [0.05, 0.5]}, periods=4,
         ...                    replicates=2, seed=1)
-        >>> winners_text(s).splitlines()[0]
-        'winner by mean wins at each grid point:'
+        >>> winners_text(s).splitlines()[0].split(" (")[0]
+        'winner by wins at each grid point'
     """
-    return f"winner by mean {metric} at each grid point:\n{result.winners(metric).to_string()}"
+    head = (
+        f"winner by {metric} at each grid point (a winner leads every other alternative with "
+        "a paired 95% interval above zero; margin: over the runner-up):"
+    )
+    return f"{head}\n{result.winners(metric).to_string()}"
 
 
 def _png(fig: Figure) -> str:

@@ -25,7 +25,7 @@ from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import BRAND_SERIES, FLOWS, SERIES_NAMES, STAGES
-from buyernet.network import Graph
+from buyernet.network import Graph, NetworkLike, as_network
 from buyernet.storage import atomic_file
 from buyernet.strategy import Strategy
 
@@ -40,7 +40,7 @@ def simulate(
     seed: int | None = None,
     strategies: Mapping[str | int, Strategy] | None = None,
     threads: int | None = None,
-    network: Graph | None = None,
+    network: NetworkLike | None = None,
     progress: Callable[[int], object] | None = None,
     metrics: Sequence[str] | None = None,
 ) -> Results:
@@ -55,8 +55,9 @@ def simulate(
         seed: random seed in [0, 2**64); drawn from the OS and recorded if None.
         threads: worker threads (default: all cores). Results do not depend on it.
         network: your own network, one node per person (node i is person i), shared by
-            every replicate; default: a professional network drawn for each replicate
-            from ``market.network`` (see :func:`market_network`).
+            every replicate: a :class:`Graph`, a networkx graph with nodes ``0 .. people-1``
+            or a SciPy sparse adjacency matrix. Default: a professional network drawn for
+            each replicate from ``market.network`` (see :func:`market_network`).
         progress: called with the number of periods done (over all replicates, out of
             ``periods * replicates``) about every 50 ms while the engine runs; an
             exception it raises stops the run.
@@ -87,8 +88,8 @@ def simulate(
     seed = secrets.randbits(64) if seed is None else _seed(seed)
     if threads is not None:
         threads = _integer(threads, "threads", 1, 4096)
-    if network is not None and not isinstance(network, Graph):
-        raise TypeError(f"network must be a buyernet.Graph; got {type(network).__name__}")
+    if network is not None:
+        network = as_network(network, market.population.people)
     plan = _strategies(market, strategies)
     (results,) = _run(
         market, [plan], periods, replicates, seed, threads, network, progress, metrics
@@ -274,6 +275,10 @@ class Results:
         """A metric per period: [replicate, period], or [replicate, period, brand] for the
         :attr:`brand_metrics` (impressions, reach, earned reach, wins, revenue, ...).
         """
+        stage = name.removeprefix("hourglass_")
+        if name.startswith("hourglass_") and stage in STAGES:
+            # The tidy tables' hourglass columns: [replicate, period, brand].
+            return self.hourglass[..., STAGES.index(stage)]
         if name not in self.metrics:
             if name in SERIES_NAMES:
                 raise ParameterError(f"{name!r} was not recorded in this run (see metrics=)")

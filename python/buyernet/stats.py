@@ -19,7 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Interval", "PairedDifference", "interval", "paired_difference", "t95"]
+__all__ = [
+    "NO_CLEAR_WINNER",
+    "Interval",
+    "PairedDifference",
+    "interval",
+    "paired_difference",
+    "t95",
+]
 
 # Student t quantiles for a two-sided 95% interval, df = 1..30; beyond, a series in 1/df.
 _T95 = (
@@ -96,6 +103,10 @@ def interval(values: npt.ArrayLike) -> Interval:
     """
     v = np.asarray(values, dtype=np.float64)
     return _interval(v[~np.isnan(v)])
+
+
+#: The verdict where no alternative leads every other with an interval above zero.
+NO_CLEAR_WINNER = "no clear winner"
 
 
 def paired_difference(alternative: npt.ArrayLike, baseline: npt.ArrayLike) -> PairedDifference:

@@ -41,7 +41,7 @@ from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import SWEPT
 from buyernet.runner import Checkpoint, Setup, as_executor, check_key, run_tasks, task_seed
-from buyernet.stats import paired_difference
+from buyernet.stats import NO_CLEAR_WINNER, paired_difference
 from buyernet.strategy import Strategy
 
 __all__ = ["Sweep", "sweep"]
@@ -205,12 +205,43 @@ class Sweep:
         return pd.DataFrame(rows)
 
     def winners(self, metric: str = "wins") -> Any:
-        """Per grid point, the alternative with the highest mean ``metric``."""
-        means = self.table.groupby(["point", "alternative"], sort=True)[metric].mean()
-        best = means.groupby(level="point").idxmax().map(lambda ix: ix[1])
-        params = self.table.groupby("point", sort=True)[self.grid].first() if self.grid else None
-        out = best.rename("winner").to_frame()
-        return out if params is None else params.join(out)
+        """Per grid point, the alternative with the highest mean ``metric`` (the
+        ``leader``), and whether it clearly wins: ``winner`` is the leader only where its
+        paired 95% interval against every other alternative excludes zero, else
+        :data:`buyernet.stats.NO_CLEAR_WINNER`. ``margin``, ``low`` and ``high`` are the
+        leader's paired difference over the runner-up and its interval (NaN with one
+        alternative, which then wins unopposed).
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+            >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(200),
+            ...                        "p": buyernet.Strategy.quantum(200)},
+            ...                    grid={"needs.observability": [0.05]}, periods=4,
+            ...                    replicates=3, seed=1)
+            >>> s.winners()["winner"].tolist()
+            ['no clear winner']
+        """
+        pd = _pandas()
+        rows = []
+        for point, group in self.table.groupby("point", sort=True):
+            runs = group.pivot_table(
+                index="replicate", columns="alternative", values=metric, dropna=False
+            )
+            ranked = runs.mean().sort_values(ascending=False, kind="stable")
+            leader = str(ranked.index[0])
+            row: dict[str, Any] = {k: group[k].iloc[0] for k in self.grid}
+            row.update(point=point, leader=leader, margin=math.nan, low=math.nan, high=math.nan)
+            clear = True
+            for i, other in enumerate(ranked.index[1:]):
+                d = paired_difference(runs[leader].to_numpy(), runs[other].to_numpy())
+                clear = clear and d.low > 0
+                if i == 0:
+                    row.update(margin=d.mean, low=d.low, high=d.high)
+            row["winner"] = leader if clear else NO_CLEAR_WINNER
+            rows.append(row)
+        columns = [*self.grid, "winner", "leader", "margin", "low", "high"]
+        return pd.DataFrame(rows).set_index("point")[columns]
 
     def __repr__(self) -> str:
         points = self.table["point"].nunique() if len(self.table) else 0

@@ -33,17 +33,49 @@ fn read<T: DeserializeOwned>(value: &Bound<'_, PyAny>, at: &[Segment]) -> PyResu
                 serde_path_to_error::Segment::Unknown => Segment::Field("?".into()),
             });
         }
-        let message = e.into_inner().to_string();
+        let mut message = e.into_inner().to_string();
+        if message.starts_with("OverflowError") {
+            let found = value_at(value, &path[at.len()..]).unwrap_or_default();
+            message = format!("out of range for its integer type; got {found}");
+        }
         // serde says "invalid type: ..."; a failed Python extraction "TypeError: ...".
         let wrong_type = ["invalid type: ", "TypeError: "]
             .iter()
             .find_map(|p| message.strip_prefix(p));
+        let message = wrong_type.unwrap_or(&message);
         to_py(Error::Schema {
             at: Path(path),
             wrong_type: wrong_type.is_some(),
-            message: wrong_type.unwrap_or(&message).to_owned(),
+            message: in_words(message),
         })
     })
+}
+
+/// The repr of the value at `path` inside `value`, for messages.
+fn value_at(value: &Bound<'_, PyAny>, path: &[Segment]) -> Option<String> {
+    let mut v = value.clone();
+    for s in path {
+        v = match s {
+            Segment::Field(k) | Segment::Key(k) => v.get_item(k.as_str()).ok()?,
+            Segment::Index(i) => v.get_item(*i).ok()?,
+        };
+    }
+    Some(v.repr().ok()?.to_string())
+}
+
+/// serde's names of integer types as the ranges users read.
+fn in_words(message: &str) -> String {
+    [
+        ("expected u8", "expected an integer in [0, 255]"),
+        ("expected u16", "expected an integer in [0, 65535]"),
+        ("expected u32", "expected an integer in [0, 4294967295]"),
+        (
+            "expected u64",
+            "expected an integer in [0, 18446744073709551615]",
+        ),
+    ]
+    .iter()
+    .fold(message.to_owned(), |m, (from, to)| m.replace(from, to))
 }
 
 /// A market from a dict of sections, checked.
