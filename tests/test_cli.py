@@ -311,3 +311,18 @@ def test_hourglass_columns_are_series_and_synergy_takes_a_network():
     s = buyernet.synergy(m, buyernet.Strategy.quantum(200), periods=4, replicates=2, seed=1,
                          network=ring)  # fmt: skip
     assert set(s.wins) == {"both", "brand", "demand", "neither"}
+
+
+def test_a_comparison_saves_and_loads(tmp_path):
+    m = small_market(2_000, 100)
+    alternatives = {"q/1": buyernet.Strategy.quantum(200), "p": buyernet.Strategy.planetary(200)}
+    c = buyernet.compare(m, alternatives, periods=6, replicates=2, seed=3, baseline="p")
+    c.save(tmp_path / "c")
+    back = buyernet.Comparison.load(tmp_path / "c")
+    assert back.alternatives == c.alternatives == ("p", "q/1") and back.brand == c.brand
+    assert [repr(d) for d in back.table()] == [repr(d) for d in c.table()]  # NaN-aware
+    with pytest.raises(buyernet.BuyernetError, match="--force"):
+        c.save(tmp_path / "c")
+    c.save(tmp_path / "c", force=True)
+    with pytest.raises(buyernet.ParameterError, match="no saved comparison"):
+        buyernet.Comparison.load(tmp_path)

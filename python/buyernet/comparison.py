@@ -20,9 +20,11 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,6 +38,7 @@ from buyernet.metrics import COMPARED
 from buyernet.network import NetworkLike, as_network
 from buyernet.simulation import Results, _run, _strategies
 from buyernet.stats import paired_difference
+from buyernet.storage import check_output, results_directory
 from buyernet.strategy import Strategy
 
 __all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
@@ -96,6 +99,45 @@ class Comparison:
     def alternatives(self) -> tuple[str, ...]:
         """The alternatives' names, baseline first."""
         return (self.baseline, *(k for k in self.results if k != self.baseline))
+
+    def save(self, path: str | Path, *, force: bool = False) -> None:
+        """Write the comparison to a results directory: each alternative's full results
+        (:meth:`Results.save`) and which is the baseline. Written atomically; ``force``
+        replaces only a results directory buyernet wrote (see :mod:`buyernet.storage`).
+
+        Example:
+            >>> import buyernet, tempfile, pathlib
+            >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+            >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200)},
+            ...                      periods=3, replicates=2, seed=1)
+            >>> folder = pathlib.Path(tempfile.mkdtemp()) / "c"
+            >>> c.save(folder)
+            >>> Comparison.load(folder).alternatives
+            ('q',)
+        """
+        check_output(path, force=force)
+        with results_directory(path) as tmp:
+            names = list(self.results)
+            for i, name in enumerate(names):
+                self.results[name].save(tmp / f"arm-{i}.npz")
+            meta = {"brand": self.brand, "baseline": self.baseline, "alternatives": names}
+            (tmp / "comparison.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Comparison:
+        """Read a comparison written by :meth:`save`."""
+        folder = Path(path)
+        try:
+            meta = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ParameterError(
+                f"{folder} holds no saved comparison (no comparison.json)"
+            ) from None
+        results = {
+            name: Results.load(folder / f"arm-{i}.npz")
+            for i, name in enumerate(meta["alternatives"])
+        }
+        return cls(meta["brand"], meta["baseline"], results)
 
     def values(self, metric: str, alternative: str) -> npt.NDArray[np.float64]:
         """One alternative's per-replicate values of a metric, for the brand compared."""
