@@ -164,9 +164,9 @@ def scenario_file(tmp_path: Path, text: str) -> Path:
         ("[run]\nperiod = 3\n", r"bad\.toml: run\.period: unknown key"),
         ("[run]\nperiods = 'ten'\n", r"bad\.toml: run\.periods must be an integer"),
         ("[run]\nperiods = 0\n", r"bad\.toml: run\.periods must be in \[1, "),
-        ("[market.needs]\nin_market_share = 2.0\n", r"bad\.toml: market: needs\.in_market_share"),
+        ("[market.needs]\nin_market_share = 2.0\n", r"market\.needs\.in_market_share must"),
         ("[market.needs]\nshare = 0.1\n", r"bad\.toml: market: unknown field needs\.share"),
-        ("[alternatives.a]\nbudget = -1\n", r"bad\.toml: alternatives\.a: budget must be in"),
+        ("[alternatives.a]\nbudget = -1\n", r"bad\.toml: alternatives\.a\.budget must be in"),
         ("[alternatives.a]\nbudget = 5\nflavour = 1\n", r"alternatives\.a: unknown strategy field"),
         ("[alternatives.a]\npreset = 'cosmic'\nbudget = 5\n", r"alternatives\.a: preset must be"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.timing]\nkind = 'sometimes'\n",
@@ -174,6 +174,12 @@ def scenario_file(tmp_path: Path, text: str) -> Path:
         ("[alternatives.a]\nbudget = 5\n[rivals.us]\nbudget = 5\n", r"rivals must not include"),
         ("[run]\nbrand = 'them'\n", r"unknown brand 'them'"),
         ("not toml at all = = =", r"bad\.toml: not valid TOML"),
+        ("[alternatives.a]\nbudget = 5\n[alternatives.a.targeting]\nkind = 'narrow'\n"
+         "functions = [99]\n", r"bad\.toml: alternatives\.a\.targeting\.functions must be"),
+        ("[rivals.rival_1]\nbudget = 5\n[rivals.rival_1.targeting]\nkind = 'narrow'\n"
+         "accounts = [999999]\n", r"bad\.toml: rivals\.rival_1\.targeting\.accounts must be"),
+        ("[alternatives.a]\nbudget = 5\n[alternatives.a.targeting]\nkind = 'scored'\n"
+         "top_share = 3\n", r"bad\.toml: alternatives\.a\.targeting\.top_share must be"),
     ],
 )  # fmt: skip
 def test_bad_scenarios_exit_2_name_file_and_key_and_write_nothing(tmp_path, text, match):

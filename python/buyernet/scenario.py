@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from buyernet import checks
+from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market, _toml_value
 from buyernet.strategy import Strategy
@@ -130,6 +130,9 @@ class Scenario:
         """A scenario from nested dicts; errors name ``source`` and the key."""
 
         def fail(key: str, err: Exception | str) -> ScenarioError:
+            # An engine error knows where the parameter sits: the TOML key continues it.
+            if getattr(err, "path", None):
+                return ScenarioError(f"{source}: {key}.{err}")
             return ScenarioError(f"{source}: {key}: {err}")
 
         if not isinstance(data, Mapping):
@@ -162,6 +165,15 @@ class Scenario:
             strategies["alternatives"] = dict(cls.default().alternatives)
             if "rivals" not in data:
                 strategies["rivals"] = dict(cls.default().rivals)
+        # Accounts, functions and weights must fit this market: said now, with the file's
+        # key, not after the run has started.
+        market_dict = market.to_dict()
+        for part, table in strategies.items():
+            for name, strategy in table.items():
+                try:
+                    _core.check("strategy", strategy.to_dict(), market_dict)
+                except (ParameterError, TypeError) as err:
+                    raise fail(f"{part}.{name}", err) from None
         try:
             return cls(
                 market=market,

@@ -508,6 +508,22 @@ class Triggered(Timing):
         _core.check("timing", self.to_dict())
 
 
+def within(err: ParameterError, name: str) -> ParameterError:
+    """The same error for a parameter inside ``name``: its message and ``path`` say so.
+
+    Example:
+        >>> err = ParameterError("top_share must be in (0, 1]; got 3")
+        >>> err.path = ("top_share",)
+        >>> e = within(err, "targeting")
+        >>> str(e), e.path
+        ('targeting.top_share must be in (0, 1]; got 3', ('targeting', 'top_share'))
+    """
+    path = getattr(err, "path", None)
+    out = ParameterError(f"{name}.{err}" if path else str(err))
+    out.path = (name, *path) if path else ()  # type: ignore[attr-defined]
+    return out
+
+
 # The constructors named when someone calls a family itself.
 _CONSTRUCTORS = {
     "Targeting": ("broad", "narrow", "scored", "from_weights"),
@@ -609,14 +625,22 @@ class Strategy:
         """
         data = dict(data)
         parts: dict[str, Any] = {}
-        if "targeting" in data:
-            parts["targeting"] = Targeting.from_dict(dict(data.pop("targeting")))
-        if "creative" in data:
-            values = dict(data.pop("creative"))
+
+        def creative(values: dict[str, Any]) -> Creative:
             _refuse_unknown("creative", values, {f.name for f in dataclasses.fields(Creative)})
-            parts["creative"] = Creative(**values)
-        if "timing" in data:
-            parts["timing"] = Timing.from_dict(dict(data.pop("timing")))
+            return Creative(**values)
+
+        readers = {
+            "targeting": Targeting.from_dict,
+            "creative": creative,
+            "timing": Timing.from_dict,
+        }
+        for name, read in readers.items():
+            if name in data:
+                try:
+                    parts[name] = read(dict(data.pop(name)))
+                except ParameterError as err:
+                    raise within(err, name) from None
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:

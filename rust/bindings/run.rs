@@ -101,16 +101,23 @@ fn strategy(name: &str, d: &Bound<'_, PyAny>, config: Option<&MarketConfig>) -> 
 }
 
 /// Checks a value against one part of the engine's schema: `market`, `strategy`,
-/// `targeting`, `creative` or `timing` (ranges that do not depend on a market).
+/// `targeting`, `creative` or `timing`; a strategy also against `market` if given (its
+/// accounts, functions and weights must fit it).
 #[pyfunction]
-pub(crate) fn check(part: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    let checked = match part {
-        "market" => return market_config(value).map(|_| ()),
-        "strategy" => read::<Strategy>(value, &[])?.check(),
-        "targeting" => read::<Targeting>(value, &[])?.check(),
-        "creative" => read::<Creative>(value, &[])?.check(),
-        "timing" => read::<Timing>(value, &[])?.check(),
-        other => {
+#[pyo3(signature = (part, value, market=None))]
+pub(crate) fn check(
+    part: &str,
+    value: &Bound<'_, PyAny>,
+    market: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let checked = match (part, market) {
+        ("market", _) => return market_config(value).map(|_| ()),
+        ("strategy", Some(m)) => market_config(m)?.validate_strategy(&read(value, &[])?),
+        ("strategy", None) => read::<Strategy>(value, &[])?.check(),
+        ("targeting", _) => read::<Targeting>(value, &[])?.check(),
+        ("creative", _) => read::<Creative>(value, &[])?.check(),
+        ("timing", _) => read::<Timing>(value, &[])?.check(),
+        (other, _) => {
             return Err(PyValueError::new_err(format!(
                 "no part of the schema is called {other:?}"
             )));
