@@ -283,3 +283,22 @@ def test_a_grid_point_has_a_winner_only_where_the_paired_interval_excludes_zero(
     w = clear.winners("impressions")
     assert (w["winner"] == "loud").all() and (w["low"] > 0).all()
     assert list(w.columns) == ["needs.observability", "winner", "leader", "margin", "low", "high"]
+
+
+def test_grid_keys_take_the_scenario_files_spelling():
+    m = small_market(3_000, 150)
+    strategies = {"q": buyernet.Strategy.quantum(300), "p": buyernet.Strategy.planetary(300)}
+    kw = {"periods": 6, "replicates": 2, "seed": 4}
+    ours = buyernet.sweep(
+        m, strategies, grid={"needs.observability": [0.1], "strategies.q.brand_share": [0.3]}, **kw
+    ).table
+    files = buyernet.sweep(
+        m,
+        strategies,
+        grid={"market.needs.observability": [0.1], "alternatives.q.brand_share": [0.3]},
+        **kw,
+    ).table
+    values = [
+        c for c in ours.columns if c not in ("needs.observability", "strategies.q.brand_share")
+    ]
+    assert ours[values].equals(files[values])

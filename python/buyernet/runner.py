@@ -48,6 +48,7 @@ __all__ = [
     "Checkpoint",
     "Setup",
     "as_executor",
+    "canonical_key",
     "check_key",
     "fingerprint",
     "local_executor",
@@ -287,8 +288,9 @@ class Checkpoint:
 
 
 def check_key(key: str, *, label: str = "grid key") -> None:
-    """Refuse a dotted path that starts with neither a market section nor
-    ``strategies.<name>`` or ``rivals.<brand>`` (before anything is built).
+    """Refuse a dotted path that starts with neither a market section (``needs`` or, as in
+    scenario files, ``market.needs``) nor ``strategies.<name>`` (``alternatives.<name>``)
+    or ``rivals.<brand>`` (before anything is built).
 
     Example:
         >>> check_key("needs.observability")
@@ -297,12 +299,30 @@ def check_key(key: str, *, label: str = "grid key") -> None:
         ...
         buyernet.exceptions.ParameterError: grid key 'nothing.at_all' must start with ...
     """
-    head = key.split(".")[0]
+    head = canonical_key(key).split(".")[0]
     if head not in _SECTIONS and head not in _STRATEGY_HEADS:
         raise ParameterError(
             f"{label} {key!r} must start with a market section "
-            f"({', '.join(_SECTIONS)}), 'strategies.<name>' or 'rivals.<brand>'"
+            f"({', '.join(_SECTIONS)}, or market.<section>), 'strategies.<name>' "
+            "(or 'alternatives.<name>', as in scenario files) or 'rivals.<brand>'"
         )
+
+
+def canonical_key(key: str) -> str:
+    """A dotted path in one spelling: the scenario file's ``market.<section>.<field>`` and
+    ``alternatives.<name>.<field>`` become ``<section>.<field>`` and
+    ``strategies.<name>.<field>`` (so either spelling draws the same market).
+
+    Example:
+        >>> canonical_key("market.needs.observability"), canonical_key("alternatives.q.budget")
+        ('needs.observability', 'strategies.q.budget')
+    """
+    parts = key.split(".")
+    if parts[0] == "market" and len(parts) > 1:
+        parts = parts[1:]
+    elif parts[0] == "alternatives":
+        parts = ["strategies", *parts[1:]]
+    return ".".join(parts)
 
 
 def _set(d: dict[str, Any], path: Sequence[str], value: Any, where: str, label: str) -> None:
@@ -330,6 +350,8 @@ class Setup:
         >>> s = Setup.of(buyernet.Market(), {}, {"rival_1": buyernet.Strategy.quantum(10)})
         >>> s.set("rivals.rival_1.creative.shareability", 0.9)
         False
+        >>> s.set("market.needs.observability", 0.5)  # as in a scenario file
+        True
         >>> s.check()  # the values are valid for the engine
     """
 
@@ -358,7 +380,7 @@ class Setup:
             whether it is a market field (market fields change the market's draws;
             strategy fields do not).
         """
-        parts = key.split(".")
+        parts = canonical_key(key).split(".")
         if parts[0] in _STRATEGY_HEADS:
             table = self.strategies if parts[0] == "strategies" else self.rivals
             if len(parts) < 3 or parts[1] not in table:

@@ -40,7 +40,15 @@ from buyernet.comparison import compare
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import SWEPT
-from buyernet.runner import Checkpoint, Setup, as_executor, check_key, run_tasks, task_seed
+from buyernet.runner import (
+    Checkpoint,
+    Setup,
+    as_executor,
+    canonical_key,
+    check_key,
+    run_tasks,
+    task_seed,
+)
 from buyernet.stats import NO_CLEAR_WINNER, paired_difference
 from buyernet.strategy import Strategy
 
@@ -92,7 +100,8 @@ def _points(
     points = []
     for combo in combos:
         setup = Setup.of(market, alternatives, rivals)
-        market_coords = [(k, v) for k, v in zip(keys, combo) if setup.set(k, v)]
+        # The seed follows the canonical spelling: either spelling draws the same market.
+        market_coords = [(canonical_key(k), v) for k, v in zip(keys, combo) if setup.set(k, v)]
         # Validate here, not on a worker: a bad grid fails before anything runs.
         setup.check()
         points.append(
