@@ -332,3 +332,21 @@ def test_a_comparison_saves_and_loads(tmp_path):
     c.save(tmp_path / "c", force=True)
     with pytest.raises(buyernet.ParameterError, match="no saved comparison"):
         buyernet.Comparison.load(tmp_path)
+
+
+def test_one_scenario_format_across_market_run_and_init(tmp_path):
+    market = small_market(2_000, 100, needs={"observability": 0.3})
+    market.to_toml(tmp_path / "m.toml")
+    assert "[market.needs]" in (tmp_path / "m.toml").read_text()
+    assert buyernet.Market.from_toml(tmp_path / "m.toml") == market
+    assert Scenario.from_toml(tmp_path / "m.toml").market == market
+    r = cli("run", "m.toml", "--quiet", "--force", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    scenario = Scenario.from_toml(tmp_path / "m-results" / "scenario.toml")
+    assert scenario.market == market
+    # A full scenario file (as init writes it) reads as a market too.
+    assert cli("init", "s.toml", cwd=tmp_path).returncode == 0
+    assert (
+        buyernet.Market.from_toml(tmp_path / "s.toml")
+        == Scenario.from_toml(tmp_path / "s.toml").market
+    )

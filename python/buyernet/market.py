@@ -27,6 +27,7 @@ from typing import Any, Union
 
 from buyernet import _core
 from buyernet.exceptions import ParameterError
+from buyernet.storage import write_atomically
 
 __all__ = [
     "Advertising",
@@ -426,19 +427,25 @@ class Market:
         return dataclasses.replace(self, **changes)
 
     def to_toml(self, path: str | Path) -> None:
-        """Write the market as a TOML scenario file; :meth:`from_toml` reads it back equal."""
+        """Write the market as a scenario file (its ``[market.<section>]`` tables, written
+        atomically): ``buyernet run`` runs it with the default alternatives, and
+        :meth:`from_toml` reads it back equal.
+        """
         lines: list[str] = []
         for name, section in self.to_dict().items():
-            lines.append(f"[{name}]")
+            lines.append(f"[market.{name}]")
             for key, value in section.items():
                 if value is not None:
                     lines.append(f"{key} = {_toml_value(value)}")
             lines.append("")
-        Path(path).write_text("\n".join(lines), encoding="utf-8")
+        write_atomically(path, "\n".join(lines))
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Market:
-        """Read a market from a TOML file; unknown keys are errors that name them."""
+        """Read the market of a scenario file (its ``[market.<section>]`` tables; the other
+        tables of a scenario are left to :class:`~buyernet.scenario.Scenario`), or of a file
+        with the sections at the top level. Unknown keys are errors that name them.
+        """
         if sys.version_info >= (3, 11):
             import tomllib
         else:  # pragma: no cover - depends on the interpreter
@@ -448,6 +455,9 @@ class Market:
                 data = tomllib.load(file)
             except tomllib.TOMLDecodeError as err:
                 raise ParameterError(f"{path}: not valid TOML: {err}") from None
+        scenario = {"market", "run", "alternatives", "rivals"}
+        if "market" in data or (data and set(data) <= scenario):
+            data = data.get("market", {})
         try:
             return cls.from_dict(data)
         except (ParameterError, TypeError) as err:
