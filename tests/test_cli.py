@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -350,3 +351,18 @@ def test_one_scenario_format_across_market_run_and_init(tmp_path):
         buyernet.Market.from_toml(tmp_path / "s.toml")
         == Scenario.from_toml(tmp_path / "s.toml").market
     )
+
+
+def test_init_comments_every_market_field_from_its_reference():
+    from buyernet.market import _SECTIONS
+    from buyernet.scenario import _field_docs
+
+    text = example_toml()
+    for section, cls in _SECTIONS.items():
+        docs = _field_docs(cls)
+        assert f"[market.{section}]" in text
+        for name in (f.name for f in dataclasses.fields(cls)):
+            assert docs.get(name), (section, name)  # every field is documented
+            first = " ".join(docs[name].split()[:4])
+            assert first in " ".join(text.split()), (section, name)
+    assert 'functions = ["it", "executive"]' in text

@@ -14,7 +14,9 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +24,8 @@ from typing import Any
 
 from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
-from buyernet.market import Market, _toml_value
-from buyernet.strategy import Strategy
+from buyernet.market import _SECTIONS, Market, _toml_value
+from buyernet.strategy import FUNCTIONS, Strategy
 
 __all__ = ["Scenario", "ScenarioError", "SweepFile", "example_toml", "load_toml"]
 
@@ -351,7 +353,8 @@ def example_toml() -> str:
         "brand_share = 0.5      # share of impressions that are brand; the rest is demand",
         "[alternatives.custom.targeting]",
         'kind = "narrow"        # broad | narrow | scored | weights',
-        "functions = [2, 7]     # narrow: function indices (2 = IT, 7 = executive)",
+        'functions = ["it", "executive"]  # narrow: names (or indices) from '
+        + ", ".join(FUNCTIONS),
         "min_level = 2          # narrow: lowest seniority level, 0 (junior) to 4",
         "accounts = []          # narrow: company ids of an account list (empty: any)",
         "[alternatives.custom.creative]",
@@ -378,8 +381,13 @@ def example_toml() -> str:
         "# The market: every section and field, at its default (see help(buyernet.Market)).",
     ]
     for section, fields in market.items():
+        docs = _field_docs(_SECTIONS[section])
+        summary = (_SECTIONS[section].__doc__ or "").strip().splitlines()[0]
+        lines.append(f"# {summary}")
         lines.append(f"[market.{section}]")
         for key, value in fields.items():
+            for line in textwrap.wrap(docs.get(key, ""), 88):
+                lines.append(f"# {line}")
             if value is None:
                 lines.append(f"# {key} = (unset)")
             elif section == "brands" and key == "names" and not value:
@@ -388,3 +396,31 @@ def example_toml() -> str:
                 lines.append(f"{key} = {_toml_value(value)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """Each field's description from the ``Attributes:`` section of a class's docstring
+    (the parameter reference), so the example file says what the reference says.
+
+    Example:
+        >>> _field_docs(_SECTIONS["needs"])["observability"][:42]
+        'weekly probability that an intent signal o'
+    """
+    docs: dict[str, str] = {}
+    text = inspect.getdoc(cls) or ""
+    if "Attributes:" not in text:
+        return docs
+    name = None
+    for line in text.split("Attributes:", 1)[1].splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            break  # the next section of the docstring
+        stripped = line.strip()
+        head, _, rest = stripped.partition(":")
+        if line.startswith("    ") and not line.startswith("        ") and head.isidentifier():
+            name = head
+            docs[name] = rest.strip()
+        elif name is not None:
+            docs[name] += " " + stripped
+    return docs
