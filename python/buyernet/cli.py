@@ -234,26 +234,63 @@ def _execute(
     return OK
 
 
+class _Progress:
+    """Progress on stderr: a bar on a terminal; elsewhere (a log, CI) a plain line at each
+    tenth of the work. Until the first period is done the engine is building the market
+    (people, companies and the network), and the progress says so.
+    """
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total = total
+        self.quiet = quiet
+        self.started = time.time()
+        self.logged = -1
+        self.bar: Any = None
+        if quiet:
+            return
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total,
+                unit="period",
+                unit_scale=True,
+                desc="building the market",
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
+        else:
+            self._say(f"building the market, then simulating {total:,} periods")
+
+    def _say(self, text: str) -> None:
+        print(f"buyernet: {text}", file=sys.stderr, flush=True)
+
+    def __call__(self, done: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            if done and self.bar.n == 0:
+                self.bar.set_description("simulating")
+            self.bar.n = done
+            self.bar.refresh()
+            return
+        tenth = 10 * done // max(self.total, 1)
+        if done and tenth > self.logged:
+            self.logged = tenth
+            elapsed = time.time() - self.started
+            self._say(
+                f"simulating {done / self.total:.0%} ({done:,}/{self.total:,} periods, "
+                f"{elapsed:.0f} s)"
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _run(scenario: Scenario, quiet: bool) -> Comparison:
-    total = scenario.periods * scenario.replicates
-    bar = None
-    if not quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=total * len(scenario.alternatives),
-            unit="period",
-            unit_scale=True,
-            desc="simulating",
-            file=sys.stderr,
-            dynamic_ncols=True,
-        )
-
-    def progress(periods_done: int) -> None:
-        if bar is not None:
-            bar.n = periods_done
-            bar.refresh()
-
+    total = scenario.periods * scenario.replicates * len(scenario.alternatives)
+    progress = _Progress(total, quiet)
     rivals: dict[str | int, Strategy] = dict(scenario.rivals.items())
     try:
         comparison = compare(
@@ -268,12 +305,9 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
             threads=scenario.threads,
             progress=progress,
         )
-        if bar is not None:
-            bar.n = total * len(scenario.alternatives)
-            bar.refresh()
+        progress(total)
     finally:
-        if bar is not None:
-            bar.close()
+        progress.close()
     return comparison
 
 
