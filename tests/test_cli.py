@@ -39,7 +39,7 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     assert "future_buyer_reach" in r.stdout and "95% interval" in r.stdout
     assert "simulating" in r.stderr, "progress on stderr"
     # Not a terminal: plain lines, no carriage returns; the market build is announced.
-    assert "\r" not in r.stderr and r.stderr.startswith("buyernet: building the market")
+    assert "\r" not in r.stderr and "buyernet: building the market" in r.stderr
     out = tmp_path / "buyernet-compare"
     names = {p.name for p in out.iterdir()}
     assert {"report.html", "scenario.toml", "summary.json", "run.json", "results"} <= names
@@ -368,3 +368,26 @@ def test_init_comments_every_market_field_from_its_reference():
             first = " ".join(docs[name].split()[:4])
             assert first in " ".join(text.split()), (section, name)
     assert 'functions = ["it", "executive"]' in text
+
+
+def test_big_runs_are_announced_and_refused_before_allocating(tmp_path):
+    r = cli("compare", *SMALL, cwd=tmp_path)
+    assert r.returncode == 0 and "MiB of memory; at most about" in r.stderr, r.stderr
+    started = time.time()
+    r = cli("compare", "--people", "4000000000", "-o", "big", cwd=tmp_path)
+    assert r.returncode == 2 and "GiB of memory" in r.stderr and "--people" in r.stderr
+    assert time.time() - started < 60, "refused before building anything"
+    assert not (tmp_path / "big").exists()
+
+
+def test_the_memory_estimate_grows_with_what_a_run_holds():
+    from buyernet.simulation import estimate_bytes
+
+    m = small_market(100_000, 5_000)
+    q = {"q": buyernet.Strategy.quantum(100)}
+    one = estimate_bytes(m, q, {}, "us", 52, 2, 1)
+    assert estimate_bytes(small_market(200_000, 10_000), q, {}, "us", 52, 2, 1) > 1.8 * one
+    assert estimate_bytes(m, {**q, "p": buyernet.Strategy.quantum(5)}, {}, "us", 52, 2, 1) > one
+    assert estimate_bytes(m, q, {}, "us", 52, 2, 2) > one, "two replicates in flight"
+    graph = buyernet.Graph.erdos_renyi(100_000, 4, seed=1)
+    assert estimate_bytes(m, q, {}, "us", 52, 2, 1, network=graph) < one, "no network to draw"

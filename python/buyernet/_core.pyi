@@ -12,6 +12,7 @@ __all__ = [
     "cascade",
     "cascade_sizes",
     "check",
+    "estimate_bytes",
     "market_defaults",
     "market_network",
     "metrics",
@@ -81,6 +82,14 @@ def check(
     part: str, value: dict[str, Any], market: dict[str, dict[str, Any]] | None = None
 ) -> None: ...
 def market_network(market: dict[str, dict[str, Any]], seed: int, replicate: int) -> Graph: ...
+def estimate_bytes(
+    market: dict[str, dict[str, Any]],
+    arms: list[list[bool]],
+    network: Graph | None,
+    periods: int,
+    replicates: int,
+    threads: int,
+) -> int: ...
 def metrics() -> list[tuple[str, str, str, str, str]]: ...
 def model_order() -> tuple[list[str], list[str]]: ...
 def simulate(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from buyernet.export import describe, read_summary, write_comparison, write_swee
 from buyernet.report import winners_text
 from buyernet.runner import local_executor
 from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
+from buyernet.simulation import estimate_bytes
 from buyernet.storage import check_output, write_atomically
 from buyernet.strategy import Strategy
 from buyernet.sweeps import sweep
@@ -222,6 +224,7 @@ def _execute(
     check_output(output, force=args.force, inputs=inputs)
     if args.threads is not None:
         scenario = scenario.replace(threads=args.threads)
+    _announce(scenario, quiet=args.quiet or args.json)
     started = time.time()
     comparison = _run(scenario, quiet=args.quiet or args.json)
     elapsed = time.time() - started
@@ -232,6 +235,64 @@ def _execute(
         print(comparison)
         print(f"\nreport: {report}  ({elapsed:.0f} s)")
     return OK
+
+
+# A slow machine's pace with every mechanism on (the README's full-model figure is ~23M
+# person-periods per second per core), for an upper estimate of the time a run takes.
+_PERSON_PERIODS_PER_CORE_S = 20e6
+
+
+def _available_bytes() -> int | None:
+    """Memory the system can give a new process now (Linux MemAvailable), if known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _announce(scenario: Scenario, quiet: bool) -> None:
+    """Before a run: its memory and time, estimated; a refusal, before anything is
+    allocated, when the memory would not suffice.
+    """
+    threads = scenario.threads or os.cpu_count() or 1
+    need = estimate_bytes(
+        scenario.market,
+        scenario.alternatives,
+        {k: v for k, v in scenario.rivals.items()},
+        scenario.brand,
+        scenario.periods,
+        scenario.replicates,
+        threads,
+    )
+    available = _available_bytes()
+    if available is not None and need > available:
+        raise _RefusedError(
+            f"this run needs about {need / 2**30:.1f} GiB of memory and {available / 2**30:.1f} "
+            "GiB is available: use fewer people (market.population.people, --people), fewer "
+            "threads running replicates at once (--threads), or a bigger machine"
+        )
+    if quiet:
+        return
+    people = scenario.market.population.people
+    work = people * scenario.periods * scenario.replicates * len(scenario.alternatives)
+    seconds = work / (_PERSON_PERIODS_PER_CORE_S * min(threads, scenario.replicates))
+    print(
+        f"buyernet: about {need / 2**20:,.0f} MiB of memory; at most about "
+        f"{_duration(seconds)} on {threads} thread(s)",
+        file=sys.stderr,
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class _Progress:

@@ -142,6 +142,36 @@ def _run(
     ]
 
 
+def estimate_bytes(
+    market: Market,
+    alternatives: Mapping[str, Strategy],
+    rivals: Mapping[str, Strategy] | Mapping[str | int, Strategy],
+    brand: str | int,
+    periods: int,
+    replicates: int,
+    threads: int | None,
+    network: Graph | None = None,
+) -> int:
+    """A rough peak of the memory a comparison of ``alternatives`` needs, in bytes, from
+    the engine's data structures (``benches/estimate.py`` holds it against measured peaks).
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market()
+        >>> alternatives = {"q": buyernet.Strategy.quantum(5_000)}
+        >>> 10 * 2**20 < estimate_bytes(m, alternatives, {}, "us", 208, 8, 2) < 2**30
+        True
+    """
+    import os
+
+    threads = threads or os.cpu_count() or 1
+    b = market.brand_index(brand)
+    advertising = [market.brand_index(r) for r in rivals]
+    arms = [[i == b or i in advertising for i in range(market.n_brands)] for _ in alternatives]
+    native = None if network is None else network._native
+    return _core.estimate_bytes(market.to_dict(), arms, native, periods, replicates, threads)
+
+
 def _recorded(metrics: Sequence[str]) -> list[str]:
     """The names of ``metrics``, each a series or ``hourglass``."""
     if isinstance(metrics, str) or not isinstance(metrics, Sequence):

@@ -179,6 +179,41 @@ pub(crate) fn model_order() -> (Vec<&'static str>, Vec<&'static str>) {
     (STAGES.to_vec(), PHASES.iter().map(|p| p.name()).collect())
 }
 
+/// A rough peak of the memory a run needs, in bytes (see `Plan::estimate_bytes`).
+#[pyfunction]
+#[pyo3(signature = (market, arms, network, periods, replicates, threads))]
+pub(crate) fn estimate_bytes(
+    market: &Bound<'_, PyAny>,
+    arms: Vec<Vec<bool>>,
+    network: Option<&Bound<'_, PyGraph>>,
+    periods: u32,
+    replicates: u32,
+    threads: usize,
+) -> PyResult<u64> {
+    let config = market_config(market)?;
+    // Only whether each brand advertises matters here.
+    let any = Strategy {
+        budget: 0.0,
+        brand_share: 1.0,
+        targeting: Targeting::Broad { min_influence: 0.0 },
+        creative: Creative::universal(),
+        timing: Timing::AlwaysOn,
+    };
+    let plan = Plan {
+        market: config,
+        arms: arms
+            .iter()
+            .map(|a| a.iter().map(|&ads| ads.then(|| any.clone())).collect())
+            .collect(),
+        periods,
+        replicates,
+        seed: 0,
+        network: network.map(|g| Arc::clone(&g.get().inner)),
+        metrics: None,
+    };
+    Ok(plan.estimate_bytes(threads))
+}
+
 /// A brand's name and its strategy as a dict; None for a brand that does not advertise.
 type NamedStrategy<'py> = (String, Bound<'py, PyAny>);
 

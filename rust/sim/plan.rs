@@ -46,6 +46,37 @@ impl Plan {
         }
     }
 
+    /// A rough peak of the memory this plan needs on `threads` threads, in bytes: the
+    /// network and people of each replicate in flight, each arm's state in flight (memory
+    /// and attitude per person and brand, audiences and reach per advertising brand), and
+    /// the metric buffers. Sized from the engine's data structures; `benches/estimate.py`
+    /// holds it against measured peaks.
+    pub fn estimate_bytes(&self, threads: usize) -> u64 {
+        let people = f64::from(self.market.population.people);
+        let brands = self.market.brands.count();
+        // Offsets per person, then a target and a weight per stored tie end.
+        let network = if self.network.is_some() {
+            0.0
+        } else {
+            people * (8.0 + 8.0 * self.market.network.mean_degree)
+        };
+        // Company, function, level, taste, place among the employees, employee lists.
+        let population = people * 24.0;
+        let arm_state = |arm: &[Option<Strategy>]| {
+            let advertising = arm.iter().flatten().count() as f64;
+            // Careers, committee seats, spreading workspace; memory, attitude and
+            // activation per brand; audience and reach history per advertising brand.
+            population + people * (24.0 + 12.0 * brands as f64 + 24.0 * advertising)
+        };
+        let largest_arm = self.arms.iter().map(|a| arm_state(a)).fold(0.0, f64::max);
+        let replicates = self.replicates as usize;
+        let starts = threads.min(replicates).max(1) as f64;
+        let arms_in_flight = threads.min(replicates * self.arms.len()).max(1) as f64;
+        let width: usize = METRICS.iter().map(|m| m.width(brands)).sum();
+        let buffers = (replicates * self.periods as usize * width * 8 * self.arms.len()) as f64;
+        (starts * (network + population) + arms_in_flight * largest_arm + buffers) as u64
+    }
+
     /// Checks the market, every arm's strategies, the network and the counts.
     pub fn validate(&self) -> Result<()> {
         self.market.validate()?;
