@@ -391,3 +391,21 @@ def test_the_memory_estimate_grows_with_what_a_run_holds():
     assert estimate_bytes(m, q, {}, "us", 52, 2, 2) > one, "two replicates in flight"
     graph = buyernet.Graph.erdos_renyi(100_000, 4, seed=1)
     assert estimate_bytes(m, q, {}, "us", 52, 2, 1, network=graph) < one, "no network to draw"
+
+
+def test_the_summary_reads_and_summary_json_is_what_json_prints(tmp_path):
+    r = cli("compare", *SMALL, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "alternative - quantum, paired on the same market draws" in out
+    assert "* = the 95% interval excludes 0" in out
+    assert "share of deciders" in out and "%" in out and " pts" in out
+    assert "planetary vs quantum:" in out, "a headline reconciling the metrics"
+    saved = json.loads((tmp_path / "buyernet-compare" / "summary.json").read_text())
+    shown = json.loads(cli("show", "buyernet-compare", "--json", cwd=tmp_path).stdout)
+    assert saved == shown and set(saved) == {"run", "differences"}
+    wins = next(d for d in saved["differences"] if d["metric"] == "wins")
+    assert wins["unit"] == "deals" and wins["better"] == "higher"
+    one = cli("compare", "--people", "2000", "--periods", "5", "--replicates", "1", "-o", "one",
+              cwd=tmp_path)  # fmt: skip
+    assert one.returncode == 0 and "warning: with one replicate there is no interval" in one.stdout

@@ -145,7 +145,7 @@ def write_comparison(
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "run"
         >>> write_comparison(c, s, out, seconds=1.0).name
         'report.html'
-        >>> read_summary(out)["run"]["alternatives"], describe(out).splitlines()[1][:6]
+        >>> read_summary(out)["run"]["alternatives"], describe(out).splitlines()[2][:6]
         (['q', 'p'], 'metric')
     """
     with results_directory(output, inputs=inputs) as tmp:
@@ -161,7 +161,9 @@ def write_comparison(
             "seconds": round(seconds, 2),
         }
         (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        (tmp / "summary.json").write_text(json.dumps(summary_rows(c), indent=2), encoding="utf-8")
+        # summary.json is exactly what --json prints: the run and its paired differences.
+        summary = {"run": meta, "differences": summary_rows(c)}
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         (tmp / "results").mkdir()
         for name, results in c.results.items():
             results.save(tmp / "results" / f"{name}.npz")
@@ -251,8 +253,9 @@ def write_sweep(
         }
         (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         rows = comparisons[comparisons["metric"] == metric].to_dict(orient="records")
+        summary = {"run": meta, "differences": rows}
         (tmp / "summary.json").write_text(
-            json.dumps(rows, indent=2, default=float), encoding="utf-8"
+            json.dumps(summary, indent=2, default=float), encoding="utf-8"
         )
         (tmp / REPORT).write_text(sweep_report(result, metric, sweep_toml, meta), encoding="utf-8")
     return Path(output) / REPORT
@@ -276,9 +279,12 @@ def read_summary(path: str | Path) -> dict[str, Any]:
         raise ParameterError(
             f"{path} is not a buyernet results directory (no summary.json/run.json)"
         )
+    summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+    if isinstance(summary, dict) and "differences" in summary:
+        return dict(summary)
+    # Written before summary.json held the run too: the rows alone.
     run = json.loads((path / "run.json").read_text(encoding="utf-8"))
-    rows = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-    return {"run": run, "differences": rows}
+    return {"run": run, "differences": summary}
 
 
 def describe(path: str | Path) -> str:

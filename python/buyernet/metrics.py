@@ -50,6 +50,8 @@ class Metric:
             or a share, whose run value is its mean over periods or its last value).
         unit: what one unit of it is, for labels.
         doc: what it counts, in a phrase.
+        better: ``"higher"`` or ``"lower"`` where one direction is better for the brand;
+            empty where neither is (an input such as impressions bought).
 
     Example:
         >>> Metric("wins", True, True, "deals", "deals won").flow
@@ -61,6 +63,7 @@ class Metric:
     flow: bool
     unit: str
     doc: str
+    better: str = ""
 
 
 # The engine's per-period records, in the order it returns them (market-wide first): read
@@ -80,24 +83,25 @@ PHASES: tuple[str, ...] = tuple(_core.model_order()[1])
 # Per-run outcomes, computed in Python from the series (see Results.run_metrics), in the
 # order run_metrics returns them; one value per replicate and brand.
 OUTCOMES: tuple[Metric, ...] = (
-    Metric("wins", True, True, "deals", "deals won in the run"),
-    Metric("revenue", True, True, "currency units", "revenue in the run"),
-    Metric("market_share", True, False, "share of wins", "share of all wins in the run"),
+    Metric("wins", True, True, "deals", "deals won in the run", "higher"),
+    Metric("revenue", True, True, "currency units", "revenue in the run", "higher"),
+    Metric("market_share", True, False, "share of wins", "share of all wins in the run", "higher"),
     Metric("impressions", True, True, "impressions", "paid impressions in the run"),
     Metric("wins_per_1k_impressions", True, False, "wins per 1,000 impressions",
-           "wins per 1,000 impressions (NaN without impressions)"),
+           "wins per 1,000 impressions (NaN without impressions)", "higher"),
     Metric("impressions_per_win", True, False, "impressions per win",
-           "cost per win in impressions (NaN without impressions or wins)"),
-    Metric("earned_reach", True, True, "people", "people reached through sharing in the run"),
+           "cost per win in impressions (NaN without impressions or wins)", "lower"),
+    Metric("earned_reach", True, True, "people", "people reached through sharing in the run",
+           "higher"),
     Metric("shares", True, True, "people", "shares in the run"),
-    Metric("customers", True, False, "companies", "customers at the end of the run"),
-    Metric("reached_ever", True, False, "people", "people reached by the end of the run"),
+    Metric("customers", True, False, "companies", "customers at the end of the run", "higher"),
+    Metric("reached_ever", True, False, "people", "people reached by the end of the run", "higher"),
     Metric("ltv", True, False, "currency units",
-           "mean revenue per customer relationship won in the run"),
+           "mean revenue per customer relationship won in the run", "higher"),
     Metric("future_buyer_reach", True, False, "share of deciders",
-           "deciders the brand had reached before they joined the committee"),
+           "deciders the brand had reached before they joined the committee", "higher"),
     Metric("reached_elsewhere", True, False, "share of deciders",
-           "deciders the brand had reached while they worked at another company"),
+           "deciders the brand had reached while they worked at another company", "higher"),
 )  # fmt: skip
 
 #: Every series name, market-wide first: the names :meth:`buyernet.Results.series` accepts.

@@ -14,9 +14,8 @@ Example:
     >>> rows = summary_rows(c)
     >>> rows[0]["metric"], rows[0]["alternative"]
     ('wins', 'p')
-    >>> print(differences_text(rows[:1], c.baseline))  # doctest: +NORMALIZE_WHITESPACE
-    metric  q    alternative  difference  95% interval
-    wins    0.5  p: 0.5       0           [0, 0]
+    >>> print(differences_text(rows[:1], c.baseline).splitlines()[2])
+    wins    deals  0.5  p: 0.5       0           [0, 0]
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.charts import CHARTS, chart, winner_chart
+from buyernet.metrics import OUTCOMES
 
 if TYPE_CHECKING:
     # Types only: these modules call into this one, so it must not import them at runtime.
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from buyernet.comparison import Comparison
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
+
+_OUTCOMES = {m.name: m for m in OUTCOMES}
 
 __all__ = [
     "CHARTS",
@@ -84,37 +86,114 @@ def summary_rows(c: Comparison) -> list[dict[str, Any]]:
             "high": clean(d.high),
             "significant": d.significant,
             "replicates": d.replicates,
+            "unit": _OUTCOMES[d.metric].unit if d.metric in _OUTCOMES else "",
+            "better": _OUTCOMES[d.metric].better if d.metric in _OUTCOMES else "",
         }
         for d in c.table()
     ]
 
 
 def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
-    """The paired differences as an aligned text table, from :func:`summary_rows` (or the
-    rows of a saved ``summary.json``); ``*`` marks intervals that exclude zero.
+    """The paired differences as text a marketer can read, from :func:`summary_rows` (or a
+    saved ``summary.json``): what the columns are, each metric's unit, the difference with
+    its 95% interval (``*``: the interval excludes zero) and whether that is better or
+    worse for the brand, then a headline per alternative. Shares print as %, money and
+    counts with thousands separators.
 
     Example:
         >>> row = {"metric": "wins", "alternative": "p", "baseline_mean": 2.0,
         ...        "alternative_mean": 3.0, "difference": 1.0, "low": 0.5, "high": 1.5,
-        ...        "significant": True}
-        >>> print(differences_text([row], "q"))
-        metric  q  alternative  difference  95% interval
-        wins    2  p: 3         1           [0.5, 1.5] *
+        ...        "significant": True, "replicates": 8, "unit": "deals", "better": "higher"}
+        >>> print(differences_text([row], "q"))  # doctest: +NORMALIZE_WHITESPACE
+        alternative - q, paired on the same market draws: each run's total (or end value)
+        per replicate, mean of 8 replicates; * = the 95% interval excludes 0
+        metric  unit   q  alternative  difference  95% interval  reading
+        wins    deals  2  p: 3         +1          [+0.5, +1.5]  * better
+        <BLANKLINE>
+        p vs q: better on wins.
     """
-    lines = [("metric", baseline, "alternative", "difference", "95% interval")]
-    for d in rows:
+    if not rows:
+        return "(nothing compared)"
+    n = max((r.get("replicates") or 0) for r in rows)
+    lines = [
+        f"alternative - {baseline}, paired on the same market draws: each run's total (or "
+        f"end value) per replicate, mean of {n} replicates; * = the 95% interval excludes 0"
+    ]
+    if n < 2:
         lines.append(
+            "warning: with one replicate there is no interval; run 2 or more replicates "
+            "(--replicates) to see which differences are clear"
+        )
+    table = [("metric", "unit", baseline, "alternative", "difference", "95% interval", "reading")]
+    for d in rows:
+        unit = d.get("unit", "")
+        fmt = _formatter(unit)
+        sign = _formatter(unit, signed=True)
+        table.append(
             (
                 d["metric"],
-                _number(d["baseline_mean"], "nan"),
-                f"{d['alternative']}: {_number(d['alternative_mean'], 'nan')}",
-                _number(d["difference"], "nan"),
-                f"[{_number(d['low'], 'nan')}, {_number(d['high'], 'nan')}]"
-                + (" *" if d["significant"] else ""),
+                _unit_label(unit),
+                fmt(d["baseline_mean"]),
+                f"{d['alternative']}: {fmt(d['alternative_mean'])}",
+                sign(d["difference"]),
+                f"[{sign(d['low'])}, {sign(d['high'])}]",
+                ("* " if d["significant"] else "") + _reading(d),
             )
         )
-    widths = [max(len(row[i]) for row in lines) for i in range(5)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in lines)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+    lines.append("")
+    lines += _headlines(rows, baseline)
+    return "\n".join(lines)
+
+
+def _reading(d: Mapping[str, Any]) -> str:
+    """``better`` or ``worse`` for a clear difference in a metric with a better direction."""
+    better, diff = d.get("better", ""), d.get("difference")
+    if not d["significant"] or not better or diff is None or diff == 0:
+        return ""
+    up = diff > 0
+    return "better" if up == (better == "higher") else "worse"
+
+
+def _headlines(rows: Sequence[Mapping[str, Any]], baseline: str) -> list[str]:
+    """One line per alternative reconciling the metrics that point different ways."""
+    out = []
+    for alternative in dict.fromkeys(r["alternative"] for r in rows):
+        mine = [r for r in rows if r["alternative"] == alternative]
+        groups: dict[str, list[str]] = {"better": [], "worse": [], "": []}
+        for r in mine:
+            if r.get("better"):
+                groups[_reading(r)].append(r["metric"].replace("_", " "))
+        parts = [f"{k} on {', '.join(v)}" for k, v in groups.items() if k and v]
+        if groups[""]:
+            parts.append(f"no clear difference on {', '.join(groups[''])}")
+        out.append(f"{alternative} vs {baseline}: {'; '.join(parts) or 'nothing to compare'}.")
+    return out
+
+
+def _unit_label(unit: str) -> str:
+    return "currency" if unit == "currency units" else unit
+
+
+def _formatter(unit: str, signed: bool = False) -> Any:
+    """How to print a value of ``unit``: shares as %, money and counts with thousands
+    separators, rates with 3 significant digits; NaN and None as n/a.
+    """
+
+    def show(x: float | None) -> str:
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "n/a"
+        plus = "+" if signed and x > 0 else ""
+        if unit.startswith("share"):
+            return f"{plus}{100 * x:.1f}%" if not signed else f"{plus}{100 * x:.1f} pts"
+        if abs(x) >= 1000:
+            return f"{plus}{x:,.0f}"
+        if unit in ("deals", "people", "companies", "impressions") and float(x).is_integer():
+            return f"{plus}{x:.0f}"
+        return f"{plus}{x:.3g}"
+
+    return show
 
 
 def _number(x: float | None, missing: str) -> str:
