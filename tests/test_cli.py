@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import pytest
 from markets import small_market
 
 import buyernet
+from buyernet.charts import CAPTIONS
 from buyernet.report import CHARTS
 from buyernet.scenario import Scenario, ScenarioError, example_toml
 
@@ -47,6 +49,7 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     report = (out / "report.html").read_text()
     for chart in CHARTS:
         assert f"alt='{chart}' src='data:image/png;base64," in report, chart
+        assert html.escape(CAPTIONS[chart]) in report, f"{chart}: a caption saying what to read"
     assert "<table class='summary'>" in report and "seed 2026" in report
     assert "http" not in report.split("<pre>")[0], "self-contained: nothing loaded from the web"
     # The saved scenario reproduces the run; the saved results load.

@@ -27,7 +27,7 @@ import numpy as np
 
 from buyernet.exceptions import ParameterError
 from buyernet.metrics import FLOWS, STAGES
-from buyernet.stats import NO_CLEAR_WINNER, interval
+from buyernet.stats import NO_CLEAR_WINNER, interval, t95
 
 if TYPE_CHECKING:
     # Types only: these modules call into this one, so it must not import them at runtime.
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
 
-__all__ = ["CHARTS", "chart", "series_chart", "winner_chart"]
+__all__ = ["CAPTIONS", "CHARTS", "chart", "series_chart", "winner_chart"]
 
 
 def _figure(width: float = 7.5, height: float = 4.2) -> Figure:
@@ -77,7 +77,9 @@ def _wins(c: Comparison) -> Figure:
 
 
 def _revenue(c: Comparison) -> Figure:
-    return _over_time(c, "revenue", "Revenue over time", "revenue, cumulative (currency units)")
+    fig = _over_time(c, "revenue", "Revenue over time", "revenue, cumulative (currency units)")
+    _plain(fig.axes[0])
+    return fig
 
 
 def _hourglass(c: Comparison) -> Figure:
@@ -192,13 +194,165 @@ def _differences(c: Comparison) -> Figure:
     return fig
 
 
-#: The charts of a report, by name.
+def _plain(ax: Any) -> None:
+    """Numbers on the y axis as they are, with thousands separators: no 1e7 offsets."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
+    )
+
+
+def _payoff(c: Comparison) -> Figure:
+    """Each alternative minus the baseline, cumulative wins and revenue by week, paired per
+    replicate: the mean difference and its 95% interval.
+    """
+    fig = _figure(7.5, 4.6)
+    axes = fig.subplots(1, 2)
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    others = [n for n in c.alternatives if n != c.baseline] or [c.baseline]
+    for ax, (metric, label) in zip(axes, (("wins", "deals won"), ("revenue", "revenue"))):
+        base = np.cumsum(c.results[c.baseline].series(metric)[:, :, b], axis=1)
+        for name in others:
+            diff = np.cumsum(c.results[name].series(metric)[:, :, b], axis=1) - base
+            n = diff.shape[0]
+            x = np.arange(1, diff.shape[1] + 1)
+            mean = diff.mean(axis=0)
+            (line,) = ax.plot(x, mean, label=f"{name} - {c.baseline}")
+            if n >= 2:
+                half = t95(n - 1) * diff.std(axis=0, ddof=1) / math.sqrt(n)
+                ax.fill_between(x, mean - half, mean + half, alpha=0.2, color=line.get_color())
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.set_xlabel("week")
+        ax.set_ylabel(f"{label}, cumulative difference")
+        _plain(ax)
+    axes[0].set_title("Wins")
+    axes[1].set_title("Revenue")
+    fig.suptitle(f"When does it pay off? {c.brand}, paired on the same market draws")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+    return fig
+
+
+def _share_by_brand(c: Comparison) -> Figure:
+    """Each brand's share of all wins so far, by week, under each alternative."""
+    names = c.alternatives
+    fig = _figure(7.5, 2.4 * len(names) + 0.8)
+    axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
+    for ax, name in zip(axes, names):
+        r = c.results[name]
+        wins = np.cumsum(r.series("wins").mean(axis=0), axis=0)  # [week, brand]
+        total = np.maximum(wins.sum(axis=1, keepdims=True), 1e-12)
+        x = np.arange(1, r.periods + 1)
+        advertising = set(r.strategies)
+        labels = [
+            n if n in advertising else f"{n} (does not advertise)" for n in r.market.brand_names
+        ]
+        ax.stackplot(x, (wins / total).T, labels=labels, alpha=0.85)
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("share of wins so far")
+        ax.set_title(f"Where the wins came from, {c.brand} playing {name}")
+        ax.set_xlabel("week")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
+    return fig
+
+
+def _pipeline(c: Comparison) -> Figure:
+    """Open opportunities (needs with a committee) and the no-decision rate by week."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    r = c.results[c.baseline]
+    x = np.arange(1, r.periods + 1)
+    _band(ax, x, r.series("committees_open"), "open opportunities")
+    ax.set_xlabel("week")
+    ax.set_ylabel("open opportunities (needs)")
+    _plain(ax)
+    right = ax.twinx()
+    decided = r.series("decisions").sum(axis=0)
+    rate = np.where(
+        decided > 0, r.series("no_decisions").sum(axis=0) / np.maximum(decided, 1), np.nan
+    )
+    right.plot(x, rate, color="C3", linewidth=0.8, label="no-decision rate (right)")
+    right.set_ylim(0, 1)
+    right.set_ylabel("share of decisions with no vendor chosen")
+    ax.set_title("Pipeline: the market's own, the same for every alternative")
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    return fig
+
+
+def _hourglass_over_time(c: Comparison) -> Figure:
+    """The brand's hourglass stages by week under each alternative."""
+    names = c.alternatives
+    fig = _figure(7.5, 2.4 * len(names) + 0.8)
+    axes = fig.subplots(len(names), 1, squeeze=False)[:, 0]
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    for ax, name in zip(axes, names):
+        r = c.results[name]
+        stages = r.hourglass[:, :, b, :].mean(axis=0)  # [week, stage]
+        x = np.arange(1, r.periods + 1)
+        for i, stage in enumerate(STAGES):
+            ax.plot(x, stages[:, i], label=stage)
+        ax.set_yscale("symlog")
+        ax.set_ylabel("people (log scale)")
+        ax.set_title(f"Hourglass over time, {c.brand} playing {name}")
+        ax.set_xlabel("week")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=7)
+    return fig
+
+
+def _frequency(c: Comparison) -> Figure:
+    """Paid impressions per person reached, by week: how often the same people see it."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    for name in c.alternatives:
+        r = c.results[name]
+        shown = r.series("impressions")[:, :, b].sum(axis=0)
+        reached = r.series("paid_reach")[:, :, b].sum(axis=0)
+        x = np.arange(1, r.periods + 1)
+        ax.plot(x, np.where(reached > 0, shown / np.maximum(reached, 1), np.nan), label=name)
+    ax.set_xlabel("week")
+    ax.set_ylabel("impressions per person reached")
+    ax.set_title(f"Frequency: {c.brand}")
+    ax.legend(loc="best")
+    return fig
+
+
+#: What to read from each chart, shown under it in reports.
+CAPTIONS: dict[str, str] = {
+    "payoff": "Above zero, the alternative has won more (deals, revenue) than the baseline by "
+    "that week; the band is the 95% interval of the paired difference. Where the band "
+    "leaves zero for good, the alternative has paid off.",
+    "wins": "Deals won so far by each strategy (mean, 5-95% of replicates). Bands of two "
+    "strategies can overlap while their paired difference (above) is clear.",
+    "revenue": "Revenue so far by each strategy (mean, 5-95% of replicates).",
+    "share_by_brand": "Each brand's share of all wins so far: whom the wins came from.",
+    "pipeline": "Open opportunities and the share of decisions that end with no vendor: the "
+    "market's own, the same draws under every alternative.",
+    "hourglass": "People at each stage of the journey with each brand in the last week.",
+    "hourglass_over_time": "The brand's journey stages week by week: awareness (know) builds "
+    "slowly; try and buy follow needs.",
+    "future_buyers": "Of the people on committees that decided, the share the brand had "
+    "reached before they joined, and while they worked elsewhere: reach that pays later.",
+    "reach": "Unique people reached each week, by paid impressions and by sharing.",
+    "frequency": "How often the same people see the ads: paid impressions per person reached.",
+    "cascades": "How far shared creative travels: people reached per sharer in a week.",
+    "differences": "Every metric's paired difference as % of the baseline's mean, with its "
+    "95% interval: right of zero is more.",
+}
+
+#: The charts of a report, by name, in the order it shows them.
 CHARTS: dict[str, Callable[[Comparison], Figure]] = {
+    "payoff": _payoff,
     "wins": _wins,
     "revenue": _revenue,
+    "share_by_brand": _share_by_brand,
+    "pipeline": _pipeline,
     "hourglass": _hourglass,
+    "hourglass_over_time": _hourglass_over_time,
     "future_buyers": _future_buyers,
     "reach": _reach,
+    "frequency": _frequency,
     "cascades": _cascades,
     "differences": _differences,
 }
@@ -211,7 +365,7 @@ def chart(c: Comparison, name: str) -> Figure:
         >>> chart(None, "pie")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        buyernet.exceptions.ParameterError: unknown chart 'pie'; charts: wins, revenue, ...
+        buyernet.exceptions.ParameterError: unknown chart 'pie'; charts: payoff, wins, ...
     """
     if name not in CHARTS:
         raise ParameterError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buyernet.charts import CHARTS, chart, winner_chart
+from buyernet.charts import CAPTIONS, CHARTS, chart, winner_chart
 from buyernet.metrics import OUTCOMES
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ def html_report(c: Comparison, scenario_toml: str, meta: dict[str, Any]) -> str:
     """
     charts = "".join(
         f"<figure><img alt='{name}' src='data:image/png;base64,{_png(chart(c, name))}'>"
-        f"<figcaption>{name}</figcaption></figure>"
+        f"<figcaption>{html.escape(CAPTIONS[name])}</figcaption></figure>"
         for name in CHARTS
     )
     title = f"buyernet: {html.escape(c.brand)} — {' vs '.join(map(html.escape, c.alternatives))}"
