@@ -226,3 +226,16 @@ impl Timing {
         }
     }
 }
+
+/// The quantum preset's shape (broad, universal, always on, 60% brand) at `budget`: the
+/// strategy the engine's tests share.
+#[cfg(test)]
+pub(crate) fn quantum(budget: f64) -> Strategy {
+    Strategy {
+        budget,
+        brand_share: 0.6,
+        targeting: Targeting::Broad { min_influence: 0.0 },
+        creative: Creative::universal(),
+        timing: Timing::AlwaysOn,
+    }
+}

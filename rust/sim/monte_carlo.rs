@@ -239,7 +239,7 @@ mod tests {
     use crate::Error;
     use crate::market::MarketConfig;
     use crate::market::population::PopulationConfig;
-    use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+    use crate::marketing::strategy::quantum;
     use crate::sim::record::Recording;
     use std::sync::atomic::AtomicBool;
 
@@ -256,16 +256,6 @@ mod tests {
 
     fn dark(config: &MarketConfig, periods: u32, replicates: u32, seed: u64) -> Plan {
         Plan::single(config.clone(), vec![None; 4], periods, replicates, seed)
-    }
-
-    fn quantum(budget: f64) -> Strategy {
-        Strategy {
-            budget,
-            brand_share: 0.6,
-            targeting: Targeting::Broad { min_influence: 0.0 },
-            creative: Creative::universal(),
-            timing: Timing::AlwaysOn,
-        }
     }
 
     #[test]

@@ -388,7 +388,7 @@ mod tests {
     use crate::market::MarketConfig;
     use crate::market::committees::Committees;
     use crate::market::population::PopulationConfig;
-    use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+    use crate::marketing::strategy::quantum;
     use crate::sim::record::Recording;
     use crate::sim::replicate::Start;
 
@@ -434,14 +434,7 @@ mod tests {
             ..Default::default()
         };
         config.referrals.refer_weekly = 0.05;
-        let quantum = Strategy {
-            budget: 400.0,
-            brand_share: 0.6,
-            targeting: Targeting::Broad { min_influence: 0.0 },
-            creative: Creative::universal(),
-            timing: Timing::AlwaysOn,
-        };
-        let plan = [Some(quantum.clone()), Some(quantum), None, None];
+        let plan = [Some(quantum(400.0)), Some(quantum(400.0)), None, None];
         let start = Start::draw(&config, 3, 0, None).unwrap();
         let mut market =
             Replicate::with_tracker(&config, &plan, 3, 0, start, true, Counts::default()).unwrap();

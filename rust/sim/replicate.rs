@@ -288,7 +288,8 @@ impl<T: Tracker> Replicate<T> {
 mod tests {
     use super::*;
     use crate::market::population::PopulationConfig;
-    use crate::marketing::strategy::{Creative, Targeting};
+    use crate::marketing::strategy::Creative;
+    use crate::marketing::strategy::quantum;
     use crate::sim::record::{M, Recording};
 
     fn small() -> MarketConfig {
@@ -299,16 +300,6 @@ mod tests {
                 ..Default::default()
             },
             ..Default::default()
-        }
-    }
-
-    fn quantum(budget: f64) -> Strategy {
-        Strategy {
-            budget,
-            brand_share: 0.6,
-            targeting: Targeting::Broad { min_influence: 0.0 },
-            creative: Creative::universal(),
-            timing: Timing::AlwaysOn,
         }
     }
 
