@@ -51,6 +51,9 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
         assert f"alt='{chart}' src='data:image/png;base64," in report, chart
         assert html.escape(CAPTIONS[chart]) in report, f"{chart}: a caption saying what to read"
     assert "<table class='summary'>" in report and "seed 2026" in report
+    # The scenario reads as tables; the full file sits behind a fold.
+    assert "us (compared)" in report and "does not advertise" in report
+    assert "what differs from the calibrated default" in report and "<details>" in report
     assert "http" not in report.split("<pre>")[0], "self-contained: nothing loaded from the web"
     # The saved scenario reproduces the run; the saved results load.
     scenario = Scenario.from_toml(out / "scenario.toml")

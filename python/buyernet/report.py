@@ -32,6 +32,7 @@ import numpy as np
 
 from buyernet.charts import CAPTIONS, CHARTS, chart, winner_chart
 from buyernet.metrics import OUTCOMES
+from buyernet.strategy import FUNCTIONS
 
 if TYPE_CHECKING:
     # Types only: these modules call into this one, so it must not import them at runtime.
@@ -50,6 +51,7 @@ __all__ = [
     "differences_text",
     "html_report",
     "results_html",
+    "scenario_html",
     "summary_rows",
     "sweep_report",
     "table_html",
@@ -203,6 +205,70 @@ def _number(x: float | None, missing: str) -> str:
     return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
 
 
+def scenario_html(c: Comparison) -> str:
+    """The scenario as tables a marketer reads: every brand's strategy under each
+    alternative (brands without one do not advertise), and the market fields that differ
+    from the calibrated default.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200)}, periods=2,
+        ...                      replicates=2, seed=1)
+        >>> "does not advertise" in scenario_html(c) and "population.people" in scenario_html(c)
+        True
+    """
+
+    def strategy(st: Any) -> str:
+        if st is None:
+            return "does not advertise"
+        t, cr, ti = st.targeting.to_dict(), st.creative, st.timing.to_dict()
+        if "functions" in t:  # by name, as scenario files may spell them
+            t["functions"] = [FUNCTIONS[f] for f in t["functions"]]
+        aim = ", ".join(f"{k}={v}" for k, v in t.items() if k not in ("kind", "weights"))
+        creative = "personalized" if cr.tailored else "universal"
+        timing = ", ".join(f"{k}={v}" for k, v in ti.items() if k != "kind")
+        return (
+            f"{st.budget:,.0f} impressions/week, {st.brand_share:.0%} brand; "
+            f"{t['kind']} targeting{f' ({aim})' if aim else ''}; {creative} creative "
+            f"(shareability {cr.shareability:g}); {ti['kind']}{f' ({timing})' if timing else ''}"
+        )
+
+    market = c.results[c.baseline].market
+    rows = []
+    for name in c.alternatives:
+        plans = c.results[name].strategies
+        for brand in market.brand_names:
+            role = "compared" if brand == c.brand else "rival"
+            rows.append(
+                f"<tr><td>{html.escape(name)}</td><td>{html.escape(brand)} ({role})</td>"
+                f"<td>{html.escape(strategy(plans.get(brand)))}</td></tr>"
+            )
+    default = type(market)().to_dict()
+    changed = [
+        (f"{section}.{key}", value, default[section][key])
+        for section, fields in market.to_dict().items()
+        for key, value in fields.items()
+        if value != default[section][key]
+    ]
+    market_rows = (
+        "".join(
+            f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td>"
+            f"<td>{html.escape(str(d))}</td></tr>"
+            for k, v, d in changed
+        )
+        or "<tr><td colspan='3'>the calibrated default market</td></tr>"
+    )
+    return (
+        "<table class='summary'><tr><th>alternative</th><th>brand</th><th>strategy</th></tr>"
+        + "".join(rows)
+        + "</table><h3>Market: what differs from the calibrated default</h3>"
+        + "<table class='summary'><tr><th>field</th><th>here</th><th>default</th></tr>"
+        + market_rows
+        + "</table>"
+    )
+
+
 def table_html(c: Comparison) -> str:
     """The summary table as HTML (for reports and notebooks); bold rows have an interval
     that excludes zero.
@@ -343,7 +409,9 @@ excludes zero.</p>
 {table_html(c)}
 {charts}
 <h2>Scenario</h2>
-<pre>{html.escape(scenario_toml)}</pre>
+{scenario_html(c)}
+<details><summary>The full scenario file (rerun it with <code>buyernet run</code>)</summary>
+<pre>{html.escape(scenario_toml)}</pre></details>
 <h2>Run</h2>
 <pre>{html.escape(json.dumps(meta, indent=2))}</pre>
 </body></html>
