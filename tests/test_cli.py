@@ -415,3 +415,33 @@ def test_the_summary_reads_and_summary_json_is_what_json_prints(tmp_path):
     one = cli("compare", "--people", "2000", "--periods", "5", "--replicates", "1", "-o", "one",
               cwd=tmp_path)  # fmt: skip
     assert one.returncode == 0 and "warning: with one replicate there is no interval" in one.stdout
+
+
+def _browser() -> str | None:
+    import shutil
+
+    return next(
+        (b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None
+    )
+
+
+@pytest.mark.skipif(_browser() is None, reason="no headless browser (CI installs chromium)")
+def test_the_report_renders_in_a_browser_with_every_chart(tmp_path):
+    r = cli("compare", *SMALL, "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    report = tmp_path / "buyernet-compare" / "report.html"
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [_browser(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--window-size=1280,9000", f"--screenshot={shot}", report.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    import matplotlib.image
+
+    image = matplotlib.image.imread(shot)
+    assert image.shape[:2] == (9000, 1280)
+    # Every chart is drawn: the page is not blank, and charts fill its length.
+    colours = np.unique((image[..., :3] * 255).astype(np.uint8).reshape(-1, 3), axis=0)
+    assert len(colours) > 200, "charts drawn, not just text"
+    rows_with_ink = (image[..., :3].min(axis=2) < 0.9).any(axis=1).mean()
+    assert rows_with_ink > 0.5, rows_with_ink
