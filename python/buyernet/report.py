@@ -198,13 +198,6 @@ def _formatter(unit: str, signed: bool = False) -> Any:
     return show
 
 
-def _number(x: float | None, missing: str) -> str:
-    """A number for a table: thousands separated from 10,000 up, else 4 significant digits."""
-    if x is None or math.isnan(x):
-        return missing
-    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
-
-
 def scenario_html(c: Comparison) -> str:
     """The scenario as tables a marketer reads: every brand's strategy under each
     alternative (brands without one do not advertise), and the market fields that differ
@@ -279,23 +272,27 @@ def table_html(c: Comparison) -> str:
         >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200),
         ...                          "p": buyernet.Strategy.planetary(200)},
         ...                      periods=4, replicates=2, seed=1)
-        >>> table_html(c).startswith("<table class='summary'><tr><th>metric</th><th>q</th>")
+        >>> table_html(c).startswith("<table class='summary'><tr><th>metric</th><th>unit</th>")
         True
     """
     head = (
-        "<tr><th>metric</th><th>" + html.escape(c.baseline) + "</th><th>alternative</th>"
-        "<th>difference</th><th>95% interval</th></tr>"
+        "<tr><th>metric</th><th>unit</th><th>" + html.escape(c.baseline) + "</th>"
+        "<th>alternative</th><th>difference</th><th>95% interval</th><th>reading</th></tr>"
     )
     body = []
-    for d in c.table():
-        mark = " style='font-weight:bold'" if d.significant else ""
+    rows = summary_rows(c)
+    for d in rows:
+        mark = " style='font-weight:bold'" if d["significant"] else ""
+        fmt, sign = _formatter(d["unit"]), _formatter(d["unit"], signed=True)
         body.append(
-            f"<tr{mark}><td>{html.escape(d.metric)}</td><td>{_number(d.baseline_mean, '–')}</td>"
-            f"<td>{html.escape(d.alternative)}: {_number(d.alternative_mean, '–')}</td>"
-            f"<td>{_number(d.mean, '–')}</td>"
-            f"<td>[{_number(d.low, '–')}, {_number(d.high, '–')}]</td></tr>"
+            f"<tr{mark}><td>{html.escape(d['metric'])}</td>"
+            f"<td>{html.escape(_unit_label(d['unit']))}</td><td>{fmt(d['baseline_mean'])}</td>"
+            f"<td>{html.escape(d['alternative'])}: {fmt(d['alternative_mean'])}</td>"
+            f"<td>{sign(d['difference'])}</td>"
+            f"<td>[{sign(d['low'])}, {sign(d['high'])}]</td><td>{_reading(d)}</td></tr>"
         )
-    return f"<table class='summary'>{head}{''.join(body)}</table>"
+    lines = "".join(f"<p>{html.escape(line)}</p>" for line in _headlines(rows, c.baseline))
+    return f"<table class='summary'>{head}{''.join(body)}</table>{lines}"
 
 
 def comparison_html(c: Comparison) -> str:
