@@ -68,7 +68,13 @@ def _over_time(c: Comparison, metric: str, title: str, ylabel: str) -> Figure:
     ax.set_title(f"{title}: {c.brand}")
     ax.set_xlabel("week")
     ax.set_ylabel(ylabel)
-    ax.legend(title="strategy (mean, 5-95% band)")
+    # Below the plot, so it never covers a line.
+    fig.legend(
+        *ax.get_legend_handles_labels(),
+        title="strategy (mean, 5-95% band)",
+        loc="outside lower center",
+        ncols=4,
+    )
     return fig
 
 
@@ -91,13 +97,17 @@ def _hourglass(c: Comparison) -> Figure:
         final = r.hourglass[:, -1].mean(axis=0)  # [brand, stage]
         width = 0.8 / final.shape[0]
         for b, brand in enumerate(r.market.brand_names):
-            ax.bar(np.arange(len(STAGES)) + b * width, final[b], width, label=brand)
+            label = brand if brand in r.strategies else f"{brand} (does not advertise)"
+            ax.bar(np.arange(len(STAGES)) + b * width, final[b], width, label=label)
         ax.set_xticks(np.arange(len(STAGES)) + 0.4 - width / 2, STAGES)
         ax.set_yscale("symlog")
+        ax.set_ylim(0, max(float(final.max()) * 2.5, 10.0))  # headroom: no bar is clipped
         ax.set_ylabel("people (log scale)")
         ax.set_title(f"Hourglass in the last week, {c.brand} playing {name}")
         ax.set_xlabel("stage of the journey (people at or past it; mean over replicates)")
-    axes[0].legend(title="brand", ncols=min(4, c.results[names[0]].market.n_brands))
+    fig.legend(
+        *axes[0].get_legend_handles_labels(), title="brand", loc="outside lower center", ncols=2
+    )
     return fig
 
 
