@@ -131,7 +131,7 @@ def _future_buyers(c: Comparison) -> Figure:
     ax.set_ylabel("share of people on deciding committees")
     ax.set_xlabel("strategy")
     ax.set_title(f"Future-buyer reach: {c.brand} (mean, 95% interval)")
-    ax.legend()
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
@@ -154,7 +154,7 @@ def _reach(c: Comparison) -> Figure:
     ax.set_title(f"Paid vs earned reach per week: {c.brand}")
     ax.set_xlabel("week")
     ax.set_ylabel("unique people reached per week (log scale)")
-    ax.legend()
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
@@ -177,7 +177,7 @@ def _cascades(c: Comparison) -> Figure:
     ax.set_xlabel("people reached per sharer in a week's cascade (earned reach / sharers)")
     ax.set_ylabel("weeks (replicates pooled)")
     if plotted:
-        ax.legend()
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 
@@ -200,7 +200,7 @@ def _differences(c: Comparison) -> Figure:
     ax.set_xlabel(f"paired difference, % of {c.baseline}'s mean")
     ax.set_ylabel("metric (alternative)")
     ax.set_title(f"Paired differences vs {c.baseline}: {c.brand}")
-    ax.legend(loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
     return fig
 
 
@@ -324,7 +324,7 @@ def _frequency(c: Comparison) -> Figure:
     ax.set_xlabel("week")
     ax.set_ylabel("impressions per person reached")
     ax.set_title(f"Frequency: {c.brand}")
-    ax.legend(loc="best")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
