@@ -262,7 +262,7 @@ def _announce(scenario: Scenario, quiet: bool) -> None:
     need = estimate_bytes(
         scenario.market,
         scenario.alternatives,
-        {k: v for k, v in scenario.rivals.items()},
+        dict(scenario.rivals),
         scenario.brand,
         scenario.periods,
         scenario.replicates,

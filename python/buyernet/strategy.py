@@ -145,8 +145,8 @@ class Targeting(_Kinds):
     :class:`Scored` or :class:`Weights`, built with the constructors below.
 
     Every kind has ``kind`` (``"broad"``, ``"narrow"``, ``"scored"`` or ``"weights"``) and
-    only its own fields; :meth:`to_dict` and :meth:`from_dict` read and write the flat form
-    of scenario files.
+    only its own fields; :meth:`to_dict` writes the kind and those fields, and
+    :meth:`from_dict` reads that or the older flat form of scenario files.
 
     Example:
         >>> Targeting.narrow(functions=("it", "executive"), min_level=3).functions
@@ -212,7 +212,8 @@ class Targeting(_Kinds):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Targeting:
-        """A targeting from its flat form (:meth:`to_dict`; ``kind`` defaults to broad).
+        """A targeting from :meth:`to_dict`'s form or the older flat one (``kind`` defaults to
+        broad).
 
         Fields of other kinds than ``kind`` are checked and left out: the engine never
         read them.
@@ -402,8 +403,8 @@ class Timing(_Kinds):
     :class:`Triggered`, built with the constructors below.
 
     Every kind has ``kind`` (``"always_on"``, ``"flighted"`` or ``"triggered"``) and only
-    its own fields; :meth:`to_dict` and :meth:`from_dict` read and write the flat form of
-    scenario files.
+    its own fields; :meth:`to_dict` writes the kind and its own fields, and
+    :meth:`from_dict` reads that or the older flat form with every kind's fields.
 
     Example:
         >>> Timing.flighted(on=4, off=8).kind
@@ -446,7 +447,8 @@ class Timing(_Kinds):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Timing:
-        """A timing from its flat form (:meth:`to_dict`; ``kind`` defaults to always on).
+        """A timing from :meth:`to_dict`'s form or the older flat one (``kind`` defaults to
+        always on).
 
         Fields of other kinds than ``kind`` are checked and left out: the engine never
         read them.
@@ -561,11 +563,10 @@ class Strategy:
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
-        # The parts checked themselves; weights stand in empty (their length is the market's).
-        whole = self.to_dict()
-        if whole["targeting"]["kind"] == "weights":
-            whole["targeting"]["weights"] = []
-        _core.check("strategy", whole)
+        # The parts checked themselves. Weights (checked in bulk by Weights, their length is
+        # the market's) stand in empty rather than be copied into a list of every person's.
+        weights = isinstance(self.targeting, Weights)
+        _core.check("strategy", self._dict({"kind": "weights", "weights": []} if weights else None))
 
     @classmethod
     def planetary(cls, budget: float) -> Strategy:
@@ -651,10 +652,13 @@ class Strategy:
 
     def to_dict(self) -> dict[str, Any]:
         """The strategy as nested dicts, as the engine and scenario files read it."""
+        return self._dict()
+
+    def _dict(self, targeting: dict[str, Any] | None = None) -> dict[str, Any]:
         return {
             "budget": float(self.budget),
             "brand_share": float(self.brand_share),
-            "targeting": self.targeting.to_dict(),
+            "targeting": self.targeting.to_dict() if targeting is None else targeting,
             "creative": self.creative.to_dict(),
             "timing": self.timing.to_dict(),
         }
