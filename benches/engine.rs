@@ -75,7 +75,7 @@ fn period(c: &mut Criterion) {
         config.population.companies = people / 20;
         config.referrals.refer_weekly = 0.01;
         let plan = strategies(people);
-        let start = Start::draw(&config, 1, 0, None).expect("start");
+        let start = Start::draw(&config, 1, 0, None, &Never).expect("start");
         let mut market = Replicate::new(&config, &plan, 1, 0, start, true).expect("market");
         // Past the first weeks, so audiences, memory and customers are in their working state.
         let mut warm = Recording::new(8, 4, None);

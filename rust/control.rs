@@ -13,7 +13,15 @@ pub trait Interrupt: Sync {
 
     /// One more unit of work (a period of a replicate) is done: for progress reports.
     fn advanced(&self) {}
+
+    /// `units` more of a replicate's market is built (people, companies, network): for
+    /// progress reports while no period is done yet. Each replicate's build reports
+    /// [`BUILD_UNITS`] in all.
+    fn built(&self, _units: u32) {}
 }
+
+/// What one replicate's market build reports through [`Interrupt::built`] in all.
+pub const BUILD_UNITS: u32 = 1000;
 
 impl Interrupt for AtomicBool {
     #[inline]

@@ -223,3 +223,30 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     for block in blocks:
         exec(compile(block, str(readme), "exec"), {})
     assert (tmp_path / "scenario.toml").exists() and (tmp_path / "run.npz").exists()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_progress_hears_the_market_build_then_the_periods(threads):
+    """A progress callback with a ``building`` method hears the share of the markets built,
+    rising to 1, before and while periods are counted; a plain callable hears periods only."""
+    market = buyernet.Market().replace(population={"people": 60_000, "companies": 3_000})
+
+    class Progress:
+        def __init__(self) -> None:
+            self.built: list[float] = []
+            self.done: list[int] = []
+
+        def __call__(self, done: int) -> None:
+            self.done.append(done)
+
+        def building(self, share: float) -> None:
+            self.built.append(share)
+
+    heard = Progress()
+    buyernet.simulate(market, periods=30, replicates=3, seed=4, threads=threads, progress=heard)
+    assert heard.built and heard.built == sorted(heard.built), heard.built
+    assert 0 <= heard.built[0] < 1 and heard.built[-1] == 1.0
+    assert heard.done == sorted(heard.done) and heard.done[-1] == 90, "the last report: all done"
+    plain: list[int] = []
+    buyernet.simulate(market, periods=3, replicates=1, seed=4, progress=plain.append)
+    assert all(isinstance(d, int) for d in plain)

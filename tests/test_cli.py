@@ -445,3 +445,23 @@ def test_the_report_renders_in_a_browser_with_every_chart(tmp_path):
     assert len(colours) > 200, "charts drawn, not just text"
     rows_with_ink = (image[..., :3].min(axis=2) < 0.9).any(axis=1).mean()
     assert rows_with_ink > 0.5, rows_with_ink
+
+
+def test_a_log_hears_the_market_build_then_the_periods(capsys):
+    """Not on a terminal, progress is plain lines: the build at each quarter, then the
+    periods at each tenth; nothing about the build once periods are under way."""
+    from buyernet.cli import _Progress
+
+    progress = _Progress(total=200, quiet=False)
+    for share in (0.1, 0.3, 0.55, 0.6, 1.0):
+        progress.building(share)
+    progress(100)
+    progress.building(0.9)
+    progress(200)
+    progress.close()
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "buyernet: building the market, then simulating 200 periods"
+    assert lines[1:3] == ["buyernet: building the market 25%", "buyernet: building the market 50%"]
+    assert lines[3].startswith("buyernet: simulating 50% (100/200 periods")
+    assert lines[4].startswith("buyernet: simulating 100% (200/200 periods")
+    assert len(lines) == 5

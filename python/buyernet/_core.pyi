@@ -8,6 +8,7 @@ import numpy.typing as npt
 _Ids = npt.NDArray[Any]
 
 __all__ = [
+    "BUILD_UNITS",
     "Graph",
     "cascade",
     "cascade_sizes",
@@ -100,6 +101,8 @@ def simulate(
     replicates: int,
     seed: int,
     threads: int | None,
-    progress: Callable[[int], object] | None = None,
+    progress: Callable[[int, int], object] | None = None,
     metrics: list[str] | None = None,
 ) -> list[dict[str, Any]]: ...
+
+BUILD_UNITS: int

@@ -297,8 +297,9 @@ def _duration(seconds: float) -> str:
 
 class _Progress:
     """Progress on stderr: a bar on a terminal; elsewhere (a log, CI) a plain line at each
-    tenth of the work. Until the first period is done the engine is building the market
-    (people, companies and the network), and the progress says so.
+    tenth of the work. Until the first period is done the engine is building the markets
+    (people, companies and the network of each replicate): the bar then counts the share
+    built, and the log says it at each quarter.
     """
 
     def __init__(self, total: int, quiet: bool) -> None:
@@ -306,6 +307,8 @@ class _Progress:
         self.quiet = quiet
         self.started = time.time()
         self.logged = -1
+        self.built_logged = 0
+        self.simulating = False
         self.bar: Any = None
         if quiet:
             return
@@ -313,9 +316,8 @@ class _Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(
-                total=total,
-                unit="period",
-                unit_scale=True,
+                total=100,
+                unit="%",
                 desc="building the market",
                 file=sys.stderr,
                 dynamic_ncols=True,
@@ -323,14 +325,32 @@ class _Progress:
         else:
             self._say(f"building the market, then simulating {total:,} periods")
 
+    def building(self, share: float) -> None:
+        """The share of the replicates' markets built so far (0 to 1)."""
+        if self.quiet or self.simulating:
+            return
+        if self.bar is not None:
+            self.bar.n = round(100 * share)
+            self.bar.refresh()
+            return
+        quarter = int(4 * share)
+        if 0 < quarter < 4 and quarter > self.built_logged:
+            self.built_logged = quarter
+            self._say(f"building the market {quarter * 25}%")
+
     def _say(self, text: str) -> None:
         print(f"buyernet: {text}", file=sys.stderr, flush=True)
 
     def __call__(self, done: int) -> None:
         if self.quiet:
             return
+        if done:
+            self.simulating = True
         if self.bar is not None:
-            if done and self.bar.n == 0:
+            if done and self.bar.unit == "%":
+                self.bar.reset(total=self.total)
+                self.bar.unit = "period"
+                self.bar.unit_scale = True
                 self.bar.set_description("simulating")
             self.bar.n = done
             self.bar.refresh()

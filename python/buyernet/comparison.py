@@ -244,7 +244,7 @@ def compare(
         network: your own network, as for :func:`~buyernet.simulate`.
         progress: called with the periods done so far over every alternative (out of
             ``len(alternatives) * periods * replicates``) about every 50 ms, as for
-            :func:`~buyernet.simulate`.
+            :func:`~buyernet.simulate` (a ``building`` method hears the markets' build).
         metrics: the series to record, as for :func:`~buyernet.simulate` (default all);
             the comparison's outcomes are those their series allow.
 

@@ -60,7 +60,10 @@ def simulate(
             each replicate from ``market.network`` (see :func:`market_network`).
         progress: called with the number of periods done (over all replicates, out of
             ``periods * replicates``) about every 50 ms while the engine runs; an
-            exception it raises stops the run.
+            exception it raises stops the run. If it also has a ``building`` method, that
+            is called with the share (0 to 1) of the replicates' markets built (people,
+            companies and network) whenever it grows: what a long run does before its
+            first period.
         metrics: the series to record (names from :data:`buyernet.metrics.SERIES`, and
             ``"hourglass"``); default all. The engine skips the measures behind the others:
             without ``hourglass`` no per-period pass over everyone, without the reach
@@ -97,6 +100,25 @@ def simulate(
     return results
 
 
+def _reporter(progress: Callable[[int], object], replicates: int) -> Callable[[int, int], object]:
+    """The engine's report, (periods done, build units done), as the user's callback and
+    its optional ``building`` method hear it.
+    """
+    building = getattr(progress, "building", None)
+    if not callable(building):
+        return lambda done, built: progress(done)
+    total = _core.BUILD_UNITS * replicates
+    heard = [-1]
+
+    def report(done: int, built: int) -> None:
+        if built != heard[0]:
+            heard[0] = built
+            building(min(built / total, 1.0))
+        progress(done)
+
+    return report
+
+
 def _run(
     market: Market,
     arms: list[list[Strategy | None]],
@@ -125,7 +147,7 @@ def _run(
         replicates,
         seed,
         threads,
-        progress,
+        None if progress is None else _reporter(progress, replicates),
         recorded,
     )
     return [

@@ -21,5 +21,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run::estimate_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(run::metrics, m)?)?;
     m.add_function(wrap_pyfunction!(run::model_order, m)?)?;
+    m.add("BUILD_UNITS", crate::control::BUILD_UNITS)?;
     Ok(())
 }

@@ -141,9 +141,10 @@ pub(crate) fn market_network(
     replicate: u64,
 ) -> PyResult<PyGraph> {
     let config = market_config(market)?;
-    let start = py
-        .detach(|| Start::draw(&config, seed, replicate, None))
-        .map_err(to_py)?;
+    // On this thread, so that Ctrl-C stops a long build.
+    let start = compute(py, Some(1), None, |_, watch| {
+        Start::draw(&config, seed, replicate, None, watch)
+    })?;
     Ok(PyGraph {
         inner: start.network,
     })

@@ -57,15 +57,24 @@ pub(crate) struct SignalCheck<'a> {
 /// caller polls for signals: at most every 50 ms.
 struct Progress<'a> {
     done: AtomicU64,
+    /// Units of the markets' builds done ([`crate::control::BUILD_UNITS`] per replicate).
+    built: AtomicU64,
     report: Option<&'a Py<PyAny>>,
 }
 
 impl Progress<'_> {
-    /// Calls the callback with the work done so far; its exception stops the work.
+    /// Calls the callback with the work done so far, `(done, built)`; its exception stops
+    /// the work.
     fn report(&self, py: Python<'_>) -> PyResult<()> {
         match self.report {
             Some(f) => f
-                .call1(py, (self.done.load(Ordering::Relaxed),))
+                .call1(
+                    py,
+                    (
+                        self.done.load(Ordering::Relaxed),
+                        self.built.load(Ordering::Relaxed),
+                    ),
+                )
                 .map(|_| ()),
             None => Ok(()),
         }
@@ -85,6 +94,12 @@ impl Interrupt for Flag<'_> {
 
     fn advanced(&self) {
         self.progress.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn built(&self, units: u32) {
+        self.progress
+            .built
+            .fetch_add(u64::from(units), Ordering::Relaxed);
     }
 }
 
@@ -108,6 +123,12 @@ const CHECK_EVERY_MS: u64 = 50;
 impl Interrupt for SignalCheck<'_> {
     fn advanced(&self) {
         self.progress.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn built(&self, units: u32) {
+        self.progress
+            .built
+            .fetch_add(u64::from(units), Ordering::Relaxed);
     }
 
     fn stop(&self) -> bool {
@@ -145,6 +166,7 @@ pub(crate) fn compute<T: Send>(
 ) -> PyResult<T> {
     let progress = Progress {
         done: AtomicU64::new(0),
+        built: AtomicU64::new(0),
         report: progress,
     };
     let pool = match threads {
@@ -154,6 +176,7 @@ pub(crate) fn compute<T: Send>(
             let result = py.detach(|| work(false, &check));
             return match (result, check.take()) {
                 (Err(Error::Interrupted), Some(signal)) => Err(signal),
+                (Ok(value), _) => check.progress.report(py).map(|()| value),
                 (result, _) => result.map_err(to_py),
             };
         }
@@ -195,7 +218,9 @@ fn watch<'s, T: Send + 's>(
     });
     loop {
         match finished.recv_timeout(Duration::from_millis(CHECK_EVERY_MS)) {
-            Ok(result) => return result.map_err(to_py),
+            // The last report: all the work, done.
+            Ok(Ok(value)) => return Python::attach(|py| flag.progress.report(py)).map(|()| value),
+            Ok(Err(err)) => return Err(to_py(err)),
             Err(RecvTimeoutError::Timeout) => {
                 if let Err(signal) = Python::attach(|py| {
                     py.check_signals()?;

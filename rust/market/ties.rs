@@ -63,10 +63,14 @@ impl NetworkConfig {
 /// The ties go straight from the stream into the graph's arrays, in one pass (two in rare
 /// cases), so peak memory is the graph (a few percent more before duplicates are dropped)
 /// plus a few bytes per person, with no list of ties (see [`TieDraws::simple_graph`]).
+///
+/// `progress` hears the share of the work done (drawing the ties, then sorting them block by
+/// block), rising to 1; an error it returns (an interrupt) stops the build.
 pub fn professional_network(
     pop: &Population,
     config: &NetworkConfig,
     rng: &mut Stream,
+    progress: &mut dyn FnMut(f64) -> Result<()>,
 ) -> Result<Graph> {
     let n = pop.len();
     let ties = TieDraws::new(pop, config, rng);
@@ -82,10 +86,15 @@ pub fn professional_network(
     if signed_zeros {
         let mut graph = Graph::build(n as u32, false, &ties, true)?;
         graph.dedup_keep_heaviest();
+        progress(1.0)?;
         return Ok(graph);
     }
-    ties.simple_graph(TIES_PER_BLOCK, room)
+    ties.simple_graph(TIES_PER_BLOCK, room, progress)
 }
+
+/// The share of [`professional_network`]'s time spent drawing the ties (the rest sorts
+/// them); at 1M people each takes about a quarter of a second.
+const DRAWING_SHARE: f64 = 0.5;
 
 /// The room given to a block of rows that expects `mean` stored ties: 6 standard deviations
 /// more and 64, so that drawing the ties again to count them exactly is vanishingly rare
@@ -313,7 +322,12 @@ impl TieDraws<'_> {
     /// cache: sort its entries by row, target and rank (a radix sort), keep the last of each
     /// row's entries to a target (the strongest kind) and write the rows out compacted to
     /// the left, where the final rows of the earlier blocks end.
-    fn simple_graph(&self, ties_per_block: f64, room: impl Fn(f64) -> usize) -> Result<Graph> {
+    fn simple_graph(
+        &self,
+        ties_per_block: f64,
+        room: impl Fn(f64) -> usize,
+        progress: &mut dyn FnMut(f64) -> Result<()>,
+    ) -> Result<Graph> {
         let n = self.pop.len();
         // Each kind's rank among the strengths in `f32::total_cmp` order, the order in which
         // `Graph::build` sorts weights; equal strengths (equal bits here) share a rank.
@@ -380,6 +394,7 @@ impl TieDraws<'_> {
             let fits = append(&bounds, &mut targets, &mut weights, &mut filled);
             debug_assert!(fits, "exact counts always fit");
         }
+        progress(DRAWING_SHARE)?;
 
         let mut offsets = try_filled(n + 1, 0u64, "the graph's offsets")?;
         // Each block's entries as keys (row << 34 | target << 2 | rank), sorted by a
@@ -437,6 +452,7 @@ impl TieDraws<'_> {
                 offsets[r + 1] = write as u64;
                 lo = hi;
             }
+            progress(DRAWING_SHARE + (1.0 - DRAWING_SHARE) * (b + 1) as f64 / blocks as f64)?;
         }
         targets.truncate(write);
         targets.shrink_to_fit();
@@ -459,6 +475,11 @@ mod tests {
     use crate::market::population::PopulationConfig;
     use crate::rng::{Subsystem, market_stream, stream};
 
+    /// Progress nobody listens to.
+    fn quiet(_: f64) -> Result<()> {
+        Ok(())
+    }
+
     fn market() -> Population {
         let config = PopulationConfig {
             people: 20_000,
@@ -472,7 +493,13 @@ mod tests {
     fn ties_are_homophilous_simple_and_weighted_by_kind() {
         let pop = market();
         let config = NetworkConfig::default();
-        let g = professional_network(&pop, &config, &mut stream(8, Subsystem::Network, 0)).unwrap();
+        let g = professional_network(
+            &pop,
+            &config,
+            &mut stream(8, Subsystem::Network, 0),
+            &mut quiet,
+        )
+        .unwrap();
         let mean = g.n_stored() as f64 / 20_000.0;
         assert!((17.0..=20.0).contains(&mean), "mean degree {mean}");
         let (mut colleague, mut same_industry) = (0usize, 0usize);
@@ -506,7 +533,13 @@ mod tests {
         );
         assert_eq!(
             g,
-            professional_network(&pop, &config, &mut stream(8, Subsystem::Network, 0)).unwrap()
+            professional_network(
+                &pop,
+                &config,
+                &mut stream(8, Subsystem::Network, 0),
+                &mut quiet
+            )
+            .unwrap()
         );
     }
 
@@ -723,6 +756,7 @@ mod tests {
                     &pop,
                     &net_config,
                     &mut market_stream(seed, Subsystem::Network, i as u64, 0),
+                    &mut quiet,
                 )
                 .unwrap();
                 Some((population_hash(&pop), graph_hash(&g)))
@@ -871,16 +905,16 @@ mod tests {
             let ties = TieDraws::new(&pop, &config, &rng);
             let want = two_visit_build(&ties);
             proptest::prop_assert_eq!(
-                &professional_network(&pop, &config, &mut rng.clone()).unwrap(),
+                &professional_network(&pop, &config, &mut rng.clone(), &mut quiet).unwrap(),
                 &want
             );
             let has = |z: f64| config.weights.iter().any(|w| w.to_bits() == z.to_bits());
             if !(has(0.0) && has(-0.0)) {
-                let g = ties.simple_graph(ties_per_block, room).unwrap();
+                let g = ties.simple_graph(ties_per_block, room, &mut quiet).unwrap();
                 proptest::prop_assert_eq!(&g, &want);
                 // Too little room for some or all blocks: counted exactly and drawn again.
                 let short = |mean: f64| (mean * short_room) as usize;
-                let g = ties.simple_graph(ties_per_block, short).unwrap();
+                let g = ties.simple_graph(ties_per_block, short, &mut quiet).unwrap();
                 proptest::prop_assert_eq!(&g, &want);
             }
         }
@@ -978,8 +1012,11 @@ mod tests {
                 .unwrap()
             });
             let rng = market_stream(42, Subsystem::Network, r, 0);
-            let new =
-                || timed(|| professional_network(&pop, &net_config, &mut rng.clone()).unwrap());
+            let new = || {
+                timed(|| {
+                    professional_network(&pop, &net_config, &mut rng.clone(), &mut quiet).unwrap()
+                })
+            };
             let old = || {
                 original.then(|| timed(|| two_visit_build(&TieDraws::new(&pop, &net_config, &rng))))
             };

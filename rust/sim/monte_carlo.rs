@@ -176,7 +176,13 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
         })
     };
     let replicate = |(r, mut recorders): (usize, Vec<Recorder<'_>>)| -> Result<Vec<Run>> {
-        let start = Start::draw(&plan.market, plan.seed, r as u64, plan.network.as_ref())?;
+        let start = Start::draw(
+            &plan.market,
+            plan.seed,
+            r as u64,
+            plan.network.as_ref(),
+            cancel,
+        )?;
         if parallel && recorders.len() > 1 {
             recorders
                 .par_iter_mut()
@@ -349,7 +355,7 @@ mod tests {
     #[test]
     fn committees_follow_needs_and_members_work_there() {
         let config = small();
-        let start = Start::draw(&config, 4, 0, None).unwrap();
+        let start = Start::draw(&config, 4, 0, None, &crate::control::Never).unwrap();
         let mut market =
             Replicate::new(&config, &[None, None, None, None], 4, 0, start, true).unwrap();
         let mut rec = Recording::new(60, 4, None);
@@ -477,7 +483,7 @@ mod tests {
             config.committees.fixed_size = fixed;
             config.needs.in_market_share = in_market;
             proptest::prop_assume!(config.validate().is_ok());
-            let start = Start::draw(&config, seed, 0, None).unwrap();
+            let start = Start::draw(&config, seed, 0, None, &crate::control::Never).unwrap();
             let mut market = Replicate::new(&config, &[None, None, None, None], seed, 0, start, true).unwrap();
             let mut rec = Recording::new(40, 4, None);
             for t in 1..=40 {

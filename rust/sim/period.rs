@@ -435,7 +435,7 @@ mod tests {
         };
         config.referrals.refer_weekly = 0.05;
         let plan = [Some(quantum(400.0)), Some(quantum(400.0)), None, None];
-        let start = Start::draw(&config, 3, 0, None).unwrap();
+        let start = Start::draw(&config, 3, 0, None, &crate::control::Never).unwrap();
         let mut market =
             Replicate::with_tracker(&config, &plan, 3, 0, start, true, Counts::default()).unwrap();
         let mut rec = Recording::new(30, 4, None);

@@ -5,6 +5,7 @@
 //! sees its numbers shift when another changes: the market's own randomness is the same
 //! whatever the strategies, and alternatives compared on one seed face the same market.
 
+use crate::control::{BUILD_UNITS, Interrupt};
 use crate::errors::Result;
 use crate::graph::csr::Graph;
 use crate::market::MarketConfig;
@@ -40,23 +41,44 @@ pub struct Start {
 impl Start {
     /// Replicate `replicate` of the market named by `seed`, on `network` if given (one node
     /// per person) or on a professional network drawn for it. The config must be valid.
+    /// `watch` hears the build's progress ([`BUILD_UNITS`] in all) and can stop it.
     pub fn draw(
         config: &MarketConfig,
         seed: u64,
         replicate: u64,
         network: Option<&Arc<Graph>>,
+        watch: &dyn Interrupt,
     ) -> Result<Self> {
         let mut rng = market_stream(seed, Subsystem::Population, replicate, 0);
         let population = Population::draw(&config.population, &mut rng)?;
+        // Drawing the people takes about as long as drawing their network.
+        let people_units = if network.is_some() {
+            BUILD_UNITS
+        } else {
+            BUILD_UNITS / 2
+        };
+        watch.built(people_units);
         let network = match network {
             Some(graph) => Arc::clone(graph),
             None => {
                 let mut rng = market_stream(seed, Subsystem::Network, replicate, 0);
-                Arc::new(professional_network(
-                    &population,
-                    &config.network,
-                    &mut rng,
-                )?)
+                let mut reported = 0;
+                let mut progress = |share: f64| {
+                    if watch.stop() {
+                        return Err(crate::Error::Interrupted);
+                    }
+                    let units =
+                        (share.clamp(0.0, 1.0) * f64::from(BUILD_UNITS - people_units)) as u32;
+                    if units > reported {
+                        watch.built(units - reported);
+                        reported = units;
+                    }
+                    Ok(())
+                };
+                let graph =
+                    professional_network(&population, &config.network, &mut rng, &mut progress)?;
+                watch.built(BUILD_UNITS - people_units - reported);
+                Arc::new(graph)
             }
         };
         Ok(Self {
@@ -287,6 +309,7 @@ impl<T: Tracker> Replicate<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::control::Never;
     use crate::market::population::PopulationConfig;
     use crate::marketing::strategy::Creative;
     use crate::marketing::strategy::quantum;
@@ -315,7 +338,7 @@ mod tests {
             ..quantum(2_000.0)
         };
         let strategies = [Some(pulse), None, None, None];
-        let start = Start::draw(&config, 1, 0, None).unwrap();
+        let start = Start::draw(&config, 1, 0, None, &Never).unwrap();
         let mut market = Replicate::new(&config, &strategies, 1, 0, start, true).unwrap();
         let mut rec = Recording::new(5, 4, None);
         market.step(&mut rec.recorder(1));
@@ -332,6 +355,49 @@ mod tests {
         }
     }
 
+    /// Counts the build's progress; stops once it has heard `stop_after` units.
+    struct Watch {
+        built: std::sync::atomic::AtomicU32,
+        stop_after: u32,
+    }
+
+    impl Interrupt for Watch {
+        fn stop(&self) -> bool {
+            self.built.load(std::sync::atomic::Ordering::Relaxed) >= self.stop_after
+        }
+
+        fn built(&self, units: u32) {
+            self.built
+                .fetch_add(units, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn a_build_reports_its_progress_and_stops_when_asked() {
+        let config = small();
+        let watch = |stop_after| Watch {
+            built: 0.into(),
+            stop_after,
+        };
+        let all = watch(u32::MAX);
+        let start = Start::draw(&config, 5, 0, None, &all).unwrap();
+        assert_eq!(all.built.into_inner(), BUILD_UNITS);
+        // The same market whoever watches.
+        let quiet = Start::draw(&config, 5, 0, None, &Never).unwrap();
+        assert_eq!(*start.network, *quiet.network);
+        // A given network: the people are the whole build.
+        let given = watch(u32::MAX);
+        Start::draw(&config, 5, 0, Some(&start.network), &given).unwrap();
+        assert_eq!(given.built.into_inner(), BUILD_UNITS);
+        // Asked to stop once the people are drawn: the network is not built.
+        let halfway = watch(1);
+        assert!(matches!(
+            Start::draw(&config, 5, 0, None, &halfway),
+            Err(crate::Error::Interrupted)
+        ));
+        assert!(halfway.built.into_inner() < BUILD_UNITS);
+    }
+
     #[test]
     fn no_shareability_earns_nothing_and_records_add_up() {
         let mut config = small();
@@ -344,7 +410,7 @@ mod tests {
             ..quantum(700.0)
         };
         let strategies = [Some(closed), Some(quantum(700.0)), None, None];
-        let start = Start::draw(&config, 2, 0, None).unwrap();
+        let start = Start::draw(&config, 2, 0, None, &Never).unwrap();
         let mut market = Replicate::new(&config, &strategies, 2, 0, start, true).unwrap();
         let mut rec = Recording::new(40, 4, None);
         let mut earned = 0.0;
