@@ -112,6 +112,53 @@ impl Error {
         }
     }
 
+    /// A value that does not fit the schema, from serde's error at its path within the value
+    /// read at `at`. `found` gives the value at a path within it (for messages about an
+    /// integer too large for its field).
+    pub fn schema<E: std::fmt::Display>(
+        at: &[Segment],
+        error: serde_path_to_error::Error<E>,
+        found: impl FnOnce(&[Segment]) -> Option<String>,
+    ) -> Self {
+        use serde_path_to_error::Segment as S;
+        let mut path = at.to_vec();
+        path.extend(error.path().iter().map(|s| match s {
+            S::Seq { index } => Segment::Index(*index),
+            S::Map { key } => Segment::Field(key.clone()),
+            S::Enum { variant } => Segment::Field(variant.clone()),
+            S::Unknown => Segment::Field("?".into()),
+        }));
+        let mut message = error.into_inner().to_string();
+        if message.starts_with("OverflowError") {
+            let value = found(&path[at.len()..]).unwrap_or_default();
+            message = format!("out of range for its integer type; got {value}");
+        }
+        // serde says "invalid type: ..."; a failed Python extraction "TypeError: ...".
+        let wrong_type = ["invalid type: ", "TypeError: "]
+            .iter()
+            .find_map(|p| message.strip_prefix(p));
+        // serde's names of integer types as the ranges users read.
+        let message = [
+            ("expected u8", "expected an integer in [0, 255]"),
+            ("expected u16", "expected an integer in [0, 65535]"),
+            ("expected u32", "expected an integer in [0, 4294967295]"),
+            (
+                "expected u64",
+                "expected an integer in [0, 18446744073709551615]",
+            ),
+        ]
+        .iter()
+        .fold(
+            wrong_type.unwrap_or(&message).to_owned(),
+            |m, (from, to)| m.replace(from, to),
+        );
+        Error::Schema {
+            at: Path(path),
+            wrong_type: wrong_type.is_some(),
+            message,
+        }
+    }
+
     /// The same error, for a parameter inside `segment` (prepended to its path).
     pub fn within(mut self, segment: Segment) -> Self {
         if let Error::OutOfRange { at, .. } | Error::Length { at, .. } | Error::Schema { at, .. } =

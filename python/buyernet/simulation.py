@@ -135,13 +135,9 @@ def _run(
     """
     recorded = None if metrics is None else _recorded(metrics)
     core_network = None if network is None else network._native
-    core_arms = [
-        [None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)]
-        for plan in arms
-    ]
     raw = _core.simulate(
         market.to_dict(),
-        core_arms,
+        _core_arms(market, arms),
         core_network,
         periods,
         replicates,
@@ -161,6 +157,16 @@ def _run(
             shape=(replicates, periods),
         )
         for plan, out in zip(arms, raw)
+    ]
+
+
+def _core_arms(
+    market: Market, arms: list[list[Strategy | None]]
+) -> list[list[tuple[str, dict[str, Any]] | None]]:
+    """Each arm as the engine reads it: per brand, (name, strategy as a dict) or None."""
+    return [
+        [None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)]
+        for plan in arms
     ]
 
 
@@ -187,11 +193,13 @@ def estimate_bytes(
     import os
 
     threads = threads or os.cpu_count() or 1
-    b = market.brand_index(brand)
-    advertising = [market.brand_index(r) for r in rivals]
-    arms = [[i == b or i in advertising for i in range(market.n_brands)] for _ in alternatives]
+    name = market.brand_names[market.brand_index(brand)]
+    others: dict[str | int, Strategy] = dict(rivals.items())
+    arms = [_strategies(market, {**others, name: s}) for s in alternatives.values()]
     native = None if network is None else network._native
-    return _core.estimate_bytes(market.to_dict(), arms, native, periods, replicates, threads)
+    return _core.estimate_bytes(
+        market.to_dict(), _core_arms(market, arms), native, periods, replicates, threads
+    )
 
 
 def _recorded(metrics: Sequence[str]) -> list[str]:

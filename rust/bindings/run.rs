@@ -3,14 +3,14 @@
 
 use crate::bindings::graph::PyGraph;
 use crate::bindings::runtime::{compute, count, to_py};
-use crate::errors::{Error, Path, Segment};
+use crate::errors::{Error, Segment};
 use crate::market::MarketConfig;
 use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
 use crate::measures::hourglass::STAGES;
 use crate::sim::monte_carlo::{self, Column, event_logs};
 use crate::sim::period::PHASES;
 use crate::sim::plan::Plan;
-use crate::sim::record::{self, Kind, METRICS, Scope};
+use crate::sim::record::{self, METRICS, Scope};
 use crate::sim::replicate::Start;
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::exceptions::PyValueError;
@@ -23,32 +23,8 @@ use std::sync::Arc;
 /// (`at` followed by the path within `value`).
 fn read<T: DeserializeOwned>(value: &Bound<'_, PyAny>, at: &[Segment]) -> PyResult<T> {
     let mut de = pythonize::Depythonizer::from_object(value);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let mut path = at.to_vec();
-        for s in e.path().iter() {
-            path.push(match s {
-                serde_path_to_error::Segment::Seq { index } => Segment::Index(*index),
-                serde_path_to_error::Segment::Map { key } => Segment::Field(key.clone()),
-                serde_path_to_error::Segment::Enum { variant } => Segment::Field(variant.clone()),
-                serde_path_to_error::Segment::Unknown => Segment::Field("?".into()),
-            });
-        }
-        let mut message = e.into_inner().to_string();
-        if message.starts_with("OverflowError") {
-            let found = value_at(value, &path[at.len()..]).unwrap_or_default();
-            message = format!("out of range for its integer type; got {found}");
-        }
-        // serde says "invalid type: ..."; a failed Python extraction "TypeError: ...".
-        let wrong_type = ["invalid type: ", "TypeError: "]
-            .iter()
-            .find_map(|p| message.strip_prefix(p));
-        let message = wrong_type.unwrap_or(&message);
-        to_py(Error::Schema {
-            at: Path(path),
-            wrong_type: wrong_type.is_some(),
-            message: in_words(message),
-        })
-    })
+    serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| to_py(Error::schema(at, e, |path| value_at(value, path))))
 }
 
 /// The repr of the value at `path` inside `value`, for messages.
@@ -61,21 +37,6 @@ fn value_at(value: &Bound<'_, PyAny>, path: &[Segment]) -> Option<String> {
         };
     }
     Some(v.repr().ok()?.to_string())
-}
-
-/// serde's names of integer types as the ranges users read.
-fn in_words(message: &str) -> String {
-    [
-        ("expected u8", "expected an integer in [0, 255]"),
-        ("expected u16", "expected an integer in [0, 65535]"),
-        ("expected u32", "expected an integer in [0, 4294967295]"),
-        (
-            "expected u64",
-            "expected an integer in [0, 18446744073709551615]",
-        ),
-    ]
-    .iter()
-    .fold(message.to_owned(), |m, (from, to)| m.replace(from, to))
 }
 
 /// A market from a dict of sections, checked.
@@ -159,18 +120,9 @@ pub(crate) fn metrics() -> Vec<(
     &'static str,
     &'static str,
 )> {
-    let scope = |s| match s {
-        Scope::Market => "market",
-        Scope::Brand => "brand",
-        Scope::Stage => "stage",
-    };
-    let kind = |k| match k {
-        Kind::Flow => "flow",
-        Kind::Stock => "stock",
-    };
     METRICS
         .iter()
-        .map(|m| (m.name, scope(m.scope), kind(m.kind), m.unit, m.doc))
+        .map(|m| (m.name, m.scope.name(), m.kind.name(), m.unit, m.doc))
         .collect()
 }
 
@@ -180,43 +132,60 @@ pub(crate) fn model_order() -> (Vec<&'static str>, Vec<&'static str>) {
     (STAGES.to_vec(), PHASES.iter().map(|p| p.name()).collect())
 }
 
+/// A brand's name and its strategy as a dict; None for a brand that does not advertise.
+type NamedStrategy<'py> = (String, Bound<'py, PyAny>);
+
+/// One engine call's plan, read and checked: per arm, one strategy or None per brand.
+fn plan(
+    market: &Bound<'_, PyAny>,
+    arms: &[Vec<Option<NamedStrategy<'_>>>],
+    network: Option<&Bound<'_, PyGraph>>,
+    (periods, replicates): (i64, i64),
+    seed: u64,
+    metrics: Option<Vec<String>>,
+) -> PyResult<Plan> {
+    let config = market_config(market)?;
+    let arms = arms
+        .iter()
+        .map(|arm| {
+            arm.iter()
+                .map(|s| {
+                    s.as_ref()
+                        .map(|(n, d)| strategy(n, d, Some(&config)))
+                        .transpose()
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let metrics = metrics
+        .map(|names| record::select(&names))
+        .transpose()
+        .map_err(to_py)?;
+    Ok(Plan {
+        market: config,
+        arms,
+        periods: count("periods", periods, 1, i64::from(u32::MAX))? as u32,
+        replicates: count("replicates", replicates, 1, i64::from(u32::MAX))? as u32,
+        seed,
+        network: network.map(|g| Arc::clone(&g.get().inner)),
+        metrics,
+    })
+}
+
 /// A rough peak of the memory a run needs, in bytes (see `Plan::estimate_bytes`).
 #[pyfunction]
 #[pyo3(signature = (market, arms, network, periods, replicates, threads))]
-pub(crate) fn estimate_bytes(
-    market: &Bound<'_, PyAny>,
-    arms: Vec<Vec<bool>>,
-    network: Option<&Bound<'_, PyGraph>>,
-    periods: u32,
-    replicates: u32,
+pub(crate) fn estimate_bytes<'py>(
+    market: &Bound<'py, PyAny>,
+    arms: Vec<Vec<Option<NamedStrategy<'py>>>>,
+    network: Option<&Bound<'py, PyGraph>>,
+    periods: i64,
+    replicates: i64,
     threads: usize,
 ) -> PyResult<u64> {
-    let config = market_config(market)?;
-    // Only whether each brand advertises matters here.
-    let any = Strategy {
-        budget: 0.0,
-        brand_share: 1.0,
-        targeting: Targeting::Broad { min_influence: 0.0 },
-        creative: Creative::universal(),
-        timing: Timing::AlwaysOn,
-    };
-    let plan = Plan {
-        market: config,
-        arms: arms
-            .iter()
-            .map(|a| a.iter().map(|&ads| ads.then(|| any.clone())).collect())
-            .collect(),
-        periods,
-        replicates,
-        seed: 0,
-        network: network.map(|g| Arc::clone(&g.get().inner)),
-        metrics: None,
-    };
+    let plan = plan(market, &arms, network, (periods, replicates), 0, None)?;
     Ok(plan.estimate_bytes(threads))
 }
-
-/// A brand's name and its strategy as a dict; None for a brand that does not advertise.
-type NamedStrategy<'py> = (String, Bound<'py, PyAny>);
 
 /// Runs every arm (one strategy or None per brand) on the same market draws; returns per arm
 /// a dict of numpy arrays (one per recorded metric, plus the `deals` and `customers_log`
@@ -236,45 +205,7 @@ pub(crate) fn simulate<'py>(
     progress: Option<Py<PyAny>>,
     metrics: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let config = market_config(market)?;
-    let arms = arms
-        .iter()
-        .map(|arm| {
-            arm.iter()
-                .map(|s| {
-                    s.as_ref()
-                        .map(|(n, d)| strategy(n, d, Some(&config)))
-                        .transpose()
-                })
-                .collect::<PyResult<Vec<_>>>()
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let metrics = metrics
-        .map(|names| {
-            let mut wanted = vec![false; METRICS.len()];
-            for name in names {
-                let i = record::find(&name).ok_or_else(|| {
-                    let known: Vec<_> = METRICS.iter().map(|m| m.name).collect();
-                    to_py(Error::out_of_range(
-                        "metrics",
-                        format!("{name:?}"),
-                        format!("names from the catalogue: {}", known.join(", ")),
-                    ))
-                })?;
-                wanted[i] = true;
-            }
-            Ok::<_, PyErr>(wanted)
-        })
-        .transpose()?;
-    let plan = Plan {
-        market: config,
-        arms,
-        periods: count("periods", periods, 1, i64::from(u32::MAX))? as u32,
-        replicates: count("replicates", replicates, 1, i64::from(u32::MAX))? as u32,
-        seed,
-        network: network.map(|g| Arc::clone(&g.get().inner)),
-        metrics,
-    };
+    let plan = plan(market, &arms, network, (periods, replicates), seed, metrics)?;
     let outcome = compute(py, threads, progress.as_ref(), |parallel, cancel| {
         monte_carlo::run(&plan, parallel, cancel)
     })?;

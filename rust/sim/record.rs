@@ -23,6 +23,17 @@ pub enum Scope {
     Stage,
 }
 
+impl Scope {
+    /// The name Python reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Market => "market",
+            Scope::Brand => "brand",
+            Scope::Stage => "stage",
+        }
+    }
+}
+
 /// How a metric adds up over a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -30,6 +41,16 @@ pub enum Kind {
     Flow,
     /// A state at the end of each period: a run's value is its mean (or its last value).
     Stock,
+}
+
+impl Kind {
+    /// The name Python reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Flow => "flow",
+            Kind::Stock => "stock",
+        }
+    }
 }
 
 /// One entry of the catalogue.
@@ -137,6 +158,23 @@ impl M {
 /// The catalogue entry named `name`.
 pub fn find(name: &str) -> Option<usize> {
     METRICS.iter().position(|m| m.name == name)
+}
+
+/// Which catalogue entries `names` asks for (a run's `metrics`), by catalogue index.
+pub fn select<S: AsRef<str>>(names: &[S]) -> crate::Result<Vec<bool>> {
+    let mut wanted = vec![false; METRICS.len()];
+    for name in names {
+        let i = find(name.as_ref()).ok_or_else(|| {
+            let known: Vec<_> = METRICS.iter().map(|m| m.name).collect();
+            crate::Error::out_of_range(
+                "metrics",
+                format!("{:?}", name.as_ref()),
+                format!("names from the catalogue: {}", known.join(", ")),
+            )
+        })?;
+        wanted[i] = true;
+    }
+    Ok(wanted)
 }
 
 /// One decision of a buying committee.
