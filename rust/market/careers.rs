@@ -120,6 +120,8 @@ pub struct CareerEvents {
     pub promotions: u32,
     /// Everyone whose company, function or seniority changed this period.
     pub changed: Vec<u32>,
+    /// Movers who also changed function with the move.
+    pub function_changers: u32,
 }
 
 /// Careers with their hazards derived, plus who has changed since period 0.
@@ -132,6 +134,12 @@ pub struct Careers {
     pub changed: FixedBitSet,
     /// Number of set bits in `changed`.
     pub changed_count: u32,
+    /// The week each person joined their current employer (negative: before the run).
+    hired_at: Vec<i32>,
+    /// Periods stepped so far.
+    now: i32,
+    /// Scratch for the median tenure.
+    tenures: Vec<i32>,
 }
 
 impl Careers {
@@ -144,7 +152,23 @@ impl Careers {
             max_weekly: weekly.iter().copied().fold(0.0, f64::max),
             changed: FixedBitSet::with_capacity(people),
             changed_count: 0,
+            hired_at: vec![0; people],
+            now: 0,
+            tenures: Vec::new(),
         }
+    }
+
+    /// Median weeks people have worked for their current employer.
+    pub fn tenure_median_weeks(&mut self) -> f64 {
+        let now = self.now;
+        self.tenures.clear();
+        self.tenures.extend(self.hired_at.iter().map(|&h| now - h));
+        if self.tenures.is_empty() {
+            return 0.0;
+        }
+        let mid = self.tenures.len() / 2;
+        let (_, &mut m, _) = self.tenures.select_nth_unstable(mid);
+        f64::from(m)
     }
 
     /// The weekly event probability of each level.
@@ -158,6 +182,8 @@ impl Careers {
         events.movers.clear();
         events.promotions = 0;
         events.changed.clear();
+        events.function_changers = 0;
+        self.now += 1;
         if self.max_weekly <= 0.0 {
             return;
         }
@@ -193,9 +219,10 @@ impl Careers {
             if open_unit(rng) <= c.promotion_on_move && pop.people.level[i] < top {
                 pop.people.level[i] += 1;
             }
-            if open_unit(rng) <= c.function_change {
-                change_function(pop, i, rng);
+            if open_unit(rng) <= c.function_change && change_function(pop, i, rng) {
+                events.function_changers += 1;
             }
+            self.hired_at[i] = self.now;
             events.movers.push((p, from));
         } else if !change_function(pop, i, rng) {
             return; // a one-company, one-function market at the top level: nothing can change
