@@ -34,7 +34,7 @@ import numpy as np
 
 import buyernet
 from buyernet import Strategy, Timing
-from buyernet.stats import interval, paired_difference, t95
+from buyernet.stats import interval, paired_difference, ratio_interval
 
 #: Brand shares of the broad always-on plan searched for the revenue-maximising one.
 BRAND_SHARES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -83,17 +83,8 @@ class Row:
 
 def ratio_of_totals(num: Any, den: Any) -> tuple[float, float, float]:
     """sum(num) / sum(den) over replicates with its delta-method 95% interval."""
-    a, b = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    n = len(a)
-    if b.sum() <= 0:
-        return math.nan, math.nan, math.nan
-    r = a.sum() / b.sum()
-    if n < 2:
-        return r, math.nan, math.nan
-    residual = a - r * b
-    se = math.sqrt(float((residual**2).sum()) / (n * (n - 1))) / float(b.mean())
-    h = t95(n - 1) * se
-    return r, r - h, r + h
+    i = ratio_interval(num, den)
+    return i.mean, i.low, i.high
 
 
 def mean_of(values: Any) -> tuple[float, float, float]:
@@ -168,7 +159,9 @@ def rows(c: Any) -> list[Row]:
         out.append(
             Row(
                 f"purchase chance, buying group of {k}",
-                *ratio_of_totals(per_replicate(deals, n, size & bought), per_replicate(deals, n, size)),
+                *ratio_of_totals(
+                    per_replicate(deals, n, size & bought), per_replicate(deals, n, size)
+                ),
                 published=f"{published:.2f}",
                 source="CEB/Challenger buyer research",
                 target=(published - 0.07, published + 0.07),
@@ -420,7 +413,9 @@ def half_life_row(c: Any) -> Row:
 
 
 def synergy_row(c: Any) -> Row:
-    """The brand-demand interaction on our wins, relative to no campaign (paired)."""
+    """The brand-demand interaction on our wins, relative to no campaign (paired): what
+    :func:`buyernet.synergy` reports as ``relative`` for the quantum plan.
+    """
     w = {k: c.values("wins", k) for k in ("quantum", "brand", "demand", "neither")}
     interaction = w["quantum"] - w["brand"] - w["demand"] + w["neither"]
     r, lo, hi = ratio_of_totals(interaction, w["neither"])
@@ -437,7 +432,10 @@ def synergy_row(c: Any) -> Row:
 
 def table(measured: Sequence[Row]) -> str:
     """The rows as a Markdown table."""
-    head = "| fact | buyernet (95% interval) | published | source | meets |\n| --- | --- | --- | --- | --- |"
+    head = (
+        "| fact | buyernet (95% interval) | published | source | meets |\n"
+        "| --- | --- | --- | --- | --- |"
+    )
     verdict = {True: "yes", False: "**no**", None: "-"}
     lines = [head]
     for r in measured:

@@ -54,8 +54,11 @@ class Population:
         industries: number of industries (at most ``companies``).
         function_shares: share of people in each function, summing to 1. Default order:
             sales, marketing, IT, finance, operations, HR, product/engineering, executive.
-        level_shares: share of people at each of the 5 seniority levels, junior first.
+        level_shares: share of people at each of the 5 seniority levels, junior first (a
+            pyramid; a modelling choice, not calibrated to a source).
         size_tail: Pareto tail index of company sizes (>= 0.2; smaller is more unequal).
+            Firm sizes are Pareto-like with a tail index near 1 (Axtell, "Zipf Distribution
+            of U.S. Firm Sizes", Science 2001); 1.2 with 20 people per company on average.
     """
 
     people: int = 100_000
@@ -96,10 +99,13 @@ class Careers:
             changes at least once within 208 weeks (LinkedIn member data: about 0.40). The
             engine derives the weekly hazards from it.
         level_hazard: career-event hazard of each seniority level relative to the others,
-            junior first (juniors move more).
-        internal_promotion_share: share of career events that are promotions in place.
-        same_industry: probability that a move to another company stays in the industry.
-        promotion_on_move: probability that a move comes with a promotion.
+            junior first (juniors move more; a modelling choice, not calibrated).
+        internal_promotion_share: share of career events that are promotions in place (a
+            modelling choice, not calibrated).
+        same_industry: probability that a move to another company stays in the industry
+            (a modelling choice, not calibrated).
+        promotion_on_move: probability that a move comes with a promotion (a modelling
+            choice, not calibrated).
         function_change: probability that a move changes the person's function (LinkedIn,
             "Why & How People Change Jobs", 2015: about 1 in 3 company changers).
         mobility_shape: people differ in how often they move: each person's hazard is
@@ -125,10 +131,14 @@ class Needs:
     """Needs that arise at random and end by a decision or by being abandoned.
 
     Attributes:
-        in_market_share: mean share of companies with an open need (the 95-5 rule: 0.05).
+        in_market_share: mean share of companies with an open need (the 95-5 rule of
+            Ehrenberg-Bass / the B2B Institute, Dawes 2021: 0.05 in market in a quarter).
         mean_need_weeks: mean length of an open need in weeks. With 5% in market, 13 weeks
-            puts each company in market about every 5 years.
-        abandon_share: share of needs abandoned or postponed rather than decided.
+            puts each company in market about every 5 years (Dawes: companies change
+            provider about every 5 years).
+        abandon_share: share of needs abandoned or postponed before a decision (a modelling
+            choice: what is measured is the no-decision share of needs that reach a
+            decision, 0.40-0.60, Dixon & McKenna 2022, which the decisions set).
         observability: weekly probability that an intent signal observes an open need
             (most buying is dark: 0.05).
         false_signal_weekly: weekly probability that a dormant company gives a false signal.
@@ -162,14 +172,15 @@ class Committees:
 
     Attributes:
         mean_size: mean committee size at a company of ``reference_employees``
-            (buying-group surveys: 6-10 people).
+            (buying-group surveys: 6-10 people, Gartner; 5.4-6.8, CEB).
         reference_employees: company size at which the mean size is ``mean_size``.
         size_elasticity: mean size grows as (employees / reference) ** size_elasticity.
         fixed_size: if set, every committee has exactly this many members.
         function_relevance: weight of each function when drawing members (one per function).
         level_weight: weight of each seniority level when drawing members, junior first.
         dropout_weekly: weekly probability that a member drops out; members join at the rate
-            that keeps the committee's expected size.
+            that keeps the committee's expected size (members come and go during a
+            decision, Gartner; the rate is a modelling choice, not calibrated).
         most_influential: if true, members are the most influential employees (relevance
             x seniority) rather than a weighted draw: the obvious decision makers.
     """
@@ -220,12 +231,15 @@ class Decisions:
     """How committee members weigh brands against "no decision".
 
     Attributes:
-        memory_weight: weight of brand memory in a member's utility.
+        memory_weight: weight of brand memory in a member's utility (mental availability
+            drives choice, Romaniuk & Sharp; the weight is a modelling choice).
         attitude_weight: weight of attitude in a member's utility.
         activation_weight: weight of demand activation (recent demand advertising).
         incumbent_advantage: utility bonus of the brand the company already buys from.
         no_decision_utility: utility of no decision: a member's chance of voting to buy
-            is one minus the logit share of no decision.
+            is one minus the logit share of no decision. Set with ``coordination_cost``
+            so that 0.40-0.60 of the needs that reach a decision end with no vendor
+            chosen (Dixon & McKenna, The JOLT Effect, HBR 2022: 40-60%).
         coordination_cost: a purchase needs a strict majority voting to buy (a tie
             stalls); each member beyond the first also derails it with this chance. With
             the defaults the purchase chance of buying groups of 1, 2, 3 and 6 is near
@@ -248,8 +262,10 @@ class Customers:
         deal_value: value of a sale to a company of ``reference_employees``.
         reference_employees: company size at which a sale is worth ``deal_value``.
         deal_elasticity: sale value grows as (employees / reference) ** deal_elasticity.
-        repeat_weekly: weekly probability that a customer buys again.
-        churn_weekly: weekly probability that a customer is lost.
+        repeat_weekly: weekly probability that a customer buys again (twice a year; a
+            modelling choice, not calibrated).
+        churn_weekly: weekly probability that a customer is lost: once in 260 weeks,
+            companies changing provider about every 5 years (Dawes, 95-5 rule).
     """
 
     deal_value: float = 50_000.0

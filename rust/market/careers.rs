@@ -187,9 +187,7 @@ impl Careers {
         let weekly = config.weekly_hazards(level_shares);
         let people = pop.len();
         let k = config.mobility_shape;
-        let mobility: Vec<f32> = (0..people)
-            .map(|_| (gamma(k, rng) / k) as f32)
-            .collect();
+        let mobility: Vec<f32> = (0..people).map(|_| (gamma(k, rng) / k) as f32).collect();
         let top = mobility.iter().copied().fold(0.0f32, f32::max);
         let fastest = weekly.iter().copied().fold(0.0, f64::max) * f64::from(top);
         let mut careers = Self {
@@ -314,7 +312,8 @@ fn gamma(shape: f64, rng: &mut Stream) -> f64 {
     let c = 1.0 / (9.0 * d).sqrt();
     loop {
         // A standard normal by Box-Muller.
-        let z = (-2.0 * open_unit(rng).ln()).sqrt() * (std::f64::consts::TAU * open_unit(rng)).cos();
+        let z =
+            (-2.0 * open_unit(rng).ln()).sqrt() * (std::f64::consts::TAU * open_unit(rng)).cos();
         let v = (1.0 + c * z).powi(3);
         if v > 0.0 && open_unit(rng).ln() < 0.5 * z * z + d - d * v + d * v.ln() {
             return d * v;
@@ -433,7 +432,14 @@ mod tests {
         );
         let four = f64::from(careers.changed_count) / 20_000.0;
         let tenure_end = careers.tenure_median_weeks();
-        (year, four, moves, function_changes, tenure_start, tenure_end)
+        (
+            year,
+            four,
+            moves,
+            function_changes,
+            tenure_start,
+            tenure_end,
+        )
     }
 
     #[test]
@@ -446,7 +452,10 @@ mod tests {
         let with_function = f64::from(function_changes) / moves as f64;
         assert!((with_function - 0.33).abs() < 0.03, "{with_function}");
         // Tenure starts stationary: its median does not drift over the run.
-        assert!(start > 52.0 && (end - start).abs() < 0.1 * start, "{start} -> {end}");
+        assert!(
+            start > 52.0 && (end - start).abs() < 0.1 * start,
+            "{start} -> {end}"
+        );
     }
 
     #[test]

@@ -231,11 +231,14 @@ mod tests {
         assert!((chance(&[p, p]) - p * p * (1.0 - kappa)).abs() < 1e-12);
         let three = (3.0 * p * p * (1.0 - p) + p.powi(3)) * (1.0 - kappa).powi(2);
         assert!((chance(&[p, p, p]) - three).abs() < 1e-12);
-        assert!(chance(&[p, p, p]) > chance(&[p, p]), "the third breaks ties");
+        assert!(
+            chance(&[p, p, p]) > chance(&[p, p]),
+            "the third breaks ties"
+        );
         // Six: 4, 5 or 6 votes to buy; 3-3 stalls.
         let q = 1.0 - p;
-        let six = (15.0 * p.powi(4) * q * q + 6.0 * p.powi(5) * q + p.powi(6))
-            * (1.0 - kappa).powi(5);
+        let six =
+            (15.0 * p.powi(4) * q * q + 6.0 * p.powi(5) * q + p.powi(6)) * (1.0 - kappa).powi(5);
         assert!((chance(&[p; 6]) - six).abs() < 1e-12);
         // Members who differ: exactly one of two certain buyers and a certain staller.
         assert!((chance(&[1.0, 1.0, 0.0]) - (1.0 - kappa).powi(2)).abs() < 1e-12);

@@ -371,15 +371,24 @@ mod tests {
     fn big_companies_are_in_market_more_and_the_mean_share_holds() {
         let config = NeedsConfig::default();
         // Half the companies have 2 people, half 200.
-        let headcounts: Vec<usize> = (0..10_000).map(|c| if c % 2 == 0 { 2 } else { 200 }).collect();
+        let headcounts: Vec<usize> = (0..10_000)
+            .map(|c| if c % 2 == 0 { 2 } else { 200 })
+            .collect();
         let onset = config.onsets(&headcounts);
-        assert!((onset[1] / onset[0] - 100.0).abs() < 1e-9, "in proportion to headcount");
+        assert!(
+            (onset[1] / onset[0] - 100.0).abs() < 1e-9,
+            "in proportion to headcount"
+        );
         let mut needs =
             Needs::with_headcounts(&config, &headcounts, &mut stream(3, Subsystem::Needs, 0));
         let mut events = NeedEvents::default();
         let (mut share, mut big, mut opened_big, mut opened) = (0.0, 0.0, 0, 0);
         for t in 1..=260 {
-            needs.step(t, &mut stream(3, Subsystem::Needs, u64::from(t)), &mut events);
+            needs.step(
+                t,
+                &mut stream(3, Subsystem::Needs, u64::from(t)),
+                &mut events,
+            );
             share += needs.in_market_share();
             big += needs.open().iter().filter(|&&c| c % 2 == 1).count() as f64
                 / needs.open().len().max(1) as f64;
@@ -388,7 +397,11 @@ mod tests {
         }
         let share = share / 260.0;
         assert!((share - 0.05).abs() < 0.003, "{share}");
-        assert!(big / 260.0 > 0.9, "open needs at big companies: {}", big / 260.0);
+        assert!(
+            big / 260.0 > 0.9,
+            "open needs at big companies: {}",
+            big / 260.0
+        );
         assert!(opened_big as f64 > 0.9 * opened as f64);
     }
 
@@ -407,7 +420,11 @@ mod tests {
                 .iter()
                 .map(|&c| (c, needs.opened_at(c).unwrap_or(0)))
                 .collect();
-            needs.step(t, &mut stream(4, Subsystem::Needs, u64::from(t)), &mut events);
+            needs.step(
+                t,
+                &mut stream(4, Subsystem::Needs, u64::from(t)),
+                &mut events,
+            );
             for (c, at) in opened {
                 let ended = events.decided.contains(&c) || events.abandoned.contains(&c);
                 if ended && at >= 1 && t < 500 {
@@ -421,7 +438,10 @@ mod tests {
         // Four geometric phases of mean 13 / 4 weeks: mean 13, variance 4 * (1 - q) / q^2.
         let q = 4.0 / 13.0;
         assert!((mean - 13.0).abs() < 0.3, "mean {mean}");
-        assert!((var - 4.0 * (1.0 - q) / (q * q)).abs() < 4.0, "variance {var}");
+        assert!(
+            (var - 4.0 * (1.0 - q) / (q * q)).abs() < 4.0,
+            "variance {var}"
+        );
         // Not memoryless: hardly any need ends within two weeks (geometric: 15%).
         let early = lengths.iter().filter(|&&x| x <= 2.0).count() as f64 / n;
         assert!(early < 0.02, "{early}");

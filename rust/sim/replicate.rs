@@ -196,7 +196,12 @@ impl<T: Tracker> Replicate<T> {
         );
         let mut rng = market_stream(seed, Subsystem::Needs, replicate, 0);
         let companies = population.companies.industry.len();
-        let headcounts: Vec<usize> = population.companies.employees.iter().map(Vec::len).collect();
+        let headcounts: Vec<usize> = population
+            .companies
+            .employees
+            .iter()
+            .map(Vec::len)
+            .collect();
         let needs = Needs::with_headcounts(&config.needs, &headcounts, &mut rng);
         // Needs open at the start already have their committees.
         let mut committees = Committees::new(&config.committees, companies, population.len());
