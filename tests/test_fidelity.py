@@ -30,9 +30,14 @@ def _fidelity() -> Any:
 
 fidelity = _fidelity()
 
-#: Facts still to be met by the other half of issue 12 (buyernet's levers: demand,
-#: diminishing returns, memory, the start of a run), and one this market cannot meet with
-#: 40% of people changing in 4 years (see the report of the careers change).
+#: Facts still to be met by the other half of issue 12 (demand on the opportunity,
+#: diminishing returns, two-speed memory, a steady-state start), and two careers facts that
+#: cannot hold together with 40% changing in 4 years: in a stationary market the share with
+#: more than 4 years' tenure equals the share who will not move company in the next 4,
+#: which is above 0.60 (0.40 change anything), so the median tenure is above 4 years
+#: (BLS: 4.1, all US workers); and a mean of 2.6% employer changes a month (Fallick &
+#: Fleischman, all US workers) would need movers so concentrated that far more than 17%
+#: would change persona in a year.
 PENDING = {
     "demand-only campaign, extra wins over no campaign",
     "revenue-maximising brand share, broad always-on plan",
