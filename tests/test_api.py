@@ -65,6 +65,7 @@ def test_all_names_exist_and_are_documented():
         "STAGES",
         "Strategy",
         "Synergy",
+        "SynergyWarning",
         "Targeting",
         "Timing",
         "compare",

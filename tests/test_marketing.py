@@ -205,11 +205,28 @@ def test_the_default_market_does_not_bake_in_a_winner():
     assert wins(20_000).high < 0
 
 
-def test_synergy_is_measured():
-    s = buyernet.synergy(small(), Strategy.quantum(3_000), periods=60, replicates=3, seed=2)
+def test_synergy_is_measured_on_a_stable_basis():
+    s = buyernet.synergy(small(), Strategy.quantum(3_000), periods=60, replicates=4, seed=2)
     assert set(s.wins) == {"both", "brand", "demand", "neither"}
-    assert math.isfinite(s.ratio) or math.isnan(s.ratio)
-    assert s.comparison.alternatives == ("both", "brand", "demand", "neither")
+    assert s.comparison.alternatives == ("neither", "both", "brand", "demand")
+    # The interaction is the paired both - brand - demand + neither, with its interval.
+    w = {k: s.comparison.values("wins", k) for k in s.wins}
+    per_replicate = w["both"] - w["brand"] - w["demand"] + w["neither"]
+    assert s.interaction == pytest.approx(per_replicate.mean())
+    assert s.low <= s.interaction <= s.high and math.isfinite(s.high - s.low)
+    assert s.relative == pytest.approx(per_replicate.sum() / w["neither"].sum())
+    assert s.relative_low <= s.relative <= s.relative_high
+    assert s.effects["demand"].mean == pytest.approx((w["demand"] - w["neither"]).mean())
+
+
+def test_synergy_warns_when_a_component_is_noise():
+    # No demand at all: demand alone is exactly the no-campaign arm.
+    with pytest.warns(buyernet.SynergyWarning, match="demand alone"):
+        s = buyernet.synergy(
+            small(), Strategy.quantum(3_000).replace(brand_share=1.0), periods=20,
+            replicates=3, seed=2,
+        )  # fmt: skip
+    assert s.effects["demand"].mean == 0
 
 
 # -- determinism and bad input --------------------------------------------------------------

@@ -19,7 +19,14 @@ from buyernet.cascade import (
     expected_spread,
     random_seeds,
 )
-from buyernet.comparison import Comparison, Difference, Synergy, compare, synergy
+from buyernet.comparison import (
+    Comparison,
+    Difference,
+    Synergy,
+    SynergyWarning,
+    compare,
+    synergy,
+)
 from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.market import (
     Advertising,
@@ -65,6 +72,7 @@ __all__ = [
     "Strategy",
     "Sweep",
     "Synergy",
+    "SynergyWarning",
     "Targeting",
     "Timing",
     "__version__",

@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import json
-import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +37,11 @@ from buyernet.market import Market
 from buyernet.metrics import COMPARED
 from buyernet.network import NetworkLike, as_network
 from buyernet.simulation import Results, _run, _strategies
-from buyernet.stats import paired_difference
+from buyernet.stats import interval, paired_difference, ratio_interval
 from buyernet.storage import check_output, results_directory
 from buyernet.strategy import Strategy
 
-__all__ = ["Comparison", "Difference", "Synergy", "compare", "synergy"]
+__all__ = ["Comparison", "Difference", "Synergy", "SynergyWarning", "compare", "synergy"]
 
 #: Metrics compared by default (see :data:`buyernet.metrics.COMPARED`).
 METRICS = COMPARED
@@ -295,21 +295,48 @@ def compare(
     return Comparison(name, str(baseline), results)
 
 
+class SynergyWarning(UserWarning):
+    """A component of a synergy measurement (brand alone or demand alone) changed wins by
+    no more than noise, so the interaction is measured against noise.
+    """
+
+
 @dataclass(frozen=True)
 class Synergy:
-    """How much more demand advertising converts with brand advertising running.
+    """Whether brand and demand advertising do more together than apart, on wins.
+
+    The interaction is defined on the four arms' paired wins, never as a ratio of small
+    differences: per replicate, ``both - brand - demand + neither``, the wins the two
+    parts win together beyond the sum of what each wins alone (positive: they reinforce
+    each other; negative: they cannibalise; zero: they add up). ``relative`` expresses it
+    as a share of the wins with no campaign, a stable basis (it never nears zero while
+    the brand has customers or memory).
 
     Attributes:
-        ratio: (wins with brand and demand - wins with brand alone) / (wins with demand
-            alone - wins with neither): demand's extra wins with brand running over its
-            extra wins without. Above 1, brand and demand reinforce each other.
+        interaction: mean over replicates of ``both - brand - demand + neither`` wins.
+        low, high: its 95% interval (Student t over the paired replicates).
+        relative: ``interaction`` / mean wins with ``neither``.
+        relative_low, relative_high: its 95% interval (delta method on the replicates).
         wins: mean wins of each arm: ``both``, ``brand``, ``demand`` and ``neither``.
+        effects: each arm against ``neither`` (paired differences of wins): ``brand``,
+            ``demand`` and ``both``.
         comparison: the four arms, paired.
     """
 
-    ratio: float
+    interaction: float
+    low: float
+    high: float
+    relative: float
+    relative_low: float
+    relative_high: float
     wins: dict[str, float]
+    effects: dict[str, Difference]
     comparison: Comparison
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interaction's interval excludes zero."""
+        return bool(self.low > 0 or self.high < 0)
 
 
 def synergy(
@@ -326,15 +353,19 @@ def synergy(
 ) -> Synergy:
     """Brand-demand synergy of ``strategy``, measured, never assumed: runs it whole, with
     only its brand impressions, with only its demand impressions, and with no budget, on
-    the same market draws.
+    the same market draws, and returns the interaction with its interval (see
+    :class:`Synergy`). Warns (:class:`SynergyWarning`) when brand alone or demand alone
+    changes wins by no more than noise: the interaction then means little.
 
     Example:
-        >>> import buyernet
+        >>> import buyernet, warnings
         >>> m = buyernet.Market().replace(population={"people": 4_000, "companies": 200})
-        >>> s = buyernet.synergy(m, buyernet.Strategy.quantum(400), periods=10,
-        ...                      replicates=2, seed=1)
-        >>> sorted(s.wins)
-        ['both', 'brand', 'demand', 'neither']
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     s = buyernet.synergy(m, buyernet.Strategy.quantum(400), periods=10,
+        ...                          replicates=3, seed=1)
+        >>> sorted(s.wins), s.low <= s.interaction <= s.high
+        (['both', 'brand', 'demand', 'neither'], True)
     """
     share = strategy.brand_share
     arms = {
@@ -348,13 +379,37 @@ def synergy(
         arms,
         brand=brand,
         rivals=rivals,
+        baseline="neither",
         periods=periods,
         replicates=replicates,
         seed=seed,
         threads=threads,
         network=network,
     )
-    wins = {k: float(comparison.values("wins", k).mean()) for k in arms}
-    without = wins["demand"] - wins["neither"]
-    ratio = (wins["both"] - wins["brand"]) / without if without != 0 else math.nan
-    return Synergy(ratio=ratio, wins=wins, comparison=comparison)
+    w = {k: comparison.values("wins", k) for k in arms}
+    wins = {k: float(v.mean()) for k, v in w.items()}
+    per_replicate = w["both"] - w["brand"] - w["demand"] + w["neither"]
+    i = interval(per_replicate)
+    relative = ratio_interval(per_replicate, w["neither"])
+    effects = {k: comparison.difference("wins", k) for k in ("brand", "demand", "both")}
+    for part in ("brand", "demand"):
+        e = effects[part]
+        if not e.significant:
+            warnings.warn(
+                f"{part} alone changes wins by {e.mean:+.3g} [{e.low:+.3g}, {e.high:+.3g}] "
+                "(95% interval, paired): no more than noise, so the interaction is measured "
+                "against noise; run more replicates or a bigger budget",
+                SynergyWarning,
+                stacklevel=2,
+            )
+    return Synergy(
+        interaction=i.mean,
+        low=i.low,
+        high=i.high,
+        relative=relative.mean,
+        relative_low=relative.low,
+        relative_high=relative.high,
+        wins=wins,
+        effects=effects,
+        comparison=comparison,
+    )

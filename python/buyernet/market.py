@@ -54,8 +54,11 @@ class Population:
         industries: number of industries (at most ``companies``).
         function_shares: share of people in each function, summing to 1. Default order:
             sales, marketing, IT, finance, operations, HR, product/engineering, executive.
-        level_shares: share of people at each of the 5 seniority levels, junior first.
+        level_shares: share of people at each of the 5 seniority levels, junior first (a
+            pyramid; a modelling choice, not calibrated to a source).
         size_tail: Pareto tail index of company sizes (>= 0.2; smaller is more unequal).
+            Firm sizes are Pareto-like with a tail index near 1 (Axtell, "Zipf Distribution
+            of U.S. Firm Sizes", Science 2001); 1.2 with 20 people per company on average.
     """
 
     people: int = 100_000
@@ -93,14 +96,25 @@ class Careers:
 
     Attributes:
         change_within_4_years: share of people whose company, function or seniority
-            changes at least once within 208 weeks (LinkedIn: about 0.40). The engine
-            derives the weekly hazards from it.
+            changes at least once within 208 weeks (LinkedIn member data: about 0.40). The
+            engine derives the weekly hazards from it.
         level_hazard: career-event hazard of each seniority level relative to the others,
-            junior first (juniors move more).
-        internal_promotion_share: share of career events that are promotions in place.
-        same_industry: probability that a move to another company stays in the industry.
-        promotion_on_move: probability that a move comes with a promotion.
-        function_change: probability that a move changes the person's function.
+            junior first (juniors move more; a modelling choice, not calibrated).
+        internal_promotion_share: share of career events that are promotions in place (a
+            modelling choice, not calibrated).
+        same_industry: probability that a move to another company stays in the industry
+            (a modelling choice, not calibrated).
+        promotion_on_move: probability that a move comes with a promotion (a modelling
+            choice, not calibrated).
+        function_change: probability that a move changes the person's function (LinkedIn,
+            "Why & How People Change Jobs", 2015: about 1 in 3 company changers).
+        mobility_shape: people differ in how often they move: each person's hazard is
+            scaled by their own mobility, drawn once from a Gamma(shape, 1/shape)
+            distribution (mean 1). Smaller: a few people move often and most rarely. 0.6
+            puts the share whose persona changes within a year at 0.16 (Salesforce Research
+            with LinkedIn data, 2017: 15-17%) with 0.40 within 4 years; with everyone alike
+            (a very large shape) it would be 0.12. Tenure with the current employer starts
+            from its stationary distribution and is recorded (``tenure_median_weeks``).
     """
 
     change_within_4_years: float = 0.40
@@ -108,7 +122,8 @@ class Careers:
     internal_promotion_share: float = 0.25
     same_industry: float = 0.7
     promotion_on_move: float = 0.3
-    function_change: float = 0.1
+    function_change: float = 0.33
+    mobility_shape: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -116,15 +131,29 @@ class Needs:
     """Needs that arise at random and end by a decision or by being abandoned.
 
     Attributes:
-        in_market_share: mean share of companies with an open need (the 95-5 rule: 0.05).
+        in_market_share: mean share of companies with an open need (the 95-5 rule of
+            Ehrenberg-Bass / the B2B Institute, Dawes 2021: 0.05 in market in a quarter).
         mean_need_weeks: mean length of an open need in weeks. With 5% in market, 13 weeks
-            puts each company in market about every 5 years.
-        abandon_share: share of needs abandoned or postponed rather than decided.
+            puts each company in market about every 5 years (Dawes: companies change
+            provider about every 5 years).
+        abandon_share: share of needs abandoned or postponed before a decision (a modelling
+            choice: what is measured is the no-decision share of needs that reach a
+            decision, 0.40-0.60, Dixon & McKenna 2022, which the decisions set).
         observability: weekly probability that an intent signal observes an open need
             (most buying is dark: 0.05).
         false_signal_weekly: weekly probability that a dormant company gives a false signal.
         signal_lag_weeks: weeks before a signal can be acted on. Strategies act on the
             signals of earlier periods: with no lag, on last week's.
+        headcount_elasticity: a dormant company's chance of a need grows as
+            (headcount / mean headcount) ** headcount_elasticity (0: every company alike,
+            1: in proportion to headcount), so deals come from the companies that buy in
+            the category, not from the many small ones. 1 puts the mean buying group at a
+            decision in the published range (6-10, Gartner; 5.4-6.8, CEB).
+        need_stages: phases an open need goes through (the buying jobs: problem,
+            exploration, requirements, selection), each of mean ``mean_need_weeks /
+            need_stages`` weeks, so need length is Erlang-shaped: few needs end in their
+            first weeks. 1: memoryless (geometric) need length. A phase lasts at least a
+            week, so needs shorter than ``need_stages`` weeks use fewer phases.
     """
 
     in_market_share: float = 0.05
@@ -133,6 +162,8 @@ class Needs:
     observability: float = 0.05
     false_signal_weekly: float = 0.002
     signal_lag_weeks: int = 0
+    headcount_elasticity: float = 1.0
+    need_stages: int = 4
 
 
 @dataclass(frozen=True)
@@ -141,14 +172,15 @@ class Committees:
 
     Attributes:
         mean_size: mean committee size at a company of ``reference_employees``
-            (buying-group surveys: 6-10 people).
+            (buying-group surveys: 6-10 people, Gartner; 5.4-6.8, CEB).
         reference_employees: company size at which the mean size is ``mean_size``.
         size_elasticity: mean size grows as (employees / reference) ** size_elasticity.
         fixed_size: if set, every committee has exactly this many members.
         function_relevance: weight of each function when drawing members (one per function).
         level_weight: weight of each seniority level when drawing members, junior first.
         dropout_weekly: weekly probability that a member drops out; members join at the rate
-            that keeps the committee's expected size.
+            that keeps the committee's expected size (members come and go during a
+            decision, Gartner; the rate is a modelling choice, not calibrated).
         most_influential: if true, members are the most influential employees (relevance
             x seniority) rather than a weighted draw: the obvious decision makers.
     """
@@ -199,19 +231,27 @@ class Decisions:
     """How committee members weigh brands against "no decision".
 
     Attributes:
-        memory_weight: weight of brand memory in a member's utility.
+        memory_weight: weight of brand memory in a member's utility (mental availability
+            drives choice, Romaniuk & Sharp; the weight is a modelling choice).
         attitude_weight: weight of attitude in a member's utility.
         activation_weight: weight of demand activation (recent demand advertising).
         incumbent_advantage: utility bonus of the brand the company already buys from.
-        no_decision_utility: utility of no decision; any member can stall a purchase, so
-            bigger committees end in no decision more often.
+        no_decision_utility: utility of no decision: a member's chance of voting to buy
+            is one minus the logit share of no decision. Set with ``coordination_cost``
+            so that 0.40-0.60 of the needs that reach a decision end with no vendor
+            chosen (Dixon & McKenna, The JOLT Effect, HBR 2022: 40-60%).
+        coordination_cost: a purchase needs a strict majority voting to buy (a tie
+            stalls); each member beyond the first also derails it with this chance. With
+            the defaults the purchase chance of buying groups of 1, 2, 3 and 6 is near
+            CEB/Challenger's 0.81, 0.55, 0.60 and 0.31 (the third member breaks ties).
     """
 
     memory_weight: float = 3.0
     attitude_weight: float = 1.0
     activation_weight: float = 2.0
     incumbent_advantage: float = 1.5
-    no_decision_utility: float = 0.9
+    no_decision_utility: float = 0.2
+    coordination_cost: float = 0.185
 
 
 @dataclass(frozen=True)
@@ -222,8 +262,10 @@ class Customers:
         deal_value: value of a sale to a company of ``reference_employees``.
         reference_employees: company size at which a sale is worth ``deal_value``.
         deal_elasticity: sale value grows as (employees / reference) ** deal_elasticity.
-        repeat_weekly: weekly probability that a customer buys again.
-        churn_weekly: weekly probability that a customer is lost.
+        repeat_weekly: weekly probability that a customer buys again (twice a year; a
+            modelling choice, not calibrated).
+        churn_weekly: weekly probability that a customer is lost: once in 260 weeks,
+            companies changing provider about every 5 years (Dawes, 95-5 rule).
     """
 
     deal_value: float = 50_000.0

@@ -263,7 +263,8 @@ class Results:
         seed: the seed (recorded even when drawn from the OS).
         version: the buyernet version that produced the results.
         deals: one row per committee decision, as columns ``replicate``, ``period``,
-            ``company``, ``committee_size``, ``brand`` (-1: no decision) and ``value``.
+            ``company``, ``committee_size``, ``employees`` (the company's headcount then),
+            ``brand`` (-1: no decision) and ``value``.
         customers_log: one row per customer relationship: ``replicate``, ``company``,
             ``brand``, ``start``, ``end`` (-1: still a customer), ``sales``,
             ``sale_value`` and ``revenue``.

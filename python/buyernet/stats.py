@@ -25,6 +25,7 @@ __all__ = [
     "PairedDifference",
     "interval",
     "paired_difference",
+    "ratio_interval",
     "t95",
 ]
 
@@ -103,6 +104,34 @@ def interval(values: npt.ArrayLike) -> Interval:
     """
     v = np.asarray(values, dtype=np.float64)
     return _interval(v[~np.isnan(v)])
+
+
+def ratio_interval(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> Interval:
+    """The ratio of totals ``sum(numerator) / sum(denominator)`` over replicates (one value
+    of each per replicate, pairs with a NaN left out) with its 95% interval: Student t on
+    the delta-method standard error, ``sqrt(sum((x - r y)^2) / (n (n - 1))) / mean(y)``.
+    NaN where the denominators do not sum to a positive number.
+
+    Example:
+        >>> i = ratio_interval([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])
+        >>> i.mean, i.half_width
+        (0.5, 0.0)
+    """
+    x = np.asarray(numerator, dtype=np.float64)
+    y = np.asarray(denominator, dtype=np.float64)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"one value per replicate on both sides; got {x.shape} and {y.shape}")
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    n = len(x)
+    if n == 0 or y.sum() <= 0:
+        return Interval(mean=math.nan, low=math.nan, high=math.nan, n=n)
+    r = float(x.sum() / y.sum())
+    if n < 2:
+        return Interval(mean=r, low=math.nan, high=math.nan, n=n)
+    se = math.sqrt(float(((x - r * y) ** 2).sum()) / (n * (n - 1))) / float(y.mean())
+    half = t95(n - 1) * se
+    return Interval(mean=r, low=r - half, high=r + half, n=n)
 
 
 #: The verdict where no alternative leads every other with an interval above zero.

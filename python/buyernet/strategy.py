@@ -591,8 +591,10 @@ class Strategy:
     @classmethod
     def quantum(cls, budget: float) -> Strategy:
         """Probabilistic marketing: everyone who could ever buy, universal shareable
-        creative, always on, brand and demand together (60/40, the split Binet and Field
-        report for B2B).
+        creative, always on, brand and demand together, 60:40. That is Binet and Field's
+        split for consumer brands (The Long and the Short of It, IPA 2013); for B2B they
+        report 46:54 (The 5 Principles of Growth in B2B Marketing, B2B Institute 2019):
+        ``Strategy.quantum(b).replace(brand_share=0.46)`` is the B2B figure.
 
         Example:
             >>> Strategy.quantum(500).creative.shareability

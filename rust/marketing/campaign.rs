@@ -211,7 +211,8 @@ mod tests {
                 ..Default::default()
             },
             &PopulationConfig::default().level_shares,
-            pop.len(),
+            &pop,
+            &mut stream(9, Subsystem::Careers, 0),
         );
         let mut events = CareerEvents::default();
         let mut rng = stream(6, Subsystem::Careers, 0);

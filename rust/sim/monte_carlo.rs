@@ -88,6 +88,7 @@ pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>);
                     "committee_size",
                     whole(&deals, |d| i64::from(d.committee_size)),
                 ),
+                ("employees", whole(&deals, |d| i64::from(d.employees))),
                 ("brand", whole(&deals, |d| d.brand.map_or(-1, i64::from))),
                 ("value", real(&deals, |d| d.value)),
             ],

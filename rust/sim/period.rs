@@ -223,6 +223,7 @@ impl<T: Tracker> Replicate<T> {
                 period: self.period,
                 company: c,
                 committee_size: members.len() as u32,
+                employees: self.population.companies.employees[c as usize].len() as u32,
                 brand: outcome.map(|b| b as u16),
                 value,
             };
@@ -323,6 +324,13 @@ impl<T: Tracker> Replicate<T> {
             f64::from(self.careers.changed_count) / self.population.len() as f64,
         );
         rec.market(M::Movers, self.career_events.movers.len() as f64);
+        rec.market(
+            M::FunctionChangers,
+            f64::from(self.career_events.function_changers),
+        );
+        if rec.wants(M::TenureMedian) {
+            rec.market(M::TenureMedian, self.careers.tenure_median_weeks());
+        }
         rec.market(M::NeedsOpened, events.opened.len() as f64);
         rec.market(M::Decisions, events.decided.len() as f64);
         rec.market(M::NoDecisions, f64::from(self.tally.no_decisions));

@@ -98,6 +98,10 @@ catalogue! {
         "Share of people whose company, function or seniority has changed since the start.";
     Movers "movers" Market Flow "people"
         "People who moved to another company.";
+    FunctionChangers "function_changers" Market Flow "people"
+        "People who moved to another company and changed function with the move.";
+    TenureMedian "tenure_median_weeks" Market Stock "weeks"
+        "Median weeks people have worked for their current employer.";
     NeedsOpened "needs_opened" Market Flow "needs"
         "Needs that arose.";
     Decisions "decisions" Market Flow "needs"
@@ -183,6 +187,8 @@ pub struct Deal {
     pub period: u32,
     pub company: u32,
     pub committee_size: u32,
+    /// The company's headcount when it decided.
+    pub employees: u32,
     /// The brand that won, or `None` for no decision.
     pub brand: Option<u16>,
     /// Value of the sale (0 for no decision).

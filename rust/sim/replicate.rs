@@ -209,14 +209,22 @@ impl<T: Tracker> Replicate<T> {
             population,
             network,
         } = start;
+        let mut rng = market_stream(seed, Subsystem::Careers, replicate, 0);
         let careers = Careers::new(
             &config.careers,
             &config.population.level_shares,
-            population.len(),
+            &population,
+            &mut rng,
         );
         let mut rng = market_stream(seed, Subsystem::Needs, replicate, 0);
         let companies = population.companies.industry.len();
-        let needs = Needs::new(&config.needs, companies, &mut rng);
+        let headcounts: Vec<usize> = population
+            .companies
+            .employees
+            .iter()
+            .map(Vec::len)
+            .collect();
+        let needs = Needs::with_headcounts(&config.needs, &headcounts, &mut rng);
         // Needs open at the start already have their committees.
         let mut committees = Committees::new(&config.committees, companies, population.len());
         let mut rng = market_stream(seed, Subsystem::Committees, replicate, 0);
