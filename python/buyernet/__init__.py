@@ -33,6 +33,7 @@ from buyernet.market import (
     Network,
     Population,
     Referrals,
+    Start,
 )
 from buyernet.network import Graph
 from buyernet.simulation import STAGES, Results, market_network, simulate
@@ -60,6 +61,7 @@ __all__ = [
     "ParameterError",
     "Population",
     "Referrals",
+    "Start",
     "Results",
     "Spread",
     "Strategy",

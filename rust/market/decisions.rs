@@ -1,7 +1,9 @@
 //! Decisions: a buying committee picks a brand, or ends in no decision.
 //!
-//! Each member weighs every brand by memory, demand activation, attitude and (for the
-//! incumbent) familiarity, against "no decision", with a logit choice. A purchase needs every member on board: each
+//! Each member weighs every brand by memory (concave: the first steps of mental
+//! availability matter most), attitude, the demand activation of their company's need (for
+//! brands they know: only those are considered) and (for the incumbent) familiarity, against
+//! "no decision", with a logit choice ([`utility`]). A purchase needs every member on board: each
 //! member stalls it with their own no-decision probability, so the chance of any purchase
 //! falls steeply with committee size (buying-group research: from ~80% with one decision
 //! maker to ~30% with six). If the committee buys, the brand is drawn from the members'
@@ -21,9 +23,14 @@ use serde::{Deserialize, Serialize};
 pub struct DecisionsConfig {
     /// Weight of brand memory in a member's utility.
     pub memory_weight: f64,
+    /// Exponent of memory in a member's utility, in (0, 1]: below 1 the utility is concave
+    /// in memory, so advertising has diminishing returns (Sethuraman, Tellis & Briesch
+    /// 2011: sales respond to advertising with an elasticity of ~0.1, concavely).
+    pub memory_curvature: f64,
     /// Weight of attitude in a member's utility.
     pub attitude_weight: f64,
-    /// Weight of demand activation (recent demand advertising) in a member's utility.
+    /// Weight of the demand activation of the member's company's need (what demand
+    /// advertising did to the opportunity) in their utility for a brand they know.
     pub activation_weight: f64,
     /// Utility bonus of the brand the company already buys from.
     pub incumbent_advantage: f64,
@@ -35,6 +42,7 @@ impl Default for DecisionsConfig {
     fn default() -> Self {
         Self {
             memory_weight: 3.0,
+            memory_curvature: 0.5,
             attitude_weight: 1.0,
             activation_weight: 2.0,
             incumbent_advantage: 1.5,
@@ -55,9 +63,70 @@ impl DecisionsConfig {
         ] {
             check::real(name, x, Range::Closed(-50.0, 50.0))?;
         }
-        Ok(())
+        check::real(
+            "memory_curvature",
+            self.memory_curvature,
+            Range::OpenClosed(0.0, 1.0),
+        )
     }
 }
+
+/// Person `p`'s standing utility for brand `b`: memory (concave) and attitude, before any
+/// demand activation or incumbency.
+#[inline]
+pub fn standing(config: &DecisionsConfig, memory: &Memory, p: u32, b: usize) -> f64 {
+    let m = f64::from(memory.value(p, b));
+    config.memory_weight * m.powf(config.memory_curvature)
+        + config.attitude_weight * f64::from(memory.attitude(p, b))
+}
+
+/// Member `p`'s utility for brand `b` on a need with demand activation `activation` for it:
+/// standing, plus activation if they know the brand (consideration gates demand), plus the
+/// incumbent's advantage.
+#[inline]
+pub fn utility(
+    config: &DecisionsConfig,
+    memory: &Memory,
+    p: u32,
+    b: usize,
+    activation: f32,
+    incumbent: bool,
+) -> f64 {
+    let mut u = standing(config, memory, p, b);
+    if activation > 0.0 && memory.knows(p, b) {
+        u += config.activation_weight * f64::from(activation);
+    }
+    if incumbent {
+        u += config.incumbent_advantage;
+    }
+    u
+}
+
+/// How far `people` (a customer's employees; the first [`LOYALTY_SAMPLE`] of them) prefer
+/// their supplier `brand` to its best rival, on average, in standing utility: what their
+/// loyalty rests on. Zero with one brand or nobody to ask.
+pub fn advantage(config: &DecisionsConfig, memory: &Memory, people: &[u32], brand: usize) -> f64 {
+    let brands = memory.brands();
+    if brands < 2 || people.is_empty() {
+        return 0.0;
+    }
+    let asked = &people[..people.len().min(LOYALTY_SAMPLE)];
+    let total: f64 = asked
+        .iter()
+        .map(|&p| {
+            let rival = (0..brands)
+                .filter(|&b| b != brand)
+                .map(|b| standing(config, memory, p, b))
+                .fold(f64::NEG_INFINITY, f64::max);
+            standing(config, memory, p, brand) - rival
+        })
+        .sum();
+    total / asked.len() as f64
+}
+
+/// How many of a customer's employees [`advantage`] asks: enough for a stable mean, few
+/// enough that a large customer costs no more than a small one.
+pub const LOYALTY_SAMPLE: usize = 16;
 
 /// Scratch space, reused across decisions.
 #[derive(Default)]
@@ -67,8 +136,8 @@ pub struct Decider {
 }
 
 impl Decider {
-    /// The committee's outcome: `Some(brand)` or `None` (no decision). An empty committee
-    /// cannot decide.
+    /// The committee's outcome: `Some(brand)` or `None` (no decision). `activation` is the
+    /// need's demand activation per brand (empty: none). An empty committee cannot decide.
     #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &mut self,
@@ -77,6 +146,7 @@ impl Decider {
         pop: &Population,
         memory: &Memory,
         members: &[u32],
+        activation: &[f32],
         incumbent: Option<usize>,
         rng: &mut Stream,
     ) -> Option<usize> {
@@ -88,12 +158,8 @@ impl Decider {
             self.utilities.clear();
             let mut top = config.no_decision_utility;
             for b in 0..brands {
-                let mut u = config.memory_weight * f64::from(memory.value(p, b))
-                    + config.attitude_weight * f64::from(memory.attitude(p, b))
-                    + config.activation_weight * f64::from(memory.activation(p, b));
-                if incumbent == Some(b) {
-                    u += config.incumbent_advantage;
-                }
+                let a = activation.get(b).copied().unwrap_or(0.0);
+                let u = utility(config, memory, p, b, a, incumbent == Some(b));
                 top = top.max(u);
                 self.utilities.push(u);
             }
@@ -166,7 +232,16 @@ mod tests {
                     .map(|i| ((t * 7 + i * 131) % 2_000) as u32)
                     .collect();
                 decider
-                    .decide(&config, &weights, &pop, &memory, &members, None, &mut rng)
+                    .decide(
+                        &config,
+                        &weights,
+                        &pop,
+                        &memory,
+                        &members,
+                        &[],
+                        None,
+                        &mut rng,
+                    )
                     .is_some()
             })
             .count();
@@ -198,9 +273,16 @@ mod tests {
         let mut wins = [0usize; 4];
         let mut incumbent_wins = [0usize; 4];
         for _ in 0..5_000 {
-            if let Some(b) =
-                decider.decide(&config, &weights, &pop, &memory, &members, None, &mut rng)
-            {
+            if let Some(b) = decider.decide(
+                &config,
+                &weights,
+                &pop,
+                &memory,
+                &members,
+                &[],
+                None,
+                &mut rng,
+            ) {
                 wins[b] += 1;
             }
             if let Some(b) = decider.decide(
@@ -209,6 +291,7 @@ mod tests {
                 &pop,
                 &memory,
                 &members,
+                &[],
                 Some(0),
                 &mut rng,
             ) {
@@ -221,7 +304,7 @@ mod tests {
             "incumbent advantage: {incumbent_wins:?} vs {wins:?}"
         );
         assert_eq!(
-            decider.decide(&config, &weights, &pop, &memory, &[], None, &mut rng),
+            decider.decide(&config, &weights, &pop, &memory, &[], &[], None, &mut rng),
             None
         );
     }
