@@ -27,6 +27,7 @@ The functions return plain dicts so that other scripts (benches/fidelity.py) can
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import time
 from typing import Any
@@ -40,9 +41,14 @@ BRAND_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 STAGE = {s: i for i, s in enumerate(bn.STAGES)}
 
 
+# Changes to the default market (``--set section.field=value``), for calibrating.
+CHANGES: dict[str, dict[str, Any]] = {}
+
+
 def market(people: int) -> bn.Market:
-    """The default market scaled to ``people`` (20 people per company)."""
-    return bn.Market().replace(population={"people": people, "companies": people // 20})
+    """The default market scaled to ``people`` (20 people per company), with ``CHANGES``."""
+    m = bn.Market().replace(population={"people": people, "companies": people // 20})
+    return m.replace(**CHANGES) if CHANGES else m
 
 
 def rivals(budget: float) -> dict[str | int, bn.Strategy]:
@@ -180,7 +186,18 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--replicates", type=int, default=4)
     parser.add_argument("--only", choices=("timing", "share", "elasticity", "dark"), default=None)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.FIELD=VALUE",
+        help="change the default market (repeatable), e.g. --set decisions.memory_curvature=0.7",
+    )
     args = parser.parse_args()
+    for change in args.set:
+        key, value = change.split("=", 1)
+        section, name = key.split(".", 1)
+        CHANGES.setdefault(section, {})[name] = json.loads(value)
     p, n = args.people, args.replicates
     print(f"default market at {p:,} people, {n} paired replicates, budget {p * 0.05:,.0f}/week")
     start = time.perf_counter()

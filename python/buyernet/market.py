@@ -223,10 +223,13 @@ class Decisions:
 
     Attributes:
         memory_weight: weight of brand memory in a member's utility.
-        memory_curvature: exponent of memory in a member's utility, in (0, 1]; below 1 the
-            utility is concave in memory, so advertising has diminishing returns
-            (Sethuraman, Tellis & Briesch 2011: a sales elasticity of advertising of ~0.1
-            in the short run, ~0.24 in the long run).
+        memory_curvature: curvature of memory in a member's utility, in [0, 1]: the
+            utility's memory term is ``((m + 0.01) ** c - 0.01 ** c) / c``, linear at 1 and
+            ``ln(1 + m / 0.01)`` at 0, where a brand's odds of being chosen grow as
+            ``(1 + m / 0.01) ** memory_weight`` (the attraction model of market-share
+            analysis): the first exposures count most, so advertising has diminishing
+            returns (Sethuraman, Tellis & Briesch 2011: a sales elasticity of advertising
+            of ~0.1 in the short run, ~0.24 in the long run).
         attitude_weight: weight of attitude in a member's utility.
         activation_weight: weight of the demand activation of the member's company's need
             (what demand advertising did to the opportunity), for brands they know.
@@ -235,10 +238,10 @@ class Decisions:
             bigger committees end in no decision more often.
     """
 
-    memory_weight: float = 3.0
-    memory_curvature: float = 0.5
+    memory_weight: float = 0.5
+    memory_curvature: float = 0.0
     attitude_weight: float = 1.0
-    activation_weight: float = 2.0
+    activation_weight: float = 4.0
     incumbent_advantage: float = 1.5
     no_decision_utility: float = 0.9
 
@@ -293,10 +296,10 @@ class Advertising:
         taste_width: taste distance at which taste-dependent creative stops landing.
     """
 
-    brand_lift: float = 0.15
+    brand_lift: float = 0.2
     attitude_lift: float = 0.05
     demand_lift: float = 0.3
-    demand_off_committee: float = 0.1
+    demand_off_committee: float = 0.3
     share_rate: float = 0.02
     pass_rate: float = 0.1
     taste_width: float = 0.2
@@ -335,7 +338,7 @@ class Start:
             advertising (the same for every alternative compared): simulated, not recorded.
     """
 
-    incumbent_share: float = 0.19
+    incumbent_share: float = 0.18
     warmup_weeks: int = 52
 
 

@@ -406,6 +406,73 @@ mod tests {
     }
 
     #[test]
+    fn customers_who_prefer_their_supplier_churn_less() {
+        let config = CustomersConfig::default();
+        assert!((config.churn_factor(0.0) - 1.0).abs() < 1e-12);
+        assert!(config.churn_factor(2.0) < 0.3 && config.churn_factor(-2.0) > 1.7);
+        assert!(config.churn_factor(-1e9) <= 2.0);
+        let survivors = |advantage: f64| {
+            let mut customers = Customers::new(&config, 2_000);
+            let mut events = CustomerEvents {
+                revenue: vec![0.0; 1],
+                churned: vec![],
+            };
+            customers.incumbents(
+                1.0,
+                &[1.0],
+                |_| 100,
+                &KeyedDraws::new(4, Subsystem::Customers, 0, 0),
+            );
+            assert_eq!(customers.active().len(), 2_000);
+            for period in 1..=260u32 {
+                let draws = KeyedDraws::new(4, Subsystem::Customers, 0, u64::from(period));
+                customers.step(period, &draws, &mut events, |_, _| advantage);
+            }
+            customers.active().len() as f64 / 2_000.0
+        };
+        // Five years at the base rate keep exp(-1) of them.
+        let (loyal, neutral, disloyal) = (survivors(2.0), survivors(0.0), survivors(-2.0));
+        assert!((neutral - (-1.0f64).exp()).abs() < 0.04, "{neutral}");
+        assert!(
+            loyal > neutral + 0.2 && disloyal < neutral - 0.15,
+            "{loyal} {neutral} {disloyal}"
+        );
+    }
+
+    #[test]
+    fn incumbents_split_by_brand_size_and_restart_keeps_only_running_relationships() {
+        let mut customers = Customers::new(&CustomersConfig::default(), 10_000);
+        let draws = KeyedDraws::new(5, Subsystem::Customers, 0, 0);
+        customers.incumbents(0.5, &[3.0, 1.0], |_| 100, &draws);
+        let counts = customers.counts(2);
+        let share = f64::from(counts[0] + counts[1]) / 10_000.0;
+        assert!((share - 0.5).abs() < 0.02, "{share}");
+        assert!((f64::from(counts[0]) / f64::from(counts[1]) - 3.0).abs() < 0.3);
+        assert!(customers.log.iter().all(|r| r.start == 0 && r.sales == 0));
+        let mut events = CustomerEvents {
+            revenue: vec![0.0; 2],
+            churned: vec![],
+        };
+        for period in 1..=100u32 {
+            let draws = KeyedDraws::new(5, Subsystem::Customers, 0, u64::from(period));
+            customers.step(period, &draws, &mut events, |_, _| 0.0);
+        }
+        let running = customers.active().len();
+        assert!(customers.log.len() > running);
+        customers.restart();
+        assert_eq!(customers.log.len(), running);
+        assert!(
+            customers
+                .log
+                .iter()
+                .all(|r| r.start == 0 && r.sales == 0 && r.end.is_none())
+        );
+        for &c in customers.active() {
+            assert_eq!(customers.relationship(c).unwrap().company, c);
+        }
+    }
+
+    #[test]
     fn switching_ends_the_old_relationship() {
         let mut customers = Customers::new(&CustomersConfig::default(), 3);
         let mut events = CustomerEvents {

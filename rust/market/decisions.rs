@@ -23,9 +23,10 @@ use serde::{Deserialize, Serialize};
 pub struct DecisionsConfig {
     /// Weight of brand memory in a member's utility.
     pub memory_weight: f64,
-    /// Exponent of memory in a member's utility, in (0, 1]: below 1 the utility is concave
-    /// in memory, so advertising has diminishing returns (Sethuraman, Tellis & Briesch
-    /// 2011: sales respond to advertising with an elasticity of ~0.1, concavely).
+    /// Curvature of memory in a member's utility, in [0, 1] ([`memory_term`]): 1 linear, 0
+    /// logarithmic, so that a brand's odds of being chosen grow as a power of memory below
+    /// 1 and advertising has diminishing returns (Sethuraman, Tellis & Briesch 2011: sales
+    /// respond to advertising with an elasticity of ~0.1, concavely).
     pub memory_curvature: f64,
     /// Weight of attitude in a member's utility.
     pub attitude_weight: f64,
@@ -41,10 +42,10 @@ pub struct DecisionsConfig {
 impl Default for DecisionsConfig {
     fn default() -> Self {
         Self {
-            memory_weight: 3.0,
-            memory_curvature: 0.5,
+            memory_weight: 0.5,
+            memory_curvature: 0.0,
             attitude_weight: 1.0,
-            activation_weight: 2.0,
+            activation_weight: 4.0,
             incumbent_advantage: 1.5,
             no_decision_utility: 0.9,
         }
@@ -66,17 +67,34 @@ impl DecisionsConfig {
         check::real(
             "memory_curvature",
             self.memory_curvature,
-            Range::OpenClosed(0.0, 1.0),
+            Range::Closed(0.0, 1.0),
         )
     }
 }
+
+/// Memory's part of a utility, before its weight: the Box-Cox transform of memory above a
+/// small floor, ((m + floor)^c - floor^c) / c, zero for a brand nobody remembers. At
+/// curvature c = 0 it is ln(1 + m / floor), so a brand's odds of being chosen grow as
+/// (1 + m / floor)^weight (the attraction model of market-share analysis); at c = 1 it is
+/// linear.
+#[inline]
+pub fn memory_term(curvature: f64, memory: f32) -> f64 {
+    let m = f64::from(memory);
+    if curvature == 0.0 {
+        (m / MEMORY_FLOOR).ln_1p()
+    } else {
+        ((m + MEMORY_FLOOR).powf(curvature) - MEMORY_FLOOR.powf(curvature)) / curvature
+    }
+}
+
+/// The memory below which [`memory_term`] is about linear, and above which it bends.
+pub const MEMORY_FLOOR: f64 = 0.01;
 
 /// Person `p`'s standing utility for brand `b`: memory (concave) and attitude, before any
 /// demand activation or incumbency.
 #[inline]
 pub fn standing(config: &DecisionsConfig, memory: &Memory, p: u32, b: usize) -> f64 {
-    let m = f64::from(memory.value(p, b));
-    config.memory_weight * m.powf(config.memory_curvature)
+    config.memory_weight * memory_term(config.memory_curvature, memory.value(p, b))
         + config.attitude_weight * f64::from(memory.attitude(p, b))
 }
 

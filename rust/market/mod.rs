@@ -65,7 +65,7 @@ pub struct StartConfig {
 impl Default for StartConfig {
     fn default() -> Self {
         Self {
-            incumbent_share: 0.19,
+            incumbent_share: 0.18,
             warmup_weeks: 52,
         }
     }

@@ -43,10 +43,10 @@ pub struct AdvertisingConfig {
 impl Default for AdvertisingConfig {
     fn default() -> Self {
         Self {
-            brand_lift: 0.15,
+            brand_lift: 0.2,
             attitude_lift: 0.05,
             demand_lift: 0.3,
-            demand_off_committee: 0.1,
+            demand_off_committee: 0.3,
             share_rate: 0.02,
             pass_rate: 0.1,
             taste_width: 0.2,

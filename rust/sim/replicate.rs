@@ -388,6 +388,38 @@ mod tests {
     }
 
     #[test]
+    fn a_warm_up_is_not_recorded_and_the_run_counts_from_its_end() {
+        let config = small();
+        let plan = [Some(quantum(500.0)), None, None, None];
+        let start = Start::draw(&config, 3, 0, None).unwrap();
+        let mut market = Replicate::new(&config, &plan, 3, 0, start, true).unwrap();
+        market.warm_up(30);
+        assert_eq!(market.period(), 0);
+        assert!(
+            market.deals.is_empty(),
+            "the warm-up's decisions are forgotten"
+        );
+        assert_eq!(market.careers.changed_count, 0);
+        assert!(
+            market
+                .customers
+                .log
+                .iter()
+                .all(|r| r.start == 0 && r.sales == 0)
+        );
+        assert!(!market.customers.active().is_empty(), "incumbents");
+        assert_eq!(market.reach().unwrap().ever[0], 0, "nobody advertised");
+        let mut rec = Recording::new(10, 4, None);
+        for t in 1..=10 {
+            market.step(&mut rec.recorder(t));
+            assert_eq!(rec.get(M::Impressions, t, 0), 500.0);
+        }
+        assert_eq!(market.period(), 10);
+        assert!(market.deals.iter().all(|d| (1..=10).contains(&d.period)));
+        assert!(market.customers.log.iter().all(|r| r.start <= 10));
+    }
+
+    #[test]
     fn no_shareability_earns_nothing_and_records_add_up() {
         let mut config = small();
         config.customers.repeat_weekly = 0.2;
