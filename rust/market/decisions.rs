@@ -282,7 +282,9 @@ mod tests {
         let members: Vec<u32> = (0..3).collect();
         for &p in &members {
             for b in 0..4 {
-                memory.set(p, b, if b == 2 { 0.9 } else { 0.1 });
+                // Memory counts most where it starts: brand 2 is well remembered, brand 1 barely,
+                // the others not at all.
+                memory.set(p, b, [0.0, 0.1, 0.9, 0.0][b]);
                 memory.set_attitude(p, b, 0.0);
             }
         }
@@ -316,7 +318,11 @@ mod tests {
                 incumbent_wins[b] += 1;
             }
         }
-        assert!(wins[2] > wins[0] * 3, "{wins:?}");
+        assert!(wins[2] > wins[0] * 3 && wins[2] > wins[1], "{wins:?}");
+        assert!(
+            wins[1] > wins[0] * 2,
+            "the first steps of memory matter most: {wins:?}"
+        );
         assert!(
             incumbent_wins[0] > wins[0] * 2,
             "incumbent advantage: {incumbent_wins:?} vs {wins:?}"
