@@ -15,7 +15,7 @@ Example:
     >>> rows[0]["metric"], rows[0]["alternative"]
     ('wins', 'p')
     >>> print(differences_text(rows[:1], c.baseline).splitlines()[2])
-    wins    deals  0.5  p: 0.5       0           [0, 0]
+    wins    deals  0  p: 0         0           [0, 0]
 """
 
 from __future__ import annotations
