@@ -14,6 +14,9 @@ budget), every arm paired on the same market draws:
 - **elasticity**: of revenue to budget in year one and over four years, at half, once and
   twice the built-in budget (Sethuraman, Tellis & Briesch 2011: ~0.1 short run, ~0.24 long
   run; concave: falling as spend rises);
+- **response curve**: extra 4-year revenue over dark at 0.5-4 times the budget for brand
+  only, demand only and the 60/40 mix, with what each step adds per unit of budget
+  (diminishing returns: each step adds less than the last);
 - **a market with no advertising**: awareness ("know") over four years, year-1 and year-4
   metrics (a market that starts in steady state stays flat), and whether the hourglass is
   nested every week (like <= know, trust <= like, try <= know).
@@ -147,6 +150,34 @@ def elasticity(people: int, replicates: int, seed: int = 9) -> dict[str, float]:
     return out
 
 
+def response_curve(people: int, replicates: int, seed: int = 9) -> dict[str, list[float]]:
+    """Our extra 4-year revenue over staying dark, in % of the dark arm's, at 0.5, 1, 2 and
+    4 times the built-in budget, for a brand-only, a demand-only and the quantum (60/40)
+    always-on plan: concave where each step adds less per impression than the last."""
+    budget = people * SCENARIO_BUDGET_PER_PERSON
+    scales = (0.5, 1.0, 2.0, 4.0)
+    out = {}
+    for label, share in (("brand only", 1.0), ("demand only", 0.0), ("60/40", 0.6)):
+        arms = _arms(
+            people,
+            {
+                "dark": None,
+                **{
+                    str(k): bn.Strategy.quantum(budget * k).replace(brand_share=share)
+                    for k in scales
+                },
+            },
+            periods=208,
+            replicates=replicates,
+            seed=seed,
+        )
+        dark = _window(arms["dark"], "revenue", 0, 208).mean()
+        out[label] = [
+            100 * (_window(arms[str(k)], "revenue", 0, 208).mean() / dark - 1) for k in scales
+        ]
+    return out
+
+
 def no_advertising(people: int, replicates: int, seed: int = 10) -> dict[str, Any]:
     """A market where nobody advertises: awareness, year 1 against year 4, nesting."""
     r = bn.simulate(
@@ -185,7 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--replicates", type=int, default=4)
-    parser.add_argument("--only", choices=("timing", "share", "elasticity", "dark"), default=None)
+    parser.add_argument(
+        "--only", choices=("timing", "share", "elasticity", "curve", "dark"), default=None
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -215,6 +248,19 @@ def main() -> None:
         print("\nelasticity of our revenue to budget (target ~0.1 year one, <= ~0.3 in 4 years):")
         for k, v in elasticity(p, n).items():
             print(f"  {k:20s} {v:+.3f}")
+    if args.only in (None, "curve"):
+        print("\nextra 4-year revenue over dark, % (budget 0.5x, 1x, 2x, 4x; per 1x of budget):")
+        for label, lifts in response_curve(p, n).items():
+            steps = [lifts[0] / 0.5] + [
+                (b - a) / (k1 - k0)
+                for a, b, k0, k1 in zip(lifts, lifts[1:], (0.5, 1, 2), (1, 2, 4))
+            ]
+            print(
+                f"  {label:12s} "
+                + " ".join(f"{x:6.1f}" for x in lifts)
+                + "   per step: "
+                + " ".join(f"{x:5.1f}" for x in steps)
+            )
     if args.only in (None, "dark"):
         print("\nno advertising at all:")
         for k, v in no_advertising(p, n).items():
