@@ -24,7 +24,6 @@
 use crate::check::{self, Range, UNIT};
 use crate::errors::{Error, Result, try_filled};
 use crate::rng::{Stream, open_unit};
-use fixedbitset::FixedBitSet;
 use serde::{Deserialize, Serialize};
 
 /// Brands and what people remember of them.
@@ -176,9 +175,8 @@ impl Fading {
 
     #[inline]
     pub(crate) fn get(&self, i: usize) -> f32 {
-        self.stored
-            .get(i)
-            .map_or(0.0, |&d| (f64::from(d) * self.scale) as f32)
+        // In f32, exactly as passes over everyone compute it ([`Rows`]).
+        self.stored.get(i).map_or(0.0, |&d| d * self.scale as f32)
     }
 
     /// Sets cell `i` (ignored if nothing is kept).
@@ -209,6 +207,23 @@ impl Fading {
     }
 }
 
+/// Everyone's stored memory and attitude, person-major (one value per brand in each row):
+/// memory = familiar x baseline + fast x fast_scale + slow x slow_scale (fast and slow are
+/// empty when nothing advertises: zero), attitude = disposition x spread + attitude x
+/// attitude_scale; both clamped to their ranges ([`Memory::value`], [`Memory::attitude`]).
+pub struct Rows<'a> {
+    pub baseline: &'a [f32],
+    pub familiar: &'a [u8],
+    pub fast: &'a [f32],
+    pub fast_scale: f32,
+    pub slow: &'a [f32],
+    pub slow_scale: f32,
+    pub disposition: &'a [i8],
+    pub spread: f32,
+    pub attitude: &'a [f32],
+    pub attitude_scale: f32,
+}
+
 /// Memory and attitude of every person for every brand.
 #[derive(Clone, Debug)]
 pub struct Memory {
@@ -217,8 +232,9 @@ pub struct Memory {
     know: f32,
     /// Long-term memory of each brand in the people who know it without advertising.
     baseline: Vec<f32>,
-    /// Who knows which brand without advertising (bit p * brands + b).
-    familiar: FixedBitSet,
+    /// Whether each person knows each brand without advertising (1) or not (0), person-major:
+    /// a byte each, so that a pass over everyone reads it like the other rows.
+    familiar: Vec<u8>,
     /// What recent advertising added (fades in weeks).
     fast: Fading,
     /// What advertising added to long-term memory (fades over years).
@@ -257,13 +273,14 @@ impl Memory {
             (Vec::new(), Vec::new())
         };
         let attitude = try_filled(cells, 0f32, "brand attitudes")?;
-        let mut familiar = FixedBitSet::with_capacity(cells);
-        for (p, d) in disposition.chunks_exact_mut(brands).enumerate() {
-            for (b, d) in d.iter_mut().enumerate() {
-                if open_unit(rng) <= config.awareness[b] {
-                    familiar.insert(p * brands + b);
-                }
-                *d = ((2.0 * open_unit(rng) - 1.0) * 127.0).round() as i8;
+        let mut familiar = try_filled(cells, 0u8, "brand familiarity")?;
+        for (d, f) in disposition
+            .chunks_exact_mut(brands)
+            .zip(familiar.chunks_exact_mut(brands))
+        {
+            for b in 0..brands {
+                f[b] = u8::from(open_unit(rng) <= config.awareness[b]);
+                d[b] = ((2.0 * open_unit(rng) - 1.0) * 127.0).round() as i8;
             }
         }
         Ok(Self {
@@ -290,12 +307,7 @@ impl Memory {
     #[inline]
     pub fn long_term(&self, p: u32, b: usize) -> f32 {
         let i = self.cell(p, b);
-        let base = if self.familiar.contains(i) {
-            self.baseline[b]
-        } else {
-            0.0
-        };
-        base + self.slow.get(i)
+        f32::from(self.familiar[i]) * self.baseline[b] + self.slow.get(i)
     }
 
     /// Person `p`'s memory of brand `b`: long-term memory plus ad-stock, in [0, 1].
@@ -369,27 +381,19 @@ impl Memory {
         self.attitude.fade();
     }
 
-    /// Calls `f(brand, memory, attitude)` for every person and brand, person-major: one
-    /// pass over contiguous rows, for counts over everyone.
-    pub fn for_each(&self, mut f: impl FnMut(usize, f32, f32)) {
-        let (fast, slow, att) = (
-            self.fast.scale as f32,
-            self.slow.scale as f32,
-            self.attitude.scale as f32,
-        );
-        let kept = !self.fast.stored.is_empty();
-        for (i, &d) in self.disposition.iter().enumerate() {
-            let b = i % self.brands;
-            let mut m = if self.familiar.contains(i) {
-                self.baseline[b]
-            } else {
-                0.0
-            };
-            if kept {
-                m += self.fast.stored[i] * fast + self.slow.stored[i] * slow;
-            }
-            let a = f32::from(d) * self.spread + self.attitude.stored[i] * att;
-            f(b, m.clamp(0.0, 1.0), a.clamp(-1.0, 1.0));
+    /// Everyone's stored rows, for passes over everyone ([`Rows`]).
+    pub fn rows(&self) -> Rows<'_> {
+        Rows {
+            baseline: &self.baseline,
+            familiar: &self.familiar,
+            fast: &self.fast.stored,
+            fast_scale: self.fast.scale as f32,
+            slow: &self.slow.stored,
+            slow_scale: self.slow.scale as f32,
+            disposition: &self.disposition,
+            spread: self.spread,
+            attitude: &self.attitude.stored,
+            attitude_scale: self.attitude.scale as f32,
         }
     }
 
@@ -483,7 +487,7 @@ mod tests {
             memory.forget();
         }
         // After one ad-stock half-life the fast part has halved, the slow part barely moved.
-        let p = (0..people).find(|&p| !memory.familiar.contains(p as usize * 4 + 3));
+        let p = (0..people).find(|&p| memory.familiar[p as usize * 4 + 3] == 0);
         let p = p.unwrap();
         let slow = 0.6 * config.long_term_share;
         let expected = 0.3 * (1.0 - config.long_term_share)
