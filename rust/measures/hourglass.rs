@@ -47,35 +47,28 @@ pub fn count(
     // With the brand count known at compile time the row loop unrolls into a few vector
     // operations per person.
     match brands {
-        1 => tally::<1>(&rows, cut, &mut tallies),
-        2 => tally::<2>(&rows, cut, &mut tallies),
-        3 => tally::<3>(&rows, cut, &mut tallies),
-        4 => tally::<4>(&rows, cut, &mut tallies),
-        5 => tally::<5>(&rows, cut, &mut tallies),
-        6 => tally::<6>(&rows, cut, &mut tallies),
-        8 => tally::<8>(&rows, cut, &mut tallies),
+        1 => tally::<1>(&rows, endorsed.as_slice(), cut, &mut tallies),
+        2 => tally::<2>(&rows, endorsed.as_slice(), cut, &mut tallies),
+        3 => tally::<3>(&rows, endorsed.as_slice(), cut, &mut tallies),
+        4 => tally::<4>(&rows, endorsed.as_slice(), cut, &mut tallies),
+        5 => tally::<5>(&rows, endorsed.as_slice(), cut, &mut tallies),
+        6 => tally::<6>(&rows, endorsed.as_slice(), cut, &mut tallies),
+        8 => tally::<8>(&rows, endorsed.as_slice(), cut, &mut tallies),
         _ => {
             for p in 0..memory.people() as u32 {
                 for (b, t) in tallies.iter_mut().enumerate().take(brands) {
                     let (m, a) = (memory.value(p, b), memory.attitude(p, b));
                     let like = m >= cut.know && a >= cut.like;
+                    let vouched = endorsed.contains(p as usize * brands + b);
                     t[0] += u32::from(m >= cut.know);
                     t[1] += u32::from(like);
-                    t[2] += u32::from(like && a >= cut.trust);
+                    t[2] += u32::from(like && (a >= cut.trust || vouched));
                 }
             }
         }
     }
     for (stage, t) in counts.iter_mut().zip(&tallies) {
         stage[..3].copy_from_slice(t);
-    }
-    // Endorsed people trust a brand they like whatever their attitude.
-    for cell in endorsed.ones() {
-        let (p, b) = ((cell / brands) as u32, cell % brands);
-        let a = memory.attitude(p, b);
-        if memory.knows(p, b) && a >= cut.like && a < cut.trust {
-            counts[b][2] += 1;
-        }
     }
     for cell in referred.ones() {
         counts[cell % brands][6] += 1;
@@ -108,20 +101,43 @@ struct Cutoffs {
     trust: f32,
 }
 
-/// Know, like and trust-by-attitude counts for `B` brands in one pass over the rows; the
-/// same arithmetic as [`Memory::value`] and [`Memory::attitude`].
-fn tally<const B: usize>(rows: &Rows<'_>, cut: Cutoffs, out: &mut [[u32; 3]; 64]) {
+/// Know, like and trust counts for `B` brands in one pass over the rows (the same
+/// arithmetic as [`Memory::value`] and [`Memory::attitude`]) and over the blocks of the
+/// endorsement flags (people endorsed to trust a brand they like, whatever their attitude).
+fn tally<const B: usize>(
+    rows: &Rows<'_>,
+    endorsed: &[usize],
+    cut: Cutoffs,
+    out: &mut [[u32; 3]; 64],
+) {
     let base: [f32; B] = std::array::from_fn(|b| rows.baseline[b]);
     let (mut knows, mut likes, mut trusts) = ([0u32; B], [0u32; B], [0u32; B]);
+    // Compare unclamped values against cutoffs that say the same: a value clamped to
+    // [lo, hi] is at or above a cutoff c in (lo, hi] exactly when the raw value is, and
+    // always when c <= lo.
+    let above = |c: f32, lo: f32| if c <= lo { f32::NEG_INFINITY } else { c };
+    let (know, like, trust) = (
+        above(cut.know, 0.0),
+        above(cut.like, -1.0),
+        above(cut.trust, -1.0),
+    );
+    let mut person = 0usize;
     let mut count = |m: [f32; B], a: [f32; B]| {
+        // The person's B endorsement bits (B divides the block size but for B = 3, 5, 6:
+        // then a person's bits may straddle two blocks).
+        let first = person * B;
+        let bits = |i: usize| -> bool {
+            let block = endorsed.get(i / usize::BITS as usize).copied().unwrap_or(0);
+            (block >> (i % usize::BITS as usize)) & 1 == 1
+        };
         for b in 0..B {
-            let know = m[b].clamp(0.0, 1.0) >= cut.know;
-            let a = a[b].clamp(-1.0, 1.0);
-            let like = know && a >= cut.like;
-            knows[b] += u32::from(know);
-            likes[b] += u32::from(like);
-            trusts[b] += u32::from(like && a >= cut.trust);
+            let k = m[b] >= know;
+            let l = k && a[b] >= like;
+            knows[b] += u32::from(k);
+            likes[b] += u32::from(l);
+            trusts[b] += u32::from(l && (a[b] >= trust || bits(first + b)));
         }
+        person += 1;
     };
     let attitudes = rows
         .disposition
@@ -183,14 +199,20 @@ mod tests {
                 }
             }
             let mut fast = [[0u32; 3]; 64];
-            tally::<4>(&memory.rows(), cut, &mut fast);
+            let mut endorsed = FixedBitSet::with_capacity(20_000);
+            for cell in (0..20_000).step_by(7) {
+                endorsed.insert(cell);
+            }
+            tally::<4>(&memory.rows(), endorsed.as_slice(), cut, &mut fast);
             for (b, counted) in fast.iter().enumerate().take(4) {
                 let mut naive = [0u32; 3];
                 for p in 0..5_000u32 {
                     let (m, a) = (memory.value(p, b), memory.attitude(p, b));
                     naive[0] += u32::from(m >= cut.know);
                     naive[1] += u32::from(m >= cut.know && a >= cut.like);
-                    naive[2] += u32::from(m >= cut.know && a >= cut.like && a >= cut.trust);
+                    let vouched = endorsed.contains(p as usize * 4 + b);
+                    naive[2] +=
+                        u32::from(m >= cut.know && a >= cut.like && (a >= cut.trust || vouched));
                 }
                 assert_eq!(*counted, naive, "brand {b}, advertised {advertised}");
                 assert!(naive[0] >= naive[1] && naive[1] >= naive[2] && naive[2] > 0);
