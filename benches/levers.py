@@ -201,6 +201,11 @@ def no_advertising(people: int, replicates: int, seed: int = 10) -> dict[str, An
         y1, y4 = total[:, :52].mean(), total[:, 156:208].mean()
         out[f"{name}: year 4 / year 1"] = y4 / y1
     out["year-4 / year-1 know"] = float(know[:, 156:].mean() / know[:, :52].mean())
+    # The share of companies that are customers: start.incumbent_share should be near the
+    # level the market holds (recalibrate it when the market changes).
+    share = r.series("customers").sum(axis=-1) / (people // 20)
+    out["customer share of companies, week 1"] = float(share[:, 0].mean())
+    out["customer share of companies, year 4"] = float(share[:, 156:].mean())
     out["weeks nested (like<=know, trust<=like, try<=know)"] = nested(h)
     return out
 
