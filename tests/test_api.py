@@ -53,6 +53,7 @@ def test_all_names_exist_and_are_documented():
         "Network",
         "Population",
         "Results",
+        "Start",
         "market_network",
         "simulate",
         # Marketing.

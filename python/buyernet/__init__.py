@@ -40,6 +40,7 @@ from buyernet.market import (
     Network,
     Population,
     Referrals,
+    Start,
 )
 from buyernet.network import Graph
 from buyernet.simulation import STAGES, Results, market_network, simulate
@@ -69,6 +70,7 @@ __all__ = [
     "Referrals",
     "Results",
     "Spread",
+    "Start",
     "Strategy",
     "Sweep",
     "Synergy",

@@ -41,6 +41,7 @@ __all__ = [
     "Network",
     "Population",
     "Referrals",
+    "Start",
 ]
 
 
@@ -199,27 +200,49 @@ class Committees:
 class Brands:
     """The competing brands and what people remember of them (one entry per brand).
 
+    Memory works at two speeds (Binet & Field, *The Long and the Short of It*, 2013): a fast
+    ad-stock that fades in weeks on top of a slow long-term memory that fades over years.
+    Without advertising, memory sits at its stationary level from the first week, so each
+    brand's awareness persists for years.
+
     Attributes:
-        awareness: share of people who know each brand at the start.
-        baseline_memory: memory each brand's market presence sustains without advertising.
-        memory_half_life_weeks: weeks for memory above the baseline to halve (published
-            advertising half-lives: 2-12 weeks).
-        attitude_spread: spread of starting attitudes around neutral, in [0, 1].
-        activation_half_life_weeks: weeks for demand activation (the short push of demand
-            advertising) to halve.
-        know_memory: memory at or above which a person knows a brand (hourglass "know").
-        like_attitude: attitude at or above which a person likes a brand ("like").
-        trust_attitude: attitude at or above which a person trusts a brand even without a
-            customer's endorsement ("trust").
+        awareness: share of people who know each brand from the category's ordinary life
+            (its long-run awareness without advertising); also each brand's size, in
+            proportion to which it holds customers at the start.
+        baseline_memory: long-term memory of each brand in the people who know it: the level
+            its market presence sustains (at or above ``know_memory``, they go on knowing it).
+        memory_half_life_weeks: weeks for the ad-stock (what recent advertising added to
+            memory) to halve (published advertising half-lives: 2-12 weeks).
+        long_term_half_life_weeks: weeks for what advertising added to long-term memory to
+            halve (years).
+        long_term_share: share of each lift of memory by advertising that goes to long-term
+            memory (0.1 with half-lives of 8 and 156 weeks makes the long-term effect about
+            twice the short-term one, as Binet & Field report).
+        attitude_spread: spread of people's dispositions towards each brand around neutral,
+            in [0, 1].
+        attitude_half_life_weeks: weeks for what advertising and endorsements added to
+            attitude to halve (attitude fades back to each person's disposition).
+        activation_half_life_weeks: weeks for the demand activation of an open need (what
+            demand advertising did to the buying company's opportunity) to halve; it lasts
+            the buying cycle and ends with the need.
+        know_memory: memory at or above which a person knows a brand (hourglass "know");
+            people consider only brands they know, so demand advertising moves only them.
+        like_attitude: attitude at or above which a person who knows a brand likes it
+            ("like").
+        trust_attitude: attitude at or above which a person who likes a brand trusts it even
+            without a customer's endorsement ("trust").
         names: each brand's name, used to attach strategies and label results; empty
             (the default) names them ``us``, ``rival_1``, ``rival_2``, ...
     """
 
     awareness: tuple[float, ...] = (0.45, 0.35, 0.25, 0.15)
-    baseline_memory: tuple[float, ...] = (0.12, 0.09, 0.06, 0.04)
+    baseline_memory: tuple[float, ...] = (0.4, 0.35, 0.3, 0.25)
     memory_half_life_weeks: float = 8.0
+    long_term_half_life_weeks: float = 156.0
+    long_term_share: float = 0.1
     attitude_spread: float = 0.3
-    activation_half_life_weeks: float = 1.0
+    attitude_half_life_weeks: float = 52.0
+    activation_half_life_weeks: float = 13.0
     know_memory: float = 0.2
     like_attitude: float = 0.2
     trust_attitude: float = 0.5
@@ -233,8 +256,16 @@ class Decisions:
     Attributes:
         memory_weight: weight of brand memory in a member's utility (mental availability
             drives choice, Romaniuk & Sharp; the weight is a modelling choice).
+        memory_curvature: curvature of memory in a member's utility, in [0, 1]: the
+            utility's memory term is ``((m + 0.01) ** c - 0.01 ** c) / c``, linear at 1 and
+            ``ln(1 + m / 0.01)`` at 0, where a brand's odds of being chosen grow as
+            ``(1 + m / 0.01) ** memory_weight`` (the attraction model of market-share
+            analysis): the first exposures count most, so advertising has diminishing
+            returns (Sethuraman, Tellis & Briesch 2011: a sales elasticity of advertising
+            of ~0.1 in the short run, ~0.24 in the long run).
         attitude_weight: weight of attitude in a member's utility.
-        activation_weight: weight of demand activation (recent demand advertising).
+        activation_weight: weight of the demand activation of the member's company's need
+            (what demand advertising did to the opportunity), for brands they know.
         incumbent_advantage: utility bonus of the brand the company already buys from.
         no_decision_utility: utility of no decision: a member's chance of voting to buy
             is one minus the logit share of no decision. Set with ``coordination_cost``
@@ -246,9 +277,10 @@ class Decisions:
             CEB/Challenger's 0.81, 0.55, 0.60 and 0.31 (the third member breaks ties).
     """
 
-    memory_weight: float = 3.0
+    memory_weight: float = 0.5
+    memory_curvature: float = 0.0
     attitude_weight: float = 1.0
-    activation_weight: float = 2.0
+    activation_weight: float = 4.0
     incumbent_advantage: float = 1.5
     no_decision_utility: float = 0.2
     coordination_cost: float = 0.185
@@ -264,8 +296,15 @@ class Customers:
         deal_elasticity: sale value grows as (employees / reference) ** deal_elasticity.
         repeat_weekly: weekly probability that a customer buys again (twice a year; a
             modelling choice, not calibrated).
-        churn_weekly: weekly probability that a customer is lost: once in 260 weeks,
-            companies changing provider about every 5 years (Dawes, 95-5 rule).
+        churn_weekly: weekly probability that a customer is lost when its people think no
+            better and no worse of their supplier than of its best rival: once in 260
+            weeks, companies changing provider about every 5 years (Dawes, 95-5 rule).
+        loyalty_sensitivity: how strongly churn depends on the supplier's standing against
+            its best rival (the difference in their people's utility): churn is
+            ``churn_weekly * 2 / (1 + exp(loyalty_sensitivity * advantage))``, from twice
+            ``churn_weekly`` down to none; 0 makes churn the same for every brand. Loyalty
+            follows mental availability (Ehrenberg's double jeopardy; Romaniuk & Sharp,
+            *How Brands Grow 2*, 2016).
     """
 
     deal_value: float = 50_000.0
@@ -273,6 +312,7 @@ class Customers:
     deal_elasticity: float = 0.6
     repeat_weekly: float = 1.0 / 26.0
     churn_weekly: float = 1.0 / 260.0
+    loyalty_sensitivity: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -283,11 +323,14 @@ class Advertising:
         brand_lift: share of the gap to full memory that one perfectly landing brand
             impression closes (it also closes ``attitude_lift`` of the gap to full liking).
         attitude_lift: see ``brand_lift``.
-        demand_lift: share of the gap to full activation that one perfectly landing demand
-            impression closes in a committee member who fully remembers the brand; it
-            scales with their memory, so brand and demand work together.
-        demand_off_committee: how much of that a demand impression does to someone who is
-            not on an open committee.
+        demand_lift: share of the gap to full activation of a company's open need that one
+            perfectly landing demand impression on a member of its buying committee closes.
+            Demand works on the opportunity (Binet & Field: activation is the short-term
+            response of people in market): the whole committee, present and future members,
+            carries it for the buying cycle, and weighs it for brands they know.
+        demand_off_committee: how much of that a demand impression on a colleague at a
+            company in market who is not on its committee does. Elsewhere a demand
+            impression has nothing to activate.
         share_rate: probability that someone reached by perfectly landing creative of
             shareability 1 shares it.
         pass_rate: probability that a tie of weight 1 passes shared creative of
@@ -295,10 +338,10 @@ class Advertising:
         taste_width: taste distance at which taste-dependent creative stops landing.
     """
 
-    brand_lift: float = 0.15
+    brand_lift: float = 0.2
     attitude_lift: float = 0.05
     demand_lift: float = 0.3
-    demand_off_committee: float = 0.1
+    demand_off_committee: float = 0.3
     share_rate: float = 0.02
     pass_rate: float = 0.1
     taste_width: float = 0.2
@@ -319,6 +362,28 @@ class Referrals:
     trust_lift: float = 0.3
 
 
+@dataclass(frozen=True)
+class Start:
+    """How the market stands when a run starts: in its steady state, not empty.
+
+    Most B2B buyers already have a supplier (the 95-5 rule: companies change provider about
+    every 5 years; Dawes, Ehrenberg-Bass Institute), and memory starts at its stationary
+    level (see :class:`Brands`). A warm-up then lets committees, customers and
+    relationships settle before anything is recorded, so a market with no advertising
+    shows the same metrics in year 1 as in year 4.
+
+    Attributes:
+        incumbent_share: share of companies that buy from one of the brands at the start,
+            each brand's share of them in proportion to ``brands.awareness``. The default is
+            near the share the default market settles at.
+        warmup_weeks: weeks the market runs before the first recorded week, with nobody
+            advertising (the same for every alternative compared): simulated, not recorded.
+    """
+
+    incumbent_share: float = 0.18
+    warmup_weeks: int = 52
+
+
 _SECTIONS: dict[str, type] = {
     "population": Population,
     "network": Network,
@@ -330,6 +395,7 @@ _SECTIONS: dict[str, type] = {
     "customers": Customers,
     "advertising": Advertising,
     "referrals": Referrals,
+    "start": Start,
 }
 
 SectionUpdate = Union[dict[str, Any], Any]
@@ -374,6 +440,7 @@ class Market:
     customers: Customers = field(default_factory=Customers)
     advertising: Advertising = field(default_factory=Advertising)
     referrals: Referrals = field(default_factory=Referrals)
+    start: Start = field(default_factory=Start)
 
     def __post_init__(self) -> None:
         for name, cls in _SECTIONS.items():

@@ -543,8 +543,8 @@ class Strategy:
         creative: how the ads land and spread.
         timing: when the budget is spent.
         brand_share: share of impressions that are brand advertising (builds memory that
-            fades slowly); the rest is demand (moves people on open committees, more so
-            the better they remember the brand).
+            fades slowly); the rest is demand (activates the open need at the company of
+            the person reached, for members who know the brand).
 
     Example:
         >>> Strategy(1_000, timing=Timing.flighted(4, 4)).timing.on

@@ -3,9 +3,16 @@
 //!
 //! A sale is worth `deal_value * (employees / reference_employees)^deal_elasticity` at the
 //! time of the win. Each period a customer buys again with probability `repeat_weekly` and
-//! churns with probability `churn_weekly`. Winning a company that buys from another brand
-//! ends that relationship (a switch). Every relationship is logged, so lifetime value can be
-//! read off the simulation: revenue per customer = mean sale x sales per customer.
+//! churns with a probability around `churn_weekly` that depends on the brand: a customer
+//! whose people remember and like their supplier better than its rivals churns less, one
+//! that prefers a rival more, up to twice as often (loyalty follows mental availability:
+//! Ehrenberg's double jeopardy, bigger brands keep customers longer; Romaniuk & Sharp, *How
+//! Brands Grow 2*, 2016). Winning a company that buys from another brand ends that
+//! relationship (a switch); whether a rival wins a decision at a customer depends the same
+//! way on memory and attitude (see [`crate::market::decisions`]). Most companies already
+//! buy from someone when a run starts: [`Customers::incumbents`]. Every relationship is
+//! logged, so lifetime value can be read off the simulation: revenue per customer = mean
+//! sale x sales per customer.
 
 use crate::check::{self, Range, UNIT};
 use crate::errors::Result;
@@ -24,8 +31,14 @@ pub struct CustomersConfig {
     pub deal_elasticity: f64,
     /// Weekly probability that a customer buys again.
     pub repeat_weekly: f64,
-    /// Weekly probability that a customer is lost.
+    /// Weekly probability that a customer is lost, when its people think no better and no
+    /// worse of their supplier than of its best rival.
     pub churn_weekly: f64,
+    /// How strongly churn depends on the supplier's standing against its best rival (the
+    /// difference of their members' utilities): churn is `churn_weekly x 2 / (1 +
+    /// exp(loyalty_sensitivity x advantage))`, from twice `churn_weekly` down to none. Zero:
+    /// churn is `churn_weekly` whatever the brand.
+    pub loyalty_sensitivity: f64,
 }
 
 impl Default for CustomersConfig {
@@ -36,6 +49,7 @@ impl Default for CustomersConfig {
             deal_elasticity: 0.6,
             repeat_weekly: 1.0 / 26.0,
             churn_weekly: 1.0 / 260.0,
+            loyalty_sensitivity: 1.0,
         }
     }
 }
@@ -55,7 +69,18 @@ impl CustomersConfig {
             Range::Closed(0.0, 2.0),
         )?;
         check::real("repeat_weekly", self.repeat_weekly, UNIT)?;
-        check::real("churn_weekly", self.churn_weekly, UNIT)
+        check::real("churn_weekly", self.churn_weekly, UNIT)?;
+        check::real(
+            "loyalty_sensitivity",
+            self.loyalty_sensitivity,
+            Range::Closed(0.0, 50.0),
+        )
+    }
+
+    /// How much more (up to 2x) or less often than `churn_weekly` a customer churns whose
+    /// supplier leads its best rival by `advantage` in utility.
+    pub fn churn_factor(&self, advantage: f64) -> f64 {
+        2.0 / (1.0 + (self.loyalty_sensitivity * advantage).exp())
     }
 
     /// The value of one sale to a company of `employees`.
@@ -70,13 +95,14 @@ impl CustomersConfig {
 pub struct Relationship {
     pub company: u32,
     pub brand: u16,
-    /// Period of the win.
+    /// Period of the win (0: before the run started).
     pub start: u32,
     /// Period it ended (churn or switch), if it has.
     pub end: Option<u32>,
     /// Value of each sale.
     pub sale_value: f64,
-    /// Sales so far, the first included.
+    /// Sales so far in the run, the first included (a relationship from before the run
+    /// starts with none).
     pub sales: u32,
 }
 
@@ -163,6 +189,74 @@ impl Customers {
         self.position[c as usize] = NONE;
     }
 
+    /// Relationships that exist when the run starts: each company buys from a brand with
+    /// probability `share`, the brand drawn in proportion to `sizes` (each brand's size).
+    /// They started before the run (period 0) and have made no sale in it yet. `employees`
+    /// gives each company's size; draws are keyed by company.
+    pub fn incumbents(
+        &mut self,
+        share: f64,
+        sizes: &[f64],
+        employees: impl Fn(u32) -> usize,
+        draws: &KeyedDraws,
+    ) {
+        let total: f64 = sizes.iter().sum();
+        if share <= 0.0 || total <= 0.0 {
+            return;
+        }
+        for c in 0..self.current.len() as u32 {
+            if self.current[c as usize] != NONE || draws.unit(u64::from(c), 0) > share {
+                continue;
+            }
+            let mut x = draws.unit(u64::from(c), 1) * total;
+            let brand = sizes
+                .iter()
+                .position(|&s| {
+                    x -= s;
+                    x <= 0.0
+                })
+                .unwrap_or(sizes.len() - 1);
+            self.start_relationship(c, brand, employees(c), 0, 0);
+        }
+    }
+
+    /// The run starts now: the log keeps only the relationships that are running, as
+    /// relationships from before the run (period 0, no sales yet). Used after a warm-up.
+    pub fn restart(&mut self) {
+        let mut log = Vec::with_capacity(self.active.len());
+        for &c in &self.active {
+            let mut r = self.log[self.current[c as usize] as usize].clone();
+            r.start = 0;
+            r.sales = 0;
+            self.current[c as usize] = log.len() as u32;
+            log.push(r);
+        }
+        self.log = log;
+    }
+
+    fn start_relationship(
+        &mut self,
+        c: u32,
+        brand: usize,
+        employees: usize,
+        period: u32,
+        sales: u32,
+    ) -> f64 {
+        let value = self.config.sale_value(employees);
+        self.current[c as usize] = self.log.len() as u32;
+        self.position[c as usize] = self.active.len() as u32;
+        self.active.push(c);
+        self.log.push(Relationship {
+            company: c,
+            brand: brand as u16,
+            start: period,
+            end: None,
+            sale_value: value,
+            sales,
+        });
+        value
+    }
+
     /// Brand `brand` wins company `c` (of `employees`): the first sale, and a switch if `c`
     /// bought from another brand. Returns the sale's value. Winning an existing customer
     /// back for the same brand is a repeat sale of the running relationship.
@@ -183,18 +277,7 @@ impl Customers {
             }
             self.end(c, period);
         }
-        let value = self.config.sale_value(employees);
-        self.current[c as usize] = self.log.len() as u32;
-        self.position[c as usize] = self.active.len() as u32;
-        self.active.push(c);
-        self.log.push(Relationship {
-            company: c,
-            brand: brand as u16,
-            start: period,
-            end: None,
-            sale_value: value,
-            sales: 1,
-        });
+        let value = self.start_relationship(c, brand, employees, period, 1);
         events.revenue[brand] += value;
         value
     }
@@ -202,7 +285,15 @@ impl Customers {
     /// One period of repeat purchases, then churn, for customers won before this period.
     /// Touches every customer: they are few next to the people. Each customer's draws are
     /// keyed by its company, so they do not depend on who else is a customer.
-    pub fn step(&mut self, period: u32, draws: &KeyedDraws, events: &mut CustomerEvents) {
+    /// `advantage(c, brand)` is how far company `c`'s people prefer its supplier `brand` to
+    /// its best rival; it is asked only of the few customers whose draw could churn.
+    pub fn step(
+        &mut self,
+        period: u32,
+        draws: &KeyedDraws,
+        events: &mut CustomerEvents,
+        mut advantage: impl FnMut(u32, usize) -> f64,
+    ) {
         events.churned.clear();
         let mut i = 0;
         while i < self.active.len() {
@@ -213,7 +304,17 @@ impl Customers {
                 self.log[r].sales += 1;
                 events.revenue[usize::from(self.log[r].brand)] += self.log[r].sale_value;
             }
-            if self.log[r].start < period && draws.unit(key, 1) <= self.config.churn_weekly {
+            let u = draws.unit(key, 1);
+            // The factor is at most 2, so only draws below twice the base rate need it.
+            let churns = self.log[r].start < period
+                && u <= 2.0 * self.config.churn_weekly
+                && u <= self.config.churn_weekly * {
+                    let brand = usize::from(self.log[r].brand);
+                    let sensitive = self.config.loyalty_sensitivity > 0.0;
+                    self.config
+                        .churn_factor(if sensitive { advantage(c, brand) } else { 0.0 })
+                };
+            if churns {
                 self.end(c, period);
                 events.churned.push(c);
             } else {
@@ -251,7 +352,7 @@ mod tests {
                     );
                 }
             }
-            customers.step(period, &draws, &mut events);
+            customers.step(period, &draws, &mut events, |_, _| 0.0);
         }
         total += events.revenue.iter().sum::<f64>();
         let log = &customers.log;
@@ -291,7 +392,7 @@ mod tests {
             }
             for period in 1..300u32 {
                 let draws = KeyedDraws::new(9, Subsystem::Customers, 0, u64::from(period));
-                customers.step(period, &draws, &mut events);
+                customers.step(period, &draws, &mut events, |_, _| 0.0);
             }
             let mut log: Vec<Relationship> = customers
                 .log
@@ -302,6 +403,73 @@ mod tests {
             log
         };
         assert_eq!(run(false), run(true));
+    }
+
+    #[test]
+    fn customers_who_prefer_their_supplier_churn_less() {
+        let config = CustomersConfig::default();
+        assert!((config.churn_factor(0.0) - 1.0).abs() < 1e-12);
+        assert!(config.churn_factor(2.0) < 0.3 && config.churn_factor(-2.0) > 1.7);
+        assert!(config.churn_factor(-1e9) <= 2.0);
+        let survivors = |advantage: f64| {
+            let mut customers = Customers::new(&config, 2_000);
+            let mut events = CustomerEvents {
+                revenue: vec![0.0; 1],
+                churned: vec![],
+            };
+            customers.incumbents(
+                1.0,
+                &[1.0],
+                |_| 100,
+                &KeyedDraws::new(4, Subsystem::Customers, 0, 0),
+            );
+            assert_eq!(customers.active().len(), 2_000);
+            for period in 1..=260u32 {
+                let draws = KeyedDraws::new(4, Subsystem::Customers, 0, u64::from(period));
+                customers.step(period, &draws, &mut events, |_, _| advantage);
+            }
+            customers.active().len() as f64 / 2_000.0
+        };
+        // Five years at the base rate keep exp(-1) of them.
+        let (loyal, neutral, disloyal) = (survivors(2.0), survivors(0.0), survivors(-2.0));
+        assert!((neutral - (-1.0f64).exp()).abs() < 0.04, "{neutral}");
+        assert!(
+            loyal > neutral + 0.2 && disloyal < neutral - 0.15,
+            "{loyal} {neutral} {disloyal}"
+        );
+    }
+
+    #[test]
+    fn incumbents_split_by_brand_size_and_restart_keeps_only_running_relationships() {
+        let mut customers = Customers::new(&CustomersConfig::default(), 10_000);
+        let draws = KeyedDraws::new(5, Subsystem::Customers, 0, 0);
+        customers.incumbents(0.5, &[3.0, 1.0], |_| 100, &draws);
+        let counts = customers.counts(2);
+        let share = f64::from(counts[0] + counts[1]) / 10_000.0;
+        assert!((share - 0.5).abs() < 0.02, "{share}");
+        assert!((f64::from(counts[0]) / f64::from(counts[1]) - 3.0).abs() < 0.3);
+        assert!(customers.log.iter().all(|r| r.start == 0 && r.sales == 0));
+        let mut events = CustomerEvents {
+            revenue: vec![0.0; 2],
+            churned: vec![],
+        };
+        for period in 1..=100u32 {
+            let draws = KeyedDraws::new(5, Subsystem::Customers, 0, u64::from(period));
+            customers.step(period, &draws, &mut events, |_, _| 0.0);
+        }
+        let running = customers.active().len();
+        assert!(customers.log.len() > running);
+        customers.restart();
+        assert_eq!(customers.log.len(), running);
+        assert!(
+            customers
+                .log
+                .iter()
+                .all(|r| r.start == 0 && r.sales == 0 && r.end.is_none())
+        );
+        for &c in customers.active() {
+            assert_eq!(customers.relationship(c).unwrap().company, c);
+        }
     }
 
     #[test]

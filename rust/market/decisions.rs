@@ -1,8 +1,10 @@
 //! Decisions: a buying committee picks a brand, or ends in no decision.
 //!
-//! Each member weighs every brand by memory, demand activation, attitude and (for the
-//! incumbent) familiarity, against "no decision", with a logit choice: their chance of
-//! voting to buy is one minus the logit share of "no decision".
+//! Each member weighs every brand by memory (concave: the first steps of mental
+//! availability matter most), attitude, the demand activation of their company's need (for
+//! brands they know: only those are considered) and (for the incumbent) familiarity, against
+//! "no decision", with a logit choice ([`utility`]): their chance of voting to buy is one
+//! minus the logit share of "no decision".
 //!
 //! The group then votes. A purchase needs a strict majority for buying: a tie stalls (two
 //! members who disagree deadlock; a third can break the tie), and every member beyond the
@@ -27,9 +29,15 @@ use serde::{Deserialize, Serialize};
 pub struct DecisionsConfig {
     /// Weight of brand memory in a member's utility.
     pub memory_weight: f64,
+    /// Curvature of memory in a member's utility, in [0, 1] ([`memory_term`]): 1 linear, 0
+    /// logarithmic, so that a brand's odds of being chosen grow as a power of memory below
+    /// 1 and advertising has diminishing returns (Sethuraman, Tellis & Briesch 2011: sales
+    /// respond to advertising with an elasticity of ~0.1, concavely).
+    pub memory_curvature: f64,
     /// Weight of attitude in a member's utility.
     pub attitude_weight: f64,
-    /// Weight of demand activation (recent demand advertising) in a member's utility.
+    /// Weight of the demand activation of the member's company's need (what demand
+    /// advertising did to the opportunity) in their utility for a brand they know.
     pub activation_weight: f64,
     /// Utility bonus of the brand the company already buys from.
     pub incumbent_advantage: f64,
@@ -42,9 +50,10 @@ pub struct DecisionsConfig {
 impl Default for DecisionsConfig {
     fn default() -> Self {
         Self {
-            memory_weight: 3.0,
+            memory_weight: 0.5,
+            memory_curvature: 0.0,
             attitude_weight: 1.0,
-            activation_weight: 2.0,
+            activation_weight: 4.0,
             incumbent_advantage: 1.5,
             no_decision_utility: 0.2,
             // With the majority vote, puts the purchase chance of groups of 1, 2, 3 and 6
@@ -66,9 +75,88 @@ impl DecisionsConfig {
         ] {
             check::real(name, x, Range::Closed(-50.0, 50.0))?;
         }
+        check::real(
+            "memory_curvature",
+            self.memory_curvature,
+            Range::Closed(0.0, 1.0),
+        )?;
         check::real("coordination_cost", self.coordination_cost, UNIT)
     }
 }
+
+/// Memory's part of a utility, before its weight: the Box-Cox transform of memory above a
+/// small floor, ((m + floor)^c - floor^c) / c, zero for a brand nobody remembers. At
+/// curvature c = 0 it is ln(1 + m / floor), so a brand's odds of being chosen grow as
+/// (1 + m / floor)^weight (the attraction model of market-share analysis); at c = 1 it is
+/// linear.
+#[inline]
+pub fn memory_term(curvature: f64, memory: f32) -> f64 {
+    let m = f64::from(memory);
+    if curvature == 0.0 {
+        (m / MEMORY_FLOOR).ln_1p()
+    } else {
+        ((m + MEMORY_FLOOR).powf(curvature) - MEMORY_FLOOR.powf(curvature)) / curvature
+    }
+}
+
+/// The memory below which [`memory_term`] is about linear, and above which it bends.
+pub const MEMORY_FLOOR: f64 = 0.01;
+
+/// Person `p`'s standing utility for brand `b`: memory (concave) and attitude, before any
+/// demand activation or incumbency.
+#[inline]
+pub fn standing(config: &DecisionsConfig, memory: &Memory, p: u32, b: usize) -> f64 {
+    config.memory_weight * memory_term(config.memory_curvature, memory.value(p, b))
+        + config.attitude_weight * f64::from(memory.attitude(p, b))
+}
+
+/// Member `p`'s utility for brand `b` on a need with demand activation `activation` for it:
+/// standing, plus activation if they know the brand (consideration gates demand), plus the
+/// incumbent's advantage.
+#[inline]
+pub fn utility(
+    config: &DecisionsConfig,
+    memory: &Memory,
+    p: u32,
+    b: usize,
+    activation: f32,
+    incumbent: bool,
+) -> f64 {
+    let mut u = standing(config, memory, p, b);
+    if activation > 0.0 && memory.knows(p, b) {
+        u += config.activation_weight * f64::from(activation);
+    }
+    if incumbent {
+        u += config.incumbent_advantage;
+    }
+    u
+}
+
+/// How far `people` (a customer's employees; the first [`LOYALTY_SAMPLE`] of them) prefer
+/// their supplier `brand` to its best rival, on average, in standing utility: what their
+/// loyalty rests on. Zero with one brand or nobody to ask.
+pub fn advantage(config: &DecisionsConfig, memory: &Memory, people: &[u32], brand: usize) -> f64 {
+    let brands = memory.brands();
+    if brands < 2 || people.is_empty() {
+        return 0.0;
+    }
+    let asked = &people[..people.len().min(LOYALTY_SAMPLE)];
+    let total: f64 = asked
+        .iter()
+        .map(|&p| {
+            let rival = (0..brands)
+                .filter(|&b| b != brand)
+                .map(|b| standing(config, memory, p, b))
+                .fold(f64::NEG_INFINITY, f64::max);
+            standing(config, memory, p, brand) - rival
+        })
+        .sum();
+    total / asked.len() as f64
+}
+
+/// How many of a customer's employees [`advantage`] asks: enough for a stable mean, few
+/// enough that a large customer costs no more than a small one.
+pub const LOYALTY_SAMPLE: usize = 16;
 
 /// Scratch space, reused across decisions.
 #[derive(Default)]
@@ -82,8 +170,8 @@ pub struct Decider {
 }
 
 impl Decider {
-    /// The committee's outcome: `Some(brand)` or `None` (no decision). An empty committee
-    /// cannot decide.
+    /// The committee's outcome: `Some(brand)` or `None` (no decision). `activation` is the
+    /// need's demand activation per brand (empty: none). An empty committee cannot decide.
     #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &mut self,
@@ -92,6 +180,7 @@ impl Decider {
         pop: &Population,
         memory: &Memory,
         members: &[u32],
+        activation: &[f32],
         incumbent: Option<usize>,
         rng: &mut Stream,
     ) -> Option<usize> {
@@ -103,12 +192,8 @@ impl Decider {
             self.utilities.clear();
             let mut top = config.no_decision_utility;
             for b in 0..brands {
-                let mut u = config.memory_weight * f64::from(memory.value(p, b))
-                    + config.attitude_weight * f64::from(memory.attitude(p, b))
-                    + config.activation_weight * f64::from(memory.activation(p, b));
-                if incumbent == Some(b) {
-                    u += config.incumbent_advantage;
-                }
+                let a = activation.get(b).copied().unwrap_or(0.0);
+                let u = utility(config, memory, p, b, a, incumbent == Some(b));
                 top = top.max(u);
                 self.utilities.push(u);
             }
@@ -201,7 +286,16 @@ mod tests {
                     .map(|i| ((t * 7 + i * 131) % 2_000) as u32)
                     .collect();
                 decider
-                    .decide(&config, &weights, &pop, &memory, &members, None, &mut rng)
+                    .decide(
+                        &config,
+                        &weights,
+                        &pop,
+                        &memory,
+                        &members,
+                        &[],
+                        None,
+                        &mut rng,
+                    )
                     .is_some()
             })
             .count();
@@ -253,7 +347,9 @@ mod tests {
         let members: Vec<u32> = (0..3).collect();
         for &p in &members {
             for b in 0..4 {
-                memory.set(p, b, if b == 2 { 0.9 } else { 0.1 });
+                // Memory counts most where it starts: brand 2 is well remembered, brand 1 barely,
+                // the others not at all.
+                memory.set(p, b, [0.0, 0.1, 0.9, 0.0][b]);
                 memory.set_attitude(p, b, 0.0);
             }
         }
@@ -262,9 +358,16 @@ mod tests {
         let mut wins = [0usize; 4];
         let mut incumbent_wins = [0usize; 4];
         for _ in 0..5_000 {
-            if let Some(b) =
-                decider.decide(&config, &weights, &pop, &memory, &members, None, &mut rng)
-            {
+            if let Some(b) = decider.decide(
+                &config,
+                &weights,
+                &pop,
+                &memory,
+                &members,
+                &[],
+                None,
+                &mut rng,
+            ) {
                 wins[b] += 1;
             }
             if let Some(b) = decider.decide(
@@ -273,19 +376,24 @@ mod tests {
                 &pop,
                 &memory,
                 &members,
+                &[],
                 Some(0),
                 &mut rng,
             ) {
                 incumbent_wins[b] += 1;
             }
         }
-        assert!(wins[2] > wins[0] * 3, "{wins:?}");
+        assert!(wins[2] > wins[0] * 3 && wins[2] > wins[1], "{wins:?}");
+        assert!(
+            wins[1] > wins[0] * 2,
+            "the first steps of memory matter most: {wins:?}"
+        );
         assert!(
             incumbent_wins[0] > wins[0] * 2,
             "incumbent advantage: {incumbent_wins:?} vs {wins:?}"
         );
         assert_eq!(
-            decider.decide(&config, &weights, &pop, &memory, &[], None, &mut rng),
+            decider.decide(&config, &weights, &pop, &memory, &[], &[], None, &mut rng),
             None
         );
     }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod decisions;
 pub mod memory;
 pub mod needs;
+pub mod opportunities;
 pub mod population;
 pub mod ties;
 
@@ -41,6 +42,41 @@ pub struct MarketConfig {
     pub customers: CustomersConfig,
     pub advertising: AdvertisingConfig,
     pub referrals: ReferralsConfig,
+    pub start: StartConfig,
+}
+
+/// How the market stands when a run starts: in its steady state, not empty. Most B2B buyers
+/// already have a supplier (the 95-5 rule: companies change provider about every 5 years;
+/// Dawes, Ehrenberg-Bass Institute), and memory starts at its stationary distribution (see
+/// [`memory`]). A warm-up then lets committees, customers and relationships settle before
+/// anything is recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StartConfig {
+    /// Share of companies that buy from one of the brands at the start, each brand's share
+    /// of them in proportion to its size (`brands.awareness`). The default is near the
+    /// share the default market settles at.
+    pub incumbent_share: f64,
+    /// Weeks the market runs before the first recorded week, with nobody advertising (the
+    /// same for every alternative compared): simulated, not recorded.
+    pub warmup_weeks: u32,
+}
+
+impl Default for StartConfig {
+    fn default() -> Self {
+        Self {
+            incumbent_share: 0.18,
+            warmup_weeks: 52,
+        }
+    }
+}
+
+impl StartConfig {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<()> {
+        check::real("incumbent_share", self.incumbent_share, check::UNIT)?;
+        check::whole("warmup_weeks", u64::from(self.warmup_weeks), 0, 5_200)
+    }
 }
 
 impl MarketConfig {
@@ -57,7 +93,8 @@ impl MarketConfig {
         self.decisions.validate().in_field("decisions")?;
         self.customers.validate().in_field("customers")?;
         self.advertising.validate().in_field("advertising")?;
-        self.referrals.validate().in_field("referrals")
+        self.referrals.validate().in_field("referrals")?;
+        self.start.validate().in_field("start")
     }
 
     /// Checks one strategy against this market.

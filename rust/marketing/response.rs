@@ -1,14 +1,18 @@
 //! The ad response: how well an impression lands, and what it does to the person it reaches.
 //!
 //! An impression lands with the creative's resonance, less what a mismatch with the person's
-//! (latent) taste costs. Brand impressions close part of the gap to full memory and liking
-//! (slow to fade); demand impressions raise a fast-fading activation, in proportion to how
-//! well the person already remembers the brand, fully on an open committee and partly
-//! elsewhere.
+//! (latent) taste costs. Brand impressions close part of the gap to full memory and liking:
+//! most of it is ad-stock that fades in weeks, some long-term memory that fades over years
+//! ([`crate::market::memory`]). Each further impression closes a share of a smaller gap, so
+//! frequency wears out. Demand impressions work on the opportunity: one that reaches someone
+//! at a company with an open need raises that need's activation for the brand, fully through
+//! a committee member and partly through a colleague
+//! ([`crate::market::opportunities`]); elsewhere there is nothing for it to activate.
 
 use crate::check::{self, Range, UNIT};
 use crate::errors::Result;
 use crate::market::memory::Memory;
+use crate::market::opportunities::Opportunities;
 use crate::marketing::strategy::Creative;
 use crate::rng::{Stream, open_unit};
 use serde::{Deserialize, Serialize};
@@ -21,10 +25,11 @@ pub struct AdvertisingConfig {
     pub brand_lift: f64,
     /// Share of the gap to full liking that one perfectly landing brand impression closes.
     pub attitude_lift: f64,
-    /// Share of the gap to full activation that one perfectly landing demand impression
-    /// closes in a committee member who fully remembers the brand (it scales with memory).
+    /// Share of the gap to full activation of a company's open need that one perfectly
+    /// landing demand impression on a member of its buying committee closes.
     pub demand_lift: f64,
-    /// How much of that a demand impression does to someone not on an open committee.
+    /// How much of that a demand impression on a colleague who is not on the committee
+    /// does (they pass it on, or join later).
     pub demand_off_committee: f64,
     /// Probability that someone reached by perfectly landing creative of shareability 1
     /// shares it.
@@ -38,10 +43,10 @@ pub struct AdvertisingConfig {
 impl Default for AdvertisingConfig {
     fn default() -> Self {
         Self {
-            brand_lift: 0.15,
+            brand_lift: 0.2,
             attitude_lift: 0.05,
             demand_lift: 0.3,
-            demand_off_committee: 0.1,
+            demand_off_committee: 0.3,
             share_rate: 0.02,
             pass_rate: 0.1,
             taste_width: 0.2,
@@ -90,35 +95,42 @@ impl Creative {
     }
 }
 
+/// Where the person reached stands: the company whose open need they work at (if any) and
+/// whether they sit on its committee.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seat {
+    pub need: Option<u32>,
+    pub seated: bool,
+}
+
 /// What one exposure with landing quality `q` does to person `p` and brand `b`: the brand
 /// part (weight `brand`) closes part of the gap to full memory and liking; the demand part
-/// raises activation, in proportion to how well they already remember the brand, fully on
-/// an open committee and by `demand_off_committee` elsewhere.
+/// raises the activation of the open need at the person's company, fully through a
+/// committee member and by `demand_off_committee` through a colleague.
+#[allow(clippy::too_many_arguments)]
 pub fn expose(
     memory: &mut Memory,
+    opportunities: &mut Opportunities,
     adv: &AdvertisingConfig,
     p: u32,
     b: usize,
     q: f64,
     brand: f64,
-    seated: bool,
+    seat: Seat,
 ) {
-    let m = f64::from(memory.value(p, b));
     if brand > 0.0 {
-        let lift = brand * adv.brand_lift * q;
-        memory.set(p, b, (m + lift * (1.0 - m)) as f32);
+        let m = f64::from(memory.value(p, b));
+        memory.lift(p, b, (brand * adv.brand_lift * q * (1.0 - m)) as f32);
         let a = f64::from(memory.attitude(p, b));
         let lift = brand * adv.attitude_lift * q;
         memory.set_attitude(p, b, (a + lift * (1.0 - a)) as f32);
     }
-    if brand < 1.0 {
-        let reach = if seated {
+    if let (true, Some(c)) = (brand < 1.0, seat.need) {
+        let reach = if seat.seated {
             1.0
         } else {
             adv.demand_off_committee
         };
-        let act = f64::from(memory.activation(p, b));
-        let lift = (1.0 - brand) * adv.demand_lift * q * m * reach;
-        memory.set_activation(p, b, (act + lift * (1.0 - act)) as f32);
+        opportunities.lift(c, b, (1.0 - brand) * adv.demand_lift * q * reach);
     }
 }

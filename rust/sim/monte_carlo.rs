@@ -161,6 +161,7 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
         let strategies = &plan.arms[arm];
         let mut market =
             Replicate::new(&plan.market, strategies, plan.seed, r as u64, start, reach)?;
+        market.warm_up(plan.market.start.warmup_weeks);
         let open_at_start = market.needs.open().len() as u32;
         for _ in 0..periods {
             if cancel.stop() {

@@ -13,15 +13,19 @@
 //!    period.
 //! 7. `customers`: customers buy again or churn.
 //! 8. `referrals`: customers' people endorse their brand; endorsements spread and raise trust.
-//! 9. `forgetting`: memory and activation fade.
+//! 9. `forgetting`: memory, attitude and the activation of open needs fade.
 //! 10. `recording`: the period's metrics are written.
+//!
+//! During a warm-up ([`Replicate::warm_up`]) nobody advertises, no signal is drawn and
+//! nothing is recorded; campaigns still follow their audiences' career moves.
 //!
 //! MODEL.md lists committees before marketing; here decisions come first so a committee
 //! decides with the members it had, and committees that form this period do so after the
 //! marketing that reached their members. The order is part of the golden baselines.
 
+use crate::market::decisions;
 use crate::market::needs::NeedEvents;
-use crate::marketing::response::expose;
+use crate::marketing::response::{Seat, expose};
 use crate::marketing::word_of_mouth::endorsers;
 use crate::measures::{Tracker, hourglass};
 use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
@@ -78,6 +82,15 @@ impl Phase {
 impl<T: Tracker> Replicate<T> {
     /// Advances one period, running every phase in order, and records it into `rec`.
     pub fn step(&mut self, rec: &mut Recorder<'_>) {
+        self.advance(Some(rec));
+    }
+
+    /// Advances one period of warm-up: nothing is recorded.
+    pub(crate) fn step_unrecorded(&mut self) {
+        self.advance(None);
+    }
+
+    fn advance(&mut self, mut rec: Option<&mut Recorder<'_>>) {
         self.period += 1;
         self.tally.clear();
         for phase in PHASES {
@@ -87,13 +100,27 @@ impl<T: Tracker> Replicate<T> {
                 Phase::Marketing => self.marketing(),
                 Phase::Decisions => self.decisions(),
                 Phase::Committees => self.committees(),
-                Phase::Signals => self.signals(),
+                Phase::Signals if !self.warming => self.signals(),
+                Phase::Signals => {}
                 Phase::Customers => self.customers(),
                 Phase::Referrals => self.referrals(),
-                Phase::Forgetting => self.memory.forget(),
-                Phase::Recording => self.record(rec),
+                Phase::Forgetting => {
+                    self.memory.forget();
+                    self.opportunities.fade(self.needs.open());
+                }
+                Phase::Recording => {
+                    if let Some(rec) = rec.as_deref_mut() {
+                        self.record(rec);
+                    }
+                }
             }
         }
+    }
+
+    /// The period of the run (1-based; during a warm-up, of the warm-up): what campaigns,
+    /// signals, decisions and customers are dated by.
+    fn now(&self) -> u32 {
+        self.period - self.warmup
     }
 
     fn stream(&self, subsystem: Subsystem) -> crate::rng::Stream {
@@ -118,14 +145,23 @@ impl<T: Tracker> Replicate<T> {
 
     fn marketing(&mut self) {
         let (seed, r, t) = (self.seed, self.replicate, self.period);
+        let now = self.now();
         self.trackers.period(t);
         let adv = &self.advertising;
+        let (needs, committees) = (&self.needs, &self.committees);
+        let seat = |p: u32, company: u32| Seat {
+            need: needs.is_open(company).then_some(company),
+            seated: committees.is_seated(p),
+        };
         for (b, campaign) in self.campaigns.iter_mut().enumerate() {
             let Some(campaign) = campaign else { continue };
             campaign.update(&self.population, &self.career_events.changed);
+            if self.warming {
+                continue;
+            }
             let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), b as u64);
             campaign.deliver(
-                t,
+                now,
                 &self.population,
                 &self.signals,
                 &mut rng,
@@ -137,9 +173,18 @@ impl<T: Tracker> Replicate<T> {
             self.people.clear();
             for (&p, &brand) in self.impressions.people.iter().zip(&self.impressions.brand) {
                 let q = creative.quality(people.taste[p as usize], true, adv.taste_width, &mut rng);
-                let seated = self.committees.is_seated(p);
                 let weight = if brand { 1.0 } else { 0.0 };
-                expose(&mut self.memory, adv, p, b, q, weight, seated);
+                let at = seat(p, people.company[p as usize]);
+                expose(
+                    &mut self.memory,
+                    &mut self.opportunities,
+                    adv,
+                    p,
+                    b,
+                    q,
+                    weight,
+                    at,
+                );
                 self.trackers
                     .exposed(p, b, people.company[p as usize], t, false);
                 if share > 0.0 && coin(&mut rng, (share * q) as f32) {
@@ -164,8 +209,17 @@ impl<T: Tracker> Replicate<T> {
             for &p in earned {
                 let q =
                     creative.quality(people.taste[p as usize], false, adv.taste_width, &mut rng);
-                let seated = self.committees.is_seated(p);
-                expose(&mut self.memory, adv, p, b, q, weight, seated);
+                let at = seat(p, people.company[p as usize]);
+                expose(
+                    &mut self.memory,
+                    &mut self.opportunities,
+                    adv,
+                    p,
+                    b,
+                    q,
+                    weight,
+                    at,
+                );
                 self.trackers
                     .exposed(p, b, people.company[p as usize], t, true);
             }
@@ -204,15 +258,17 @@ impl<T: Tracker> Replicate<T> {
                 &self.population,
                 &self.memory,
                 members,
+                self.opportunities.of(c),
                 incumbent,
                 &mut rng,
             );
+            let now = self.period - self.warmup;
             let value = match outcome {
                 Some(b) => {
                     self.tally.wins[b] += 1;
                     let employees = self.population.companies.employees[c as usize].len();
                     self.customers
-                        .win(c, b, employees, self.period, &mut self.customer_events)
+                        .win(c, b, employees, now, &mut self.customer_events)
                 }
                 None => {
                     self.tally.no_decisions += 1;
@@ -220,14 +276,16 @@ impl<T: Tracker> Replicate<T> {
                 }
             };
             let deal = Deal {
-                period: self.period,
+                period: now,
                 company: c,
                 committee_size: members.len() as u32,
                 employees: self.population.companies.employees[c as usize].len() as u32,
                 brand: outcome.map(|b| b as u16),
                 value,
             };
-            self.trackers.decided(&deal, members, &self.committees);
+            if !self.warming {
+                self.trackers.decided(&deal, members, &self.committees);
+            }
             self.deals.push(deal);
         }
     }
@@ -236,6 +294,7 @@ impl<T: Tracker> Replicate<T> {
         let ended = &self.need_events;
         for &c in ended.decided.iter().chain(&ended.abandoned) {
             self.committees.dissolve(c);
+            self.opportunities.end(c);
         }
         // Committees already open churn; needs that arose this period form theirs.
         let mut rng = self
@@ -261,8 +320,9 @@ impl<T: Tracker> Replicate<T> {
 
     fn signals(&mut self) {
         let mut rng = self.stream(Subsystem::Signals);
+        let now = self.now();
         self.signals
-            .step(&self.needs, self.period, self.signal_window, &mut rng);
+            .step(&self.needs, now, self.signal_window, &mut rng);
     }
 
     fn customers(&mut self) {
@@ -272,8 +332,13 @@ impl<T: Tracker> Replicate<T> {
             self.replicate,
             u64::from(self.period),
         );
+        let now = self.now();
+        let (config, memory, companies) =
+            (&self.decisions, &self.memory, &self.population.companies);
         self.customers
-            .step(self.period, &draws, &mut self.customer_events);
+            .step(now, &draws, &mut self.customer_events, |c, brand| {
+                decisions::advantage(config, memory, &companies.employees[c as usize], brand)
+            });
     }
 
     fn referrals(&mut self) {

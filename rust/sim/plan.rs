@@ -64,9 +64,10 @@ impl Plan {
         let population = people * 24.0;
         let arm_state = |arm: &[Option<Strategy>]| {
             let advertising = arm.iter().flatten().count() as f64;
-            // Careers, committee seats, spreading workspace; memory, attitude and
-            // activation per brand; audience and reach history per advertising brand.
-            population + people * (24.0 + 12.0 * brands as f64 + 24.0 * advertising)
+            // Careers, committee seats, spreading workspace; ad-stock, long-term memory,
+            // familiarity, attitude and disposition per brand; audience and reach history per
+            // advertising brand.
+            population + people * (24.0 + 14.0 * brands as f64 + 24.0 * advertising)
         };
         let largest_arm = self.arms.iter().map(|a| arm_state(a)).fold(0.0, f64::max);
         let replicates = self.replicates as usize;

@@ -15,6 +15,7 @@ use crate::market::customers::{CustomerEvents, Customers, Relationship};
 use crate::market::decisions::{Decider, DecisionsConfig};
 use crate::market::memory::{BrandsConfig, Memory};
 use crate::market::needs::{NeedEvents, Needs};
+use crate::market::opportunities::Opportunities;
 use crate::market::population::Population;
 use crate::market::ties::professional_network;
 use crate::marketing::campaign::{Campaign, Impressions};
@@ -24,7 +25,7 @@ use crate::marketing::strategy::{Strategy, Timing};
 use crate::marketing::word_of_mouth::{ReferralsConfig, Spreader};
 use crate::measures::Tracker;
 use crate::measures::reach::Reach;
-use crate::rng::{Subsystem, market_stream};
+use crate::rng::{KeyedDraws, Subsystem, market_stream};
 use crate::sim::record::Deal;
 use fixedbitset::FixedBitSet;
 use std::sync::Arc;
@@ -92,13 +93,21 @@ impl Start {
 pub struct Replicate<T: Tracker = ()> {
     pub(crate) seed: u64,
     pub(crate) replicate: u64,
+    /// Periods run so far, the warm-up's included.
     pub(crate) period: u32,
+    /// Periods of warm-up before the first recorded one (0 while warming up): period
+    /// `period - warmup` of the run is the one recorded.
+    pub(crate) warmup: u32,
+    /// True while warming up: nobody advertises and nothing is recorded.
+    pub(crate) warming: bool,
     pub population: Population,
     pub network: Arc<Graph>,
     pub careers: Careers,
     pub needs: Needs,
     pub committees: Committees,
     pub memory: Memory,
+    /// The demand activation of each open need.
+    pub opportunities: Opportunities,
     pub customers: Customers,
     /// Each brand's campaign, if it advertises.
     pub campaigns: Vec<Option<Campaign>>,
@@ -232,9 +241,25 @@ impl<T: Tracker> Replicate<T> {
             committees.form(&population, c, &mut rng);
         }
         let mut rng = market_stream(seed, Subsystem::Memory, replicate, 0);
-        let demand = strategies.iter().flatten().any(|s| s.brand_share < 1.0);
-        let memory = Memory::new(&config.brands, population.len(), demand, &mut rng)?;
+        let advertised = strategies.iter().flatten().next().is_some();
+        let memory = Memory::new(&config.brands, population.len(), advertised, &mut rng)?;
         let brands = config.brands.count();
+        let demand = strategies.iter().flatten().any(|s| s.brand_share < 1.0);
+        let opportunities = Opportunities::new(
+            companies,
+            brands,
+            config.brands.activation_half_life_weeks,
+            demand,
+        )?;
+        // Most companies already buy from someone; period 0 of the customers' draws is
+        // never used by a period.
+        let mut customers = Customers::new(&config.customers, companies);
+        customers.incumbents(
+            config.start.incumbent_share,
+            &config.brands.awareness,
+            |c| population.companies.employees[c as usize].len(),
+            &KeyedDraws::new(seed, Subsystem::Customers, replicate, 0),
+        );
         let campaigns = strategies
             .iter()
             .map(|s| {
@@ -260,13 +285,16 @@ impl<T: Tracker> Replicate<T> {
             seed,
             replicate,
             period: 0,
+            warmup: 0,
+            warming: false,
             population,
             network,
             careers,
             needs,
             committees,
             memory,
-            customers: Customers::new(&config.customers, companies),
+            opportunities,
+            customers,
             campaigns,
             signals: Signals::new(&config.needs, companies),
             trackers: (
@@ -308,9 +336,27 @@ impl<T: Tracker> Replicate<T> {
         self.trackers.0.as_ref()
     }
 
-    /// The current period (0 before the first step).
+    /// The current period of the run (0 before the first recorded step).
     pub fn period(&self) -> u32 {
-        self.period
+        self.period - self.warmup
+    }
+
+    /// Runs `weeks` periods before the run proper, with nobody advertising and nothing
+    /// recorded, so the run starts from a market that has settled: then forgets the
+    /// warm-up's decisions, keeps its running customer relationships as ones from before
+    /// the run, and counts career changes from the run's start. Call it once, first.
+    pub fn warm_up(&mut self, weeks: u32) {
+        debug_assert_eq!(self.period, 0, "warm up before the first period");
+        self.warming = true;
+        for _ in 0..weeks {
+            self.step_unrecorded();
+        }
+        self.warming = false;
+        self.warmup = self.period;
+        self.deals.clear();
+        self.customers.restart();
+        self.careers.changed.clear();
+        self.careers.changed_count = 0;
     }
 }
 
@@ -336,9 +382,12 @@ mod tests {
 
     #[test]
     fn a_single_pulse_of_memory_decays_exactly_by_the_half_life() {
+        // The pulse's ad-stock halves every memory half-life, its long-term share every
+        // long-term half-life: after 4 more weeks, exactly a/2 + b x 0.5^(4/52).
         let mut config = small();
         config.brands.baseline_memory = vec![0.0; 4];
         config.brands.memory_half_life_weeks = 4.0;
+        config.brands.long_term_half_life_weeks = 52.0;
         config.advertising.share_rate = 0.0;
         let pulse = Strategy {
             brand_share: 1.0,
@@ -357,9 +406,15 @@ mod tests {
             market.step(&mut rec.recorder(t));
             assert_eq!(rec.get(M::Impressions, t, 0), 0.0);
         }
+        // After the first week's fading the two parts stand in the ratio (1 - s) r : s R.
+        let s = config.brands.long_term_share;
+        let (r, big_r) = (0.5f64.powf(0.25), 0.5f64.powf(1.0 / 52.0));
+        let fast = (1.0 - s) * r / ((1.0 - s) * r + s * big_r);
         for (&p, m) in hit.iter().zip(after) {
-            let now = market.memory.value(p, 0);
-            assert!((now - 0.5 * m).abs() < 1e-6, "{now} vs {m}");
+            let m = f64::from(m);
+            let expected = 0.5 * fast * m + big_r.powi(4) * (1.0 - fast) * m;
+            let now = f64::from(market.memory.value(p, 0));
+            assert!((now - expected).abs() < 1e-6, "{now} vs {expected}");
         }
     }
 
@@ -404,6 +459,38 @@ mod tests {
             Err(crate::Error::Interrupted)
         ));
         assert!(halfway.built.into_inner() < BUILD_UNITS);
+    }
+
+    #[test]
+    fn a_warm_up_is_not_recorded_and_the_run_counts_from_its_end() {
+        let config = small();
+        let plan = [Some(quantum(500.0)), None, None, None];
+        let start = Start::draw(&config, 3, 0, None).unwrap();
+        let mut market = Replicate::new(&config, &plan, 3, 0, start, true).unwrap();
+        market.warm_up(30);
+        assert_eq!(market.period(), 0);
+        assert!(
+            market.deals.is_empty(),
+            "the warm-up's decisions are forgotten"
+        );
+        assert_eq!(market.careers.changed_count, 0);
+        assert!(
+            market
+                .customers
+                .log
+                .iter()
+                .all(|r| r.start == 0 && r.sales == 0)
+        );
+        assert!(!market.customers.active().is_empty(), "incumbents");
+        assert_eq!(market.reach().unwrap().ever[0], 0, "nobody advertised");
+        let mut rec = Recording::new(10, 4, None);
+        for t in 1..=10 {
+            market.step(&mut rec.recorder(t));
+            assert_eq!(rec.get(M::Impressions, t, 0), 500.0);
+        }
+        assert_eq!(market.period(), 10);
+        assert!(market.deals.iter().all(|d| (1..=10).contains(&d.period)));
+        assert!(market.customers.log.iter().all(|r| r.start <= 10));
     }
 
     #[test]
