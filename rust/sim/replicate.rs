@@ -465,7 +465,7 @@ mod tests {
     fn a_warm_up_is_not_recorded_and_the_run_counts_from_its_end() {
         let config = small();
         let plan = [Some(quantum(500.0)), None, None, None];
-        let start = Start::draw(&config, 3, 0, None).unwrap();
+        let start = Start::draw(&config, 3, 0, None, &Never).unwrap();
         let mut market = Replicate::new(&config, &plan, 3, 0, start, true).unwrap();
         market.warm_up(30);
         assert_eq!(market.period(), 0);
