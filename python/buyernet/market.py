@@ -282,7 +282,7 @@ class Decisions:
     attitude_weight: float = 1.0
     activation_weight: float = 4.0
     incumbent_advantage: float = 1.5
-    no_decision_utility: float = 0.2
+    no_decision_utility: float = 1.3
     coordination_cost: float = 0.185
 
 
