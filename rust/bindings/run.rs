@@ -5,7 +5,8 @@ use crate::bindings::graph::PyGraph;
 use crate::bindings::runtime::{compute, count, to_py};
 use crate::errors::{Error, Path, Segment};
 use crate::market::MarketConfig;
-use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+use crate::marketing::media::MediaConfig;
+use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing, Unit};
 use crate::measures::hourglass::STAGES;
 use crate::sim::monte_carlo::{self, Column, event_logs};
 use crate::sim::period::PHASES;
@@ -85,22 +86,40 @@ fn market_config(market: &Bound<'_, PyAny>) -> PyResult<MarketConfig> {
     Ok(config)
 }
 
-/// Brand `name`'s strategy, checked against `config` if given.
-fn strategy(name: &str, d: &Bound<'_, PyAny>, config: Option<&MarketConfig>) -> PyResult<Strategy> {
+/// Brand `name`'s media plan (a list of campaigns' strategies), checked against `config`;
+/// errors name the brand and the campaign (`strategies["us"]["abm"].budget`).
+fn media_plan(name: &str, d: &Bound<'_, PyAny>, config: &MarketConfig) -> PyResult<Vec<Strategy>> {
     let at = [
         Segment::Field("strategies".into()),
         Segment::Key(name.into()),
     ];
-    let s: Strategy = read(d, &at)?;
-    let checked = match config {
-        Some(c) => c.validate_strategy(&s),
-        None => s.check(),
-    };
-    checked.map_err(|e| to_py(e.within(at[1].clone()).within(at[0].clone())))?;
-    Ok(s)
+    let plan: Vec<Strategy> = read(d, &at)?;
+    for (k, s) in plan.iter().enumerate() {
+        let campaign = if s.name.is_empty() {
+            Segment::Index(k)
+        } else {
+            Segment::Key(s.name.clone())
+        };
+        let within = |e: Error| {
+            to_py(
+                e.within(campaign.clone())
+                    .within(at[1].clone())
+                    .within(at[0].clone()),
+            )
+        };
+        config.validate_strategy(s).map_err(within)?;
+        if plan[..k].iter().any(|o| o.name == s.name) {
+            return Err(within(Error::out_of_range(
+                "name",
+                format!("{:?}", s.name),
+                "a name no other campaign of the plan has",
+            )));
+        }
+    }
+    Ok(plan)
 }
 
-/// Checks a value against one part of the engine's schema: `market`, `strategy`,
+/// Checks a value against one part of the engine's schema: `market`, `media`, `strategy`,
 /// `targeting`, `creative` or `timing`; a strategy also against `market` if given (its
 /// accounts, functions and weights must fit it).
 #[pyfunction]
@@ -117,6 +136,7 @@ pub(crate) fn check(
         ("targeting", _) => read::<Targeting>(value, &[])?.check(),
         ("creative", _) => read::<Creative>(value, &[])?.check(),
         ("timing", _) => read::<Timing>(value, &[])?.check(),
+        ("media", _) => read::<MediaConfig>(value, &[])?.validate(),
         (other, _) => {
             return Err(PyValueError::new_err(format!(
                 "no part of the schema is called {other:?}"
@@ -193,7 +213,9 @@ pub(crate) fn estimate_bytes(
     let config = market_config(market)?;
     // Only whether each brand advertises matters here.
     let any = Strategy {
+        name: String::new(),
         budget: 0.0,
+        unit: Unit::Money,
         brand_share: 1.0,
         targeting: Targeting::Broad { min_influence: 0.0 },
         creative: Creative::universal(),
@@ -203,7 +225,11 @@ pub(crate) fn estimate_bytes(
         market: config,
         arms: arms
             .iter()
-            .map(|a| a.iter().map(|&ads| ads.then(|| any.clone())).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|&ads| if ads { vec![any.clone()] } else { vec![] })
+                    .collect()
+            })
             .collect(),
         periods,
         replicates,
@@ -214,10 +240,11 @@ pub(crate) fn estimate_bytes(
     Ok(plan.estimate_bytes(threads))
 }
 
-/// A brand's name and its strategy as a dict; None for a brand that does not advertise.
-type NamedStrategy<'py> = (String, Bound<'py, PyAny>);
+/// A brand's name and its media plan as a list of strategy dicts; None for a brand that does
+/// not advertise.
+type NamedPlan<'py> = (String, Bound<'py, PyAny>);
 
-/// Runs every arm (one strategy or None per brand) on the same market draws; returns per arm
+/// Runs every arm (one media plan or None per brand) on the same market draws; returns per arm
 /// a dict of numpy arrays (one per recorded metric, plus the `deals` and `customers_log`
 /// tables).
 #[pyfunction]
@@ -226,7 +253,7 @@ type NamedStrategy<'py> = (String, Bound<'py, PyAny>);
 pub(crate) fn simulate<'py>(
     py: Python<'py>,
     market: &Bound<'py, PyAny>,
-    arms: Vec<Vec<Option<NamedStrategy<'py>>>>,
+    arms: Vec<Vec<Option<NamedPlan<'py>>>>,
     network: Option<&Bound<'py, PyGraph>>,
     periods: i64,
     replicates: i64,
@@ -240,10 +267,9 @@ pub(crate) fn simulate<'py>(
         .iter()
         .map(|arm| {
             arm.iter()
-                .map(|s| {
-                    s.as_ref()
-                        .map(|(n, d)| strategy(n, d, Some(&config)))
-                        .transpose()
+                .map(|s| match s {
+                    Some((n, d)) => media_plan(n, d, &config),
+                    None => Ok(Vec::new()),
                 })
                 .collect::<PyResult<Vec<_>>>()
         })

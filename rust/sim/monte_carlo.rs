@@ -255,14 +255,17 @@ mod tests {
     }
 
     fn dark(config: &MarketConfig, periods: u32, replicates: u32, seed: u64) -> Plan {
-        Plan::single(config.clone(), vec![None; 4], periods, replicates, seed)
+        Plan::single(config.clone(), vec![vec![]; 4], periods, replicates, seed)
     }
 
     #[test]
     fn replicates_do_not_depend_on_threads_or_order() {
         let go = AtomicBool::new(false);
         let mut plan = dark(&small(), 30, 4, 9);
-        plan.arms = vec![vec![Some(quantum(500.0)), None, None, None], vec![None; 4]];
+        plan.arms = vec![
+            vec![vec![quantum(500.0)], vec![], vec![], vec![]],
+            vec![vec![]; 4],
+        ];
         let serial = run(&plan, false, &go).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
@@ -286,8 +289,8 @@ mod tests {
     fn arms_face_the_same_market_and_equal_their_runs_alone() {
         let go = AtomicBool::new(false);
         let config = small();
-        let a = vec![Some(quantum(800.0)), None, None, None];
-        let b = vec![None, Some(quantum(300.0)), None, None];
+        let a = vec![vec![quantum(800.0)], vec![], vec![], vec![]];
+        let b = vec![vec![], vec![quantum(300.0)], vec![], vec![]];
         let mut both = dark(&config, 25, 2, 4);
         both.arms = vec![a.clone(), b.clone()];
         let both = run(&both, true, &go).unwrap();
@@ -304,7 +307,7 @@ mod tests {
     fn a_run_records_only_the_metrics_asked_for() {
         let go = AtomicBool::new(false);
         let mut plan = dark(&small(), 10, 1, 2);
-        plan.arms = vec![vec![Some(quantum(500.0)), None, None, None]];
+        plan.arms = vec![vec![vec![quantum(500.0)], vec![], vec![], vec![]]];
         let all = run(&plan, false, &go).unwrap();
         let mut wanted = vec![false; METRICS.len()];
         wanted[M::Wins as usize] = true;
@@ -350,8 +353,15 @@ mod tests {
     fn committees_follow_needs_and_members_work_there() {
         let config = small();
         let start = Start::draw(&config, 4, 0, None).unwrap();
-        let mut market =
-            Replicate::new(&config, &[None, None, None, None], 4, 0, start, true).unwrap();
+        let mut market = Replicate::new(
+            &config,
+            &[vec![], vec![], vec![], vec![]],
+            4,
+            0,
+            start,
+            true,
+        )
+        .unwrap();
         let mut rec = Recording::new(60, 4, None);
         let mut sizes = Vec::new();
         for t in 1..=60 {
@@ -478,7 +488,7 @@ mod tests {
             config.needs.in_market_share = in_market;
             proptest::prop_assume!(config.validate().is_ok());
             let start = Start::draw(&config, seed, 0, None).unwrap();
-            let mut market = Replicate::new(&config, &[None, None, None, None], seed, 0, start, true).unwrap();
+            let mut market = Replicate::new(&config, &[vec![], vec![], vec![], vec![]], seed, 0, start, true).unwrap();
             let mut rec = Recording::new(40, 4, None);
             for t in 1..=40 {
                 market.step(&mut rec.recorder(t));

@@ -21,7 +21,9 @@
 //! marketing that reached their members. The order is part of the golden baselines.
 
 use crate::market::needs::NeedEvents;
+use crate::marketing::media::Spend;
 use crate::marketing::response::expose;
+use crate::marketing::strategy::Timing;
 use crate::marketing::word_of_mouth::endorsers;
 use crate::measures::{Tracker, hourglass};
 use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
@@ -120,54 +122,70 @@ impl<T: Tracker> Replicate<T> {
         let (seed, r, t) = (self.seed, self.replicate, self.period);
         self.trackers.period(t);
         let adv = &self.advertising;
-        for (b, campaign) in self.campaigns.iter_mut().enumerate() {
-            let Some(campaign) = campaign else { continue };
-            campaign.update(&self.population, &self.career_events.changed);
-            let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), b as u64);
-            campaign.deliver(
-                t,
-                &self.population,
-                &self.signals,
-                &mut rng,
-                &mut self.impressions,
-            );
-            let creative = &campaign.strategy.creative;
-            let share = adv.share_rate * creative.shareability;
-            let people = &self.population.people;
-            self.people.clear();
-            for (&p, &brand) in self.impressions.people.iter().zip(&self.impressions.brand) {
-                let q = creative.quality(people.taste[p as usize], true, adv.taste_width, &mut rng);
-                let seated = self.committees.is_seated(p);
-                let weight = if brand { 1.0 } else { 0.0 };
-                expose(&mut self.memory, adv, p, b, q, weight, seated);
-                self.trackers
-                    .exposed(p, b, people.company[p as usize], t, false);
-                if share > 0.0 && coin(&mut rng, (share * q) as f32) {
-                    self.people.push(p);
-                    self.trackers.shared(p, b);
+        for (b, plan) in self.campaigns.iter_mut().enumerate() {
+            // The brand's intent data is one subscription, paid by its first triggered
+            // campaign.
+            let data = plan.iter().position(|c| {
+                c.strategy.budget > 0.0 && matches!(c.strategy.timing, Timing::Triggered { .. })
+            });
+            for (k, campaign) in plan.iter_mut().enumerate() {
+                // Campaign k of brand b draws from its own stream; the first keeps the brand's.
+                let key = b as u64 + ((k as u64) << 32);
+                campaign.update(&self.population, &self.career_events.changed);
+                let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), key);
+                let spend = campaign.deliver(
+                    t,
+                    &self.population,
+                    &self.signals,
+                    &self.media,
+                    data == Some(k),
+                    &mut rng,
+                    &mut self.impressions,
+                );
+                self.tally.spend[b].add(&spend);
+                let creative = &campaign.strategy.creative;
+                let share = adv.share_rate * creative.shareability;
+                let people = &self.population.people;
+                self.people.clear();
+                for (&p, &brand) in self.impressions.people.iter().zip(&self.impressions.brand) {
+                    let q =
+                        creative.quality(people.taste[p as usize], true, adv.taste_width, &mut rng);
+                    let seated = self.committees.is_seated(p);
+                    let weight = if brand { 1.0 } else { 0.0 };
+                    expose(&mut self.memory, adv, p, b, q, weight, seated);
+                    self.trackers
+                        .exposed(p, b, people.company[p as usize], t, false);
+                    if share > 0.0 && coin(&mut rng, (share * q) as f32) {
+                        self.people.push(p);
+                        self.trackers.shared(p, b);
+                    }
                 }
-            }
-            self.tally.impressions[b] = self.impressions.people.len() as u32;
-            let pass = adv.pass_rate * creative.shareability;
-            if self.people.is_empty() || pass <= 0.0 {
-                self.tally.shares[b] = self.people.len() as u32;
-                continue;
-            }
-            let mut rng = brand_stream(seed, Subsystem::Sharing, r, u64::from(t), b as u64);
-            let (earned, sharers) =
-                self.spreader
-                    .spread(&self.network, &self.people, pass, &mut rng);
-            self.tally.earned_reach[b] = earned.len() as u32;
-            self.tally.shares[b] = sharers as u32;
-            // A shared copy carries the sharer's mix of brand and demand messages.
-            let weight = campaign.strategy.brand_share;
-            for &p in earned {
-                let q =
-                    creative.quality(people.taste[p as usize], false, adv.taste_width, &mut rng);
-                let seated = self.committees.is_seated(p);
-                expose(&mut self.memory, adv, p, b, q, weight, seated);
-                self.trackers
-                    .exposed(p, b, people.company[p as usize], t, true);
+                self.tally.impressions[b] += self.impressions.people.len() as u32;
+                let pass = adv.pass_rate * creative.shareability;
+                if self.people.is_empty() || pass <= 0.0 {
+                    self.tally.shares[b] += self.people.len() as u32;
+                    continue;
+                }
+                let mut rng = brand_stream(seed, Subsystem::Sharing, r, u64::from(t), key);
+                let (earned, sharers) =
+                    self.spreader
+                        .spread(&self.network, &self.people, pass, &mut rng);
+                self.tally.earned_reach[b] += earned.len() as u32;
+                self.tally.shares[b] += sharers as u32;
+                // A shared copy carries the sharer's mix of brand and demand messages.
+                let weight = campaign.strategy.brand_share;
+                for &p in earned {
+                    let q = creative.quality(
+                        people.taste[p as usize],
+                        false,
+                        adv.taste_width,
+                        &mut rng,
+                    );
+                    let seated = self.committees.is_seated(p);
+                    expose(&mut self.memory, adv, p, b, q, weight, seated);
+                    self.trackers
+                        .exposed(p, b, people.company[p as usize], t, true);
+                }
             }
         }
     }
@@ -355,6 +373,18 @@ impl<T: Tracker> Replicate<T> {
             rec.brands(M::MemoryMean, &self.memory.mean_over(seated));
         }
         rec.brands(M::Impressions, &self.tally.impressions);
+        let spend = &self.tally.spend;
+        for (m, part) in [
+            (M::Spend, Spend::total as fn(&Spend) -> f64),
+            (M::MediaSpend, |s| s.media),
+            (M::DataSpend, |s| s.data),
+            (M::CreativeSpend, |s| s.creative),
+            (M::Unspent, |s| s.unspent),
+        ] {
+            if rec.wants(m) {
+                rec.brands(m, &spend.iter().map(part).collect::<Vec<_>>());
+            }
+        }
         rec.brands(M::EarnedReach, &self.tally.earned_reach);
         rec.brands(M::Shares, &self.tally.shares);
         rec.brands(M::Endorsers, &self.tally.endorsers);
@@ -434,7 +464,7 @@ mod tests {
             ..Default::default()
         };
         config.referrals.refer_weekly = 0.05;
-        let plan = [Some(quantum(400.0)), Some(quantum(400.0)), None, None];
+        let plan = [vec![quantum(400.0)], vec![quantum(400.0)], vec![], vec![]];
         let start = Start::draw(&config, 3, 0, None).unwrap();
         let mut market =
             Replicate::with_tracker(&config, &plan, 3, 0, start, true, Counts::default()).unwrap();

@@ -105,6 +105,16 @@ catalogue! {
         "Mean brand memory among people on open committees.";
     Impressions "impressions" Brand Flow "impressions"
         "Paid impressions delivered.";
+    Spend "spend" Brand Flow "currency"
+        "Money spent: media, intent data and creative.";
+    MediaSpend "media_spend" Brand Flow "currency"
+        "Money spent on impressions (impressions x the audience's CPM / 1,000).";
+    DataSpend "data_spend" Brand Flow "currency"
+        "Money spent on intent data (a subscription while a triggered campaign runs).";
+    CreativeSpend "creative_spend" Brand Flow "currency"
+        "Money spent producing creative (per creative, or per variant when tailored).";
+    Unspent "unspent" Brand Flow "currency"
+        "Budget that could not be delivered (frequency cap, no audience, no intent signal).";
     PaidReach "paid_reach" Brand Flow "people"
         "Unique people reached by paid impressions.";
     Reach "reach" Brand Flow "people"

@@ -17,6 +17,7 @@ use crate::market::needs::{NeedEvents, Needs};
 use crate::market::population::Population;
 use crate::market::ties::professional_network;
 use crate::marketing::campaign::{Campaign, Impressions};
+use crate::marketing::media::{MediaConfig, Spend};
 use crate::marketing::response::AdvertisingConfig;
 use crate::marketing::signals::Signals;
 use crate::marketing::strategy::{Strategy, Timing};
@@ -78,8 +79,8 @@ pub struct Replicate<T: Tracker = ()> {
     pub committees: Committees,
     pub memory: Memory,
     pub customers: Customers,
-    /// Each brand's campaign, if it advertises.
-    pub campaigns: Vec<Option<Campaign>>,
+    /// Each brand's campaigns (its media plan; none if it does not advertise).
+    pub campaigns: Vec<Vec<Campaign>>,
     pub signals: Signals,
     /// Who each advertising brand has reached (None when the run records no reach metric),
     /// and the caller's tracker.
@@ -99,6 +100,7 @@ pub struct Replicate<T: Tracker = ()> {
     pub(crate) continuing: Vec<u32>,
     pub(crate) brands_config: BrandsConfig,
     pub(crate) advertising: AdvertisingConfig,
+    pub(crate) media: MediaConfig,
     pub(crate) referrals: ReferralsConfig,
     pub(crate) spreader: Spreader,
     /// The longest signal window a strategy looks back.
@@ -124,6 +126,8 @@ pub(crate) struct Tally {
     pub deciders: u32,
     pub endorsers: Vec<u32>,
     pub endorsed: Vec<u32>,
+    /// Money per brand: media, data, creative and unspent budget.
+    pub spend: Vec<Spend>,
 }
 
 impl Tally {
@@ -135,6 +139,7 @@ impl Tally {
             wins: vec![0; brands],
             endorsers: vec![0; brands],
             endorsed: vec![0; brands],
+            spend: vec![Spend::default(); brands],
             ..Default::default()
         }
     }
@@ -150,18 +155,19 @@ impl Tally {
         ] {
             v.iter_mut().for_each(|x| *x = 0);
         }
+        self.spend.iter_mut().for_each(|s| *s = Spend::default());
         self.no_decisions = 0;
         self.deciders = 0;
     }
 }
 
 impl Replicate {
-    /// Replicate `replicate` of the market named by `seed`, from its `start`, with one
-    /// optional strategy per brand; `reach` keeps who each brand reached (needed by the
+    /// Replicate `replicate` of the market named by `seed`, from its `start`, with each
+    /// brand's campaigns (none: dark); `reach` keeps who each brand reached (needed by the
     /// reach and future-buyer metrics). The config and strategies must be valid.
     pub fn new(
         config: &MarketConfig,
-        strategies: &[Option<Strategy>],
+        strategies: &[Vec<Strategy>],
         seed: u64,
         replicate: u64,
         start: Start,
@@ -176,7 +182,7 @@ impl<T: Tracker> Replicate<T> {
     #[allow(clippy::too_many_arguments)]
     pub fn with_tracker(
         config: &MarketConfig,
-        strategies: &[Option<Strategy>],
+        strategies: &[Vec<Strategy>],
         seed: u64,
         replicate: u64,
         start: Start,
@@ -207,10 +213,10 @@ impl<T: Tracker> Replicate<T> {
         let brands = config.brands.count();
         let campaigns = strategies
             .iter()
-            .map(|s| {
-                s.as_ref()
+            .map(|plan| {
+                plan.iter()
                     .map(|s| Campaign::new(s, &population, &config.committees, &config.customers))
-                    .transpose()
+                    .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<Vec<_>>>()?;
         let signal_window = strategies
@@ -224,7 +230,7 @@ impl<T: Tracker> Replicate<T> {
             .unwrap_or(1);
         let people = population.len();
         let cells = people * brands;
-        let advertises: Vec<bool> = strategies.iter().map(Option::is_some).collect();
+        let advertises: Vec<bool> = strategies.iter().map(|plan| !plan.is_empty()).collect();
         let spreader = Spreader::new(&network);
         Ok(Self {
             seed,
@@ -259,6 +265,7 @@ impl<T: Tracker> Replicate<T> {
             continuing: Vec::new(),
             brands_config: config.brands.clone(),
             advertising: config.advertising.clone(),
+            media: config.media.clone(),
             referrals: config.referrals.clone(),
             signal_window,
             impressions: Impressions::default(),
@@ -314,7 +321,7 @@ mod tests {
             timing: Timing::Flighted { on: 1, off: 520 },
             ..quantum(2_000.0)
         };
-        let strategies = [Some(pulse), None, None, None];
+        let strategies = [vec![pulse], vec![], vec![], vec![]];
         let start = Start::draw(&config, 1, 0, None).unwrap();
         let mut market = Replicate::new(&config, &strategies, 1, 0, start, true).unwrap();
         let mut rec = Recording::new(5, 4, None);
@@ -343,7 +350,7 @@ mod tests {
             },
             ..quantum(700.0)
         };
-        let strategies = [Some(closed), Some(quantum(700.0)), None, None];
+        let strategies = [vec![closed], vec![quantum(700.0)], vec![], vec![]];
         let start = Start::draw(&config, 2, 0, None).unwrap();
         let mut market = Replicate::new(&config, &strategies, 2, 0, start, true).unwrap();
         let mut rec = Recording::new(40, 4, None);
