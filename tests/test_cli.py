@@ -59,7 +59,7 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     scenario = Scenario.from_toml(out / "scenario.toml")
     assert scenario.periods == 20 and scenario.market.population.people == 2_000
     back = buyernet.Results.load(out / "results" / "quantum.npz")
-    assert back.strategies["us"] == buyernet.Strategy.quantum(5_000)
+    assert back.strategies["us"] == buyernet.Strategy.quantum(250)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
 
 
@@ -156,7 +156,7 @@ def test_a_scenario_written_by_init_runs_unchanged(tmp_path):
     r = cli("run", "s.toml", "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "s-results" / "run.json").read_text())
-    assert data["alternatives"] == ["quantum", "planetary", "custom"]
+    assert data["alternatives"] == ["quantum", "planetary", "brand_and_abm", "custom"]
     assert data["periods"] == 208 and data["replicates"] == 8
 
 
@@ -180,7 +180,7 @@ def scenario_file(tmp_path: Path, text: str) -> Path:
         ("[alternatives.a]\npreset = 'cosmic'\nbudget = 5\n", r"alternatives\.a: preset must be"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.timing]\nkind = 'sometimes'\n",
          r"alternatives\.a: timing kind must be"),
-        ("[alternatives.a]\nbudget = 5\n[rivals.us]\nbudget = 5\n", r"rivals must not include"),
+        ("[alternatives.a]\nbudget = 50\n[rivals.us]\nbudget = 50\n", r"rivals must not include"),
         ("[run]\nbrand = 'them'\n", r"unknown brand 'them'"),
         ("not toml at all = = =", r"bad\.toml: not valid TOML"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.targeting]\nkind = 'narrow'\n"

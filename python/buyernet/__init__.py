@@ -20,6 +20,7 @@ from buyernet.cascade import (
     random_seeds,
 )
 from buyernet.comparison import Comparison, Difference, Synergy, compare, synergy
+from buyernet.curves import ResponseCurve, response_curve
 from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.market import (
     Advertising,
@@ -29,6 +30,7 @@ from buyernet.market import (
     Customers,
     Decisions,
     Market,
+    Media,
     Needs,
     Network,
     Population,
@@ -36,7 +38,7 @@ from buyernet.market import (
 )
 from buyernet.network import Graph
 from buyernet.simulation import STAGES, Results, market_network, simulate
-from buyernet.strategy import FUNCTIONS, Creative, Strategy, Targeting, Timing
+from buyernet.strategy import FUNCTIONS, Creative, MediaPlan, Strategy, Targeting, Timing
 from buyernet.sweeps import Sweep, sweep
 
 __all__ = [
@@ -55,11 +57,14 @@ __all__ = [
     "Difference",
     "Graph",
     "Market",
+    "Media",
+    "MediaPlan",
     "Needs",
     "Network",
     "ParameterError",
     "Population",
     "Referrals",
+    "ResponseCurve",
     "Results",
     "Spread",
     "Strategy",
@@ -74,6 +79,7 @@ __all__ = [
     "expected_spread",
     "market_network",
     "random_seeds",
+    "response_curve",
     "simulate",
     "sweep",
     "synergy",

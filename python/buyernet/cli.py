@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from buyernet.comparison import Comparison, compare
-from buyernet.exceptions import BuyernetError
+from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.export import describe, read_summary, write_comparison, write_sweep
 from buyernet.report import winners_text
 from buyernet.runner import local_executor
 from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
 from buyernet.simulation import estimate_bytes
 from buyernet.storage import check_output, write_atomically
-from buyernet.strategy import Strategy
+from buyernet.strategy import Plan
 from buyernet.sweeps import sweep
 
 __all__ = ["main"]
@@ -73,15 +73,22 @@ def _parser() -> argparse.ArgumentParser:
         help="the built-in scenario: quantum vs planetary for our brand, paired",
         description=(
             "Run the built-in scenario: the calibrated default market (100k people, 5k "
-            "companies), our brand with Strategy.quantum vs Strategy.planetary at 5,000 "
-            "impressions a week each, against a quantum and a planetary rival; 208 weeks, "
-            "8 paired replicates. Prints the paired differences and writes a report."
+            "companies), our brand with Strategy.quantum vs Strategy.planetary at equal money "
+            "(250 a week each), against a quantum and a planetary rival; 208 weeks, 8 paired "
+            "replicates, and the same market with our brand dark for incremental returns. "
+            "Prints spend, incremental revenue and ROI first, then the paired differences, "
+            "and writes a report."
         ),
     )
     outputs(c, "buyernet-compare")
     c.add_argument("--periods", type=int, help="weeks per run (default 208)")
     c.add_argument("--replicates", type=int, help="replicates per strategy (default 8)")
     c.add_argument("--seed", type=int, help="seed (default 2026)")
+    c.add_argument(
+        "--budget",
+        type=float,
+        help="money a week for every strategy, ours and the rivals' (default 250)",
+    )
     c.add_argument(
         "--people", type=int, help="people in the market (default 100000; companies scale with it)"
     )
@@ -166,7 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "show":
             return _show(args)
         if args.command == "compare":
-            scenario = Scenario.default()
+            try:
+                scenario = Scenario.default(*(() if args.budget is None else (args.budget,)))
+            except ParameterError as err:
+                raise _RefusedError(f"--budget: {err}") from None
             changes: dict[str, Any] = {
                 k: getattr(args, k)
                 for k in ("periods", "replicates", "seed")
@@ -350,9 +360,10 @@ class _Progress:
 
 
 def _run(scenario: Scenario, quiet: bool) -> Comparison:
-    total = scenario.periods * scenario.replicates * len(scenario.alternatives)
+    # The alternatives and the dark arm.
+    total = scenario.periods * scenario.replicates * (len(scenario.alternatives) + 1)
     progress = _Progress(total, quiet)
-    rivals: dict[str | int, Strategy] = dict(scenario.rivals.items())
+    rivals: dict[str | int, Plan] = dict(scenario.rivals.items())
     try:
         comparison = compare(
             scenario.market,

@@ -110,7 +110,7 @@ def series_frame(results: Results) -> Any:
         >>> import buyernet
         >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
         >>> series_frame(buyernet.simulate(m, periods=3, replicates=2, seed=1)).shape
-        (24, 36)
+        (24, 41)
     """
     try:
         import pandas as pd

@@ -13,9 +13,9 @@ Example:
     ...                      periods=10, replicates=2, seed=1)
     >>> rows = summary_rows(c)
     >>> rows[0]["metric"], rows[0]["alternative"]
-    ('wins', 'p')
-    >>> print(differences_text(rows[:1], c.baseline).splitlines()[2])
-    wins    deals  0.5  p: 0.5       0           [0, 0]
+    ('incremental_revenue', 'p')
+    >>> [r["metric"] for r in rows[:3]]
+    ['incremental_revenue', 'incremental_gross_profit', 'incremental_roi']
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.charts import CAPTIONS, CHARTS, chart, winner_chart
-from buyernet.metrics import OUTCOMES
+from buyernet.metrics import INCREMENTAL, OUTCOMES
 from buyernet.strategy import FUNCTIONS
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
 
-_OUTCOMES = {m.name: m for m in OUTCOMES}
+_OUTCOMES = {m.name: m for m in (*INCREMENTAL, *OUTCOMES)}
 
 __all__ = [
     "CHARTS",
@@ -215,6 +215,8 @@ def scenario_html(c: Comparison) -> str:
     def strategy(st: Any) -> str:
         if st is None:
             return "does not advertise"
+        if hasattr(st, "campaigns"):  # a media plan: each campaign in turn
+            return " | ".join(f"{name}: {strategy(one)}" for name, one in st.campaigns)
         t, cr, ti = st.targeting.to_dict(), st.creative, st.timing.to_dict()
         if "functions" in t:  # by name, as scenario files may spell them
             t["functions"] = [FUNCTIONS[f] for f in t["functions"]]
@@ -222,7 +224,8 @@ def scenario_html(c: Comparison) -> str:
         creative = "personalized" if cr.tailored else "universal"
         timing = ", ".join(f"{k}={v}" for k, v in ti.items() if k != "kind")
         return (
-            f"{st.budget:,.0f} impressions/week, {st.brand_share:.0%} brand; "
+            f"{st.budget:,.0f} {'a week' if st.unit == 'money' else 'impressions/week'}, "
+            f"{st.brand_share:.0%} brand; "
             f"{t['kind']} targeting{f' ({aim})' if aim else ''}; {creative} creative "
             f"(shareability {cr.shareability:g}); {ti['kind']}{f' ({timing})' if timing else ''}"
         )

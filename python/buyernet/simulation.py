@@ -27,7 +27,7 @@ from buyernet.market import Market
 from buyernet.metrics import BRAND_SERIES, FLOWS, SERIES_NAMES, STAGES
 from buyernet.network import Graph, NetworkLike, as_network
 from buyernet.storage import atomic_file
-from buyernet.strategy import Strategy
+from buyernet.strategy import MediaPlan, Plan, Strategy, plan_from_dict, plan_list
 
 __all__ = ["STAGES", "Results", "market_network", "simulate"]
 
@@ -38,7 +38,7 @@ def simulate(
     periods: int,
     replicates: int,
     seed: int | None = None,
-    strategies: Mapping[str | int, Strategy] | None = None,
+    strategies: Mapping[str | int, Plan] | None = None,
     threads: int | None = None,
     network: NetworkLike | None = None,
     progress: Callable[[int], object] | None = None,
@@ -48,8 +48,8 @@ def simulate(
 
     Args:
         market: the market (default: the calibrated ``Market()``).
-        strategies: each advertising brand's strategy, keyed by brand name (or index);
-            brands without one do not advertise.
+        strategies: each advertising brand's strategy or :class:`~buyernet.MediaPlan`,
+            keyed by brand name (or index); brands without one do not advertise.
         periods: number of weekly periods (at least 1).
         replicates: number of Monte Carlo replicates (at least 1).
         seed: random seed in [0, 2**64); drawn from the OS and recorded if None.
@@ -77,7 +77,7 @@ def simulate(
         ((2, 52), (2, 52, 4))
         >>> ads = buyernet.simulate(m, periods=8, replicates=1, seed=1,
         ...                         strategies={"us": buyernet.Strategy.quantum(500)})
-        >>> ads.series("impressions")[0, :, 0].tolist() == [500.0] * 8
+        >>> bool(ads.series("spend")[0, :, 0].sum() <= 8 * 500)
         True
     """
     market = Market() if market is None else market
@@ -99,7 +99,7 @@ def simulate(
 
 def _run(
     market: Market,
-    arms: list[list[Strategy | None]],
+    arms: list[list[Plan | None]],
     periods: int,
     replicates: int,
     seed: int,
@@ -114,7 +114,10 @@ def _run(
     recorded = None if metrics is None else _recorded(metrics)
     core_network = None if network is None else network._native
     core_arms = [
-        [None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)]
+        [
+            None if st is None else (market.brand_names[b], plan_list(st))
+            for b, st in enumerate(plan)
+        ]
         for plan in arms
     ]
     raw = _core.simulate(
@@ -144,8 +147,8 @@ def _run(
 
 def estimate_bytes(
     market: Market,
-    alternatives: Mapping[str, Strategy],
-    rivals: Mapping[str, Strategy] | Mapping[str | int, Strategy],
+    alternatives: Mapping[str, Plan],
+    rivals: Mapping[str, Plan] | Mapping[str | int, Plan],
     brand: str | int,
     periods: int,
     replicates: int,
@@ -183,11 +186,11 @@ def _recorded(metrics: Sequence[str]) -> list[str]:
     return list(metrics)
 
 
-def _strategies(
-    market: Market, strategies: Mapping[str | int, Strategy] | None
-) -> list[Strategy | None]:
-    """One strategy (or None) per brand, from a mapping keyed by brand name or index."""
-    plan: list[Strategy | None] = [None] * market.n_brands
+def _strategies(market: Market, strategies: Mapping[str | int, Plan] | None) -> list[Plan | None]:
+    """One strategy or media plan (or None) per brand, from a mapping keyed by brand name or
+    index.
+    """
+    plan: list[Plan | None] = [None] * market.n_brands
     if strategies is None:
         return plan
     if not isinstance(strategies, Mapping):
@@ -196,9 +199,10 @@ def _strategies(
         )
     for brand, strategy in strategies.items():
         b = market.brand_index(brand)
-        if not isinstance(strategy, Strategy):
+        if not isinstance(strategy, (Strategy, MediaPlan)):
             raise TypeError(
-                f"strategies[{brand!r}] must be a buyernet.Strategy; got {type(strategy).__name__}"
+                f"strategies[{brand!r}] must be a buyernet.Strategy or MediaPlan; "
+                f"got {type(strategy).__name__}"
             )
         if plan[b] is not None:
             raise ParameterError(f"brand {market.brand_names[b]!r} has two strategies")
@@ -244,7 +248,7 @@ class Results:
         *,
         market: Market,
         seed: int,
-        strategies: dict[str, Strategy] | None = None,
+        strategies: dict[str, Plan] | None = None,
         arrays: dict[str, npt.NDArray[Any]],
         deals: dict[str, npt.NDArray[Any]],
         customers_log: dict[str, npt.NDArray[Any]],
@@ -339,6 +343,13 @@ class Results:
         - ``wins_per_1k_impressions`` and ``impressions_per_win`` (cost per win in
           impressions; NaN without impressions or wins);
         - ``customers`` and ``reached_ever``: at the end of the run;
+        - money: ``spend`` (``media_spend`` + ``data_spend`` + ``creative_spend``) and
+          ``unspent`` budget, totals; ``cpm`` paid; ``frequency`` (impressions per person
+          reached in a period); ``gross_profit`` (revenue x ``media.gross_margin``); ``cac``
+          (spend per win); ``roas`` (revenue per unit of spend); ``ltv_cac`` (gross profit
+          per customer relationship / CAC); ``payback_weeks`` (CAC / weekly gross profit
+          per customer). Ratios on spend are NaN when nothing was spent (zero prices or
+          budget): returns on no spend are undefined;
         - ``ltv``: mean revenue per customer relationship won in the run;
         - ``future_buyer_reach``: share of the people on committees that came to a
           decision whom the brand had reached before they joined the committee;
@@ -365,6 +376,12 @@ class Results:
         def ratio(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Any:
             return np.where(y > 0, x / np.where(y > 0, y, 1), np.nan)
 
+        def money(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Any:
+            # Spend per unit: undefined (NaN) when nothing was spent, even with wins.
+            return np.where(x > 0, ratio(x, y), np.nan)
+
+        margin = self.market.media.gross_margin
+
         # Each outcome with the series it needs; outcomes whose series were not recorded
         # (see simulate's metrics=) are left out.
         outcomes: dict[str, tuple[tuple[str, ...], Callable[[], Any]]] = {
@@ -390,6 +407,33 @@ class Results:
             "customers": (("customers",), lambda: a["customers"][:, -1, :]),
             "reached_ever": (("reached_ever",), lambda: a["reached_ever"][:, -1, :]),
             "ltv": ((), self._ltv),
+            "spend": (("spend",), lambda: total("spend")),
+            "media_spend": (("media_spend",), lambda: total("media_spend")),
+            "data_spend": (("data_spend",), lambda: total("data_spend")),
+            "creative_spend": (("creative_spend",), lambda: total("creative_spend")),
+            "unspent": (("unspent",), lambda: total("unspent")),
+            "cpm": (
+                ("media_spend", "impressions"),
+                lambda: ratio(1000 * total("media_spend"), total("impressions")),
+            ),
+            "frequency": (
+                ("impressions", "paid_reach"),
+                lambda: ratio(total("impressions"), total("paid_reach")),
+            ),
+            "gross_profit": (("revenue",), lambda: margin * total("revenue")),
+            "cac": (("spend", "wins"), lambda: money(total("spend"), total("wins"))),
+            "roas": (("revenue", "spend"), lambda: ratio(total("revenue"), total("spend"))),
+            "ltv_cac": (
+                ("spend", "wins"),
+                lambda: ratio(margin * self._ltv(), money(total("spend"), total("wins"))),
+            ),
+            "payback_weeks": (
+                ("spend", "wins", "revenue", "customers"),
+                lambda: ratio(
+                    money(total("spend"), total("wins")),
+                    ratio(margin * total("revenue"), total("customers")),
+                ),
+            ),
             "future_buyer_reach": (
                 ("reached_before_joining", "deciders"),
                 lambda: per_decider("reached_before_joining"),
@@ -464,7 +508,7 @@ class Results:
         return cls(
             market=Market.from_dict(meta["market"]),
             seed=int(meta["seed"]),
-            strategies={k: Strategy.from_dict(v) for k, v in meta.get("strategies", {}).items()},
+            strategies={k: plan_from_dict(v) for k, v in meta.get("strategies", {}).items()},
             arrays=groups["series"],
             deals=groups["deals"],
             customers_log=groups["customers_log"],

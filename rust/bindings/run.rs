@@ -95,17 +95,18 @@ fn media_plan(name: &str, d: &Bound<'_, PyAny>, config: &MarketConfig) -> PyResu
     ];
     let plan: Vec<Strategy> = read(d, &at)?;
     for (k, s) in plan.iter().enumerate() {
-        let campaign = if s.name.is_empty() {
-            Segment::Index(k)
-        } else {
-            Segment::Key(s.name.clone())
+        // A lone unnamed campaign is the brand's strategy: its errors name the brand only.
+        let campaign = match (plan.len(), s.name.is_empty()) {
+            (1, true) => None,
+            (_, true) => Some(Segment::Index(k)),
+            _ => Some(Segment::Key(s.name.clone())),
         };
         let within = |e: Error| {
-            to_py(
-                e.within(campaign.clone())
-                    .within(at[1].clone())
-                    .within(at[0].clone()),
-            )
+            let e = match &campaign {
+                Some(c) => e.within(c.clone()),
+                None => e,
+            };
+            to_py(e.within(at[1].clone()).within(at[0].clone()))
         };
         config.validate_strategy(s).map_err(within)?;
         if plan[..k].iter().any(|o| o.name == s.name) {

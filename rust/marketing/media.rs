@@ -10,8 +10,10 @@
 //! $30-33, an account-based list of senior roles (about 2% of people) about $80: 2-3x broad.
 //!
 //! Intent data is a subscription paid per period while a brand runs any intent-triggered
-//! campaign. Creative costs production per period of use: one creative, or one variant per
-//! segment for tailored creative. Platforms cap how often one person sees a campaign in a
+//! campaign (default 50 a week, about 2,600 a year: an entry-level subscription scaled to the
+//! default market of 100k people, an assumption rather than a published price). Creative
+//! costs production per period of use (default 10 a week per creative, an assumption scaled
+//! alike): one creative, or one variant per segment for tailored creative. Platforms cap how often one person sees a campaign in a
 //! period, so a small audience cannot absorb a large budget: what cannot be delivered is
 //! reported as unspent, never silently dropped.
 
@@ -38,7 +40,8 @@ pub struct MediaConfig {
     /// Variants a tailored creative needs (the segments it personalizes for); each costs
     /// `creative` per period of use.
     pub tailored_variants: u32,
-    /// Most impressions of one campaign a person may see in a period (0: no cap).
+    /// Most impressions of one campaign a person may see in a period (0: no cap); default 3,
+    /// the few a week platforms allow.
     pub frequency_cap: u32,
     /// Gross margin on revenue, for gross profit and returns.
     pub gross_margin: f64,
@@ -50,8 +53,8 @@ impl Default for MediaConfig {
             base_cpm: 30.0,
             narrowness: 0.25,
             max_cpm: 300.0,
-            intent_data: 150.0,
-            creative: 25.0,
+            intent_data: 50.0,
+            creative: 10.0,
             tailored_variants: 6,
             frequency_cap: 3,
             gross_margin: 0.7,
