@@ -331,9 +331,6 @@ class Media:
     frequency_cap: int = 3
     gross_margin: float = 0.7
 
-    def __post_init__(self) -> None:
-        _core.check("media", dataclasses.asdict(self))
-
     def cpm(self, share: float) -> float:
         """The CPM of an audience holding ``share`` of the market's people (the engine's
         formula).

@@ -5,7 +5,6 @@ use crate::bindings::graph::PyGraph;
 use crate::bindings::runtime::{compute, count, to_py};
 use crate::errors::{Error, Path, Segment};
 use crate::market::MarketConfig;
-use crate::marketing::media::MediaConfig;
 use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing, Unit};
 use crate::measures::hourglass::STAGES;
 use crate::sim::monte_carlo::{self, Column, event_logs};
@@ -88,7 +87,12 @@ fn market_config(market: &Bound<'_, PyAny>) -> PyResult<MarketConfig> {
 
 /// Brand `name`'s media plan (a list of campaigns' strategies), checked against `config`;
 /// errors name the brand and the campaign (`strategies["us"]["abm"].budget`).
-fn media_plan(name: &str, d: &Bound<'_, PyAny>, config: &MarketConfig) -> PyResult<Vec<Strategy>> {
+fn media_plan(
+    name: &str,
+    d: &Bound<'_, PyAny>,
+    config: &MarketConfig,
+    periods: u32,
+) -> PyResult<Vec<Strategy>> {
     let at = [
         Segment::Field("strategies".into()),
         Segment::Key(name.into()),
@@ -109,6 +113,7 @@ fn media_plan(name: &str, d: &Bound<'_, PyAny>, config: &MarketConfig) -> PyResu
             to_py(e.within(at[1].clone()).within(at[0].clone()))
         };
         config.validate_strategy(s).map_err(within)?;
+        config.validate_horizon(s, periods).map_err(within)?;
         if plan[..k].iter().any(|o| o.name == s.name) {
             return Err(within(Error::out_of_range(
                 "name",
@@ -120,7 +125,7 @@ fn media_plan(name: &str, d: &Bound<'_, PyAny>, config: &MarketConfig) -> PyResu
     Ok(plan)
 }
 
-/// Checks a value against one part of the engine's schema: `market`, `media`, `strategy`,
+/// Checks a value against one part of the engine's schema: `market`, `strategy`,
 /// `targeting`, `creative` or `timing`; a strategy also against `market` if given (its
 /// accounts, functions and weights must fit it).
 #[pyfunction]
@@ -137,7 +142,6 @@ pub(crate) fn check(
         ("targeting", _) => read::<Targeting>(value, &[])?.check(),
         ("creative", _) => read::<Creative>(value, &[])?.check(),
         ("timing", _) => read::<Timing>(value, &[])?.check(),
-        ("media", _) => read::<MediaConfig>(value, &[])?.validate(),
         (other, _) => {
             return Err(PyValueError::new_err(format!(
                 "no part of the schema is called {other:?}"
@@ -264,12 +268,13 @@ pub(crate) fn simulate<'py>(
     metrics: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let config = market_config(market)?;
+    let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
     let arms = arms
         .iter()
         .map(|arm| {
             arm.iter()
                 .map(|s| match s {
-                    Some((n, d)) => media_plan(n, d, &config),
+                    Some((n, d)) => media_plan(n, d, &config, periods),
                     None => Ok(Vec::new()),
                 })
                 .collect::<PyResult<Vec<_>>>()
@@ -295,7 +300,7 @@ pub(crate) fn simulate<'py>(
     let plan = Plan {
         market: config,
         arms,
-        periods: count("periods", periods, 1, i64::from(u32::MAX))? as u32,
+        periods,
         replicates: count("replicates", replicates, 1, i64::from(u32::MAX))? as u32,
         seed,
         network: network.map(|g| Arc::clone(&g.get().inner)),
