@@ -409,12 +409,27 @@ def test_the_summary_reads_and_summary_json_is_what_json_prints(tmp_path):
     assert "planetary vs quantum:" in out, "a headline reconciling the metrics"
     saved = json.loads((tmp_path / "buyernet-compare" / "summary.json").read_text())
     shown = json.loads(cli("show", "buyernet-compare", "--json", cwd=tmp_path).stdout)
-    assert saved == shown and set(saved) == {"run", "differences"}
+    assert saved == shown and set(saved) == {"run", "money", "differences"}
+    # Money first: what each alternative spent, earned over the brand dark, and returned.
+    assert out.index("money, per run") < out.index("alternative - quantum")
+    assert [m["alternative"] for m in saved["money"]] == ["quantum", "planetary"]
+    assert saved["differences"][0]["metric"] == "spend"
     wins = next(d for d in saved["differences"] if d["metric"] == "wins")
     assert wins["unit"] == "deals" and wins["better"] == "higher"
     one = cli("compare", "--people", "2000", "--periods", "5", "--replicates", "1", "-o", "one",
               cwd=tmp_path)  # fmt: skip
     assert one.returncode == 0 and "warning: with one replicate there is no interval" in one.stdout
+
+
+def test_compare_draws_response_curves_on_request(tmp_path):
+    r = cli("compare", *SMALL, "--curves", "150,300", "-o", "curves", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "response curve of quantum" in r.stdout and "response curve of planetary" in r.stdout
+    saved = json.loads((tmp_path / "curves" / "summary.json").read_text())
+    assert [row["budget"] for row in saved["curves"]["quantum"]] == [150.0, 300.0]
+    assert "Response curve: planetary" in (tmp_path / "curves" / "report.html").read_text()
+    bad = cli("compare", *SMALL, "--curves", "150,lots", "-o", "bad", cwd=tmp_path)
+    assert bad.returncode == 2 and "--curves" in bad.stderr and not (tmp_path / "bad").exists()
 
 
 def _browser() -> str | None:

@@ -181,10 +181,11 @@ def test_incremental_roi_is_gross_profit_over_the_dark_arm_per_unit_of_spend():
         assert np.allclose(roi * c.values("spend", name), margin * gain)
         i = c.estimate("incremental_roi", name)
         assert i.low <= i.mean <= i.high
-    assert [d.metric for d in c.table()[:3]] == [
+    assert [d.metric for d in c.table()[:4]] == [
+        "spend",
         "incremental_revenue",
-        "incremental_gross_profit",
         "incremental_roi",
+        "incremental_gross_profit",
     ]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from buyernet.comparison import Comparison, compare
+from buyernet.curves import ResponseCurve, response_curve
 from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.export import describe, read_summary, write_comparison, write_sweep
 from buyernet.report import winners_text
@@ -24,7 +25,7 @@ from buyernet.runner import local_executor
 from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
 from buyernet.simulation import estimate_bytes
 from buyernet.storage import check_output, write_atomically
-from buyernet.strategy import Plan
+from buyernet.strategy import MediaPlan, Plan
 from buyernet.sweeps import sweep
 
 __all__ = ["main"]
@@ -67,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress bar or table")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
         p.add_argument("--threads", type=int, default=None, help="worker threads (default: all)")
+        p.add_argument(
+            "--curves",
+            default=None,
+            metavar="BUDGETS",
+            help="also a response curve of every money-budgeted alternative at these budgets "
+            "a week, comma-separated (e.g. 150,250,500,1000): one more run per budget",
+        )
 
     c = sub.add_parser(
         "compare",
@@ -236,15 +244,57 @@ def _execute(
         scenario = scenario.replace(threads=args.threads)
     _announce(scenario, quiet=args.quiet or args.json)
     started = time.time()
+    budgets = _budgets(args.curves)
     comparison = _run(scenario, quiet=args.quiet or args.json)
+    curves = _curves(scenario, budgets, quiet=args.quiet or args.json)
     elapsed = time.time() - started
-    report = write_comparison(comparison, scenario, output, seconds=elapsed, inputs=inputs)
+    report = write_comparison(
+        comparison, scenario, output, seconds=elapsed, inputs=inputs, curves=curves
+    )
     if args.json:
         print(json.dumps(read_summary(output), indent=2))
     elif not args.quiet:
         print(comparison)
+        for name, curve in curves.items():
+            print(f"\nresponse curve of {name} ({scenario.brand}), on the same market draws:")
+            print(curve)
         print(f"\nreport: {report}  ({elapsed:.0f} s)")
     return OK
+
+
+def _budgets(text: str | None) -> list[float]:
+    """The budgets of ``--curves``: positive numbers, comma-separated."""
+    if text is None:
+        return []
+    try:
+        budgets = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise _RefusedError(f"--curves must be budgets separated by commas; got {text!r}") from None
+    if not budgets or any(not (b >= 0 and b < float("inf")) for b in budgets):
+        raise _RefusedError(f"--curves must be budgets >= 0 separated by commas; got {text!r}")
+    return budgets
+
+
+def _curves(scenario: Scenario, budgets: list[float], quiet: bool) -> dict[str, ResponseCurve]:
+    """A response curve per alternative budgeted in money, at ``budgets``."""
+    out: dict[str, ResponseCurve] = {}
+    for name, plan in scenario.alternatives.items():
+        if not budgets or MediaPlan.of(plan).budget <= 0:
+            continue
+        if not quiet:
+            print(f"buyernet: response curve of {name} at {len(budgets)} budgets", file=sys.stderr)
+        out[name] = response_curve(
+            scenario.market,
+            plan,
+            budgets=budgets,
+            brand=scenario.brand,
+            rivals=dict(scenario.rivals.items()),
+            periods=scenario.periods,
+            replicates=scenario.replicates,
+            seed=scenario.seed,
+            threads=scenario.threads,
+        )
+    return out
 
 
 # A slow machine's pace with every mechanism on (the README's full-model figure is ~23M

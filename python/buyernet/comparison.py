@@ -230,7 +230,10 @@ class Comparison:
         """
         if metrics is None:
             recorded = self._values[self.baseline]
-            metrics = tuple(m for m in (*INCREMENTAL_NAMES, *METRICS) if m in recorded)
+            # Money first: spend, then what it earned over the brand dark.
+            first = ("spend", "incremental_revenue", "incremental_roi", "incremental_gross_profit")
+            order = dict.fromkeys((*first, *INCREMENTAL_NAMES, *METRICS))
+            metrics = tuple(m for m in order if m in recorded)
         others = [k for k in self.results if k != self.baseline] or [self.baseline]
         return [self.difference(m, alt) for alt in others for m in metrics]
 
@@ -257,9 +260,11 @@ class Comparison:
         return comparison_html(self)
 
     def __str__(self) -> str:
-        from buyernet.report import differences_text, summary_rows
+        from buyernet.report import differences_text, money_rows, money_text, summary_rows
 
-        return differences_text(summary_rows(self), self.baseline)
+        money = money_text(money_rows(self))
+        differences = differences_text(summary_rows(self), self.baseline)
+        return f"{money}\n\n{differences}" if money else differences
 
     def __repr__(self) -> str:
         return (
