@@ -274,7 +274,8 @@ def test_the_readme_scenario_reads(tmp_path):
     (block,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
     (tmp_path / "readme.toml").write_text(block)
     s = Scenario.from_toml(tmp_path / "readme.toml")
-    assert list(s.alternatives) == ["quantum", "abm"] and s.replicates == 16
+    assert list(s.alternatives) == ["quantum", "abm", "both"] and s.replicates == 16
+    assert isinstance(s.alternatives["both"], buyernet.MediaPlan)
     assert s.alternatives["abm"].timing == buyernet.Timing.triggered(window=6)
     assert s.market.needs.observability == 0.2
 
