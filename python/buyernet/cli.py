@@ -338,7 +338,9 @@ def _announce(scenario: Scenario, quiet: bool) -> None:
     if quiet:
         return
     people = scenario.market.population.people
-    work = people * scenario.periods * scenario.replicates * len(scenario.alternatives)
+    work = (
+        people * scenario.periods * scenario.replicates * (len(scenario.alternatives) + 1)
+    )  # and the dark arm
     seconds = work / (_PERSON_PERIODS_PER_CORE_S * min(threads, scenario.replicates))
     print(
         f"buyernet: about {need / 2**20:,.0f} MiB of memory; at most about "

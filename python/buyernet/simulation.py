@@ -154,9 +154,11 @@ def estimate_bytes(
     replicates: int,
     threads: int | None,
     network: Graph | None = None,
+    dark: bool = True,
 ) -> int:
     """A rough peak of the memory a comparison of ``alternatives`` needs, in bytes, from
-    the engine's data structures (``benches/estimate.py`` holds it against measured peaks).
+    the engine's data structures (``benches/estimate.py`` holds it against measured peaks);
+    ``dark`` counts the arm with the brand dark that ``compare`` runs by default.
 
     Example:
         >>> import buyernet
@@ -171,6 +173,8 @@ def estimate_bytes(
     b = market.brand_index(brand)
     advertising = [market.brand_index(r) for r in rivals]
     arms = [[i == b or i in advertising for i in range(market.n_brands)] for _ in alternatives]
+    if dark:
+        arms.append([i != b and i in advertising for i in range(market.n_brands)])
     native = None if network is None else network._native
     return _core.estimate_bytes(market.to_dict(), arms, native, periods, replicates, threads)
 
