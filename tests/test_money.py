@@ -343,3 +343,27 @@ def test_money_does_not_depend_on_threads():
     two = run(m, strategies, periods=15, replicates=3, threads=2)
     for name in (*SPEND, "impressions", "wins", "revenue"):
         assert np.array_equal(one.series(name), two.series(name)), name
+
+
+def test_each_campaign_of_a_plan_reports_its_own_spend(tmp_path):
+    m = small_market()
+    plan = MediaPlan.brand_and_demand(600)
+    r = run(m, {"us": plan, "rival_1": Strategy.quantum(200)}, periods=12)
+    per_campaign = r.campaign_outcomes()
+    assert sorted(per_campaign) == [("rival_1", "main"), ("us", "abm"), ("us", "brand")]
+    brand_totals = r.run_metrics()
+    for metric in ("impressions", *SPEND):
+        summed = per_campaign[("us", "abm")][metric] + per_campaign[("us", "brand")][metric]
+        assert np.allclose(summed, brand_totals[metric][:, 0]), metric
+    # Intent data is the triggered campaign's; the broad brand campaign pays none.
+    assert np.all(per_campaign[("us", "brand")]["data_spend"] == 0)
+    assert np.all(per_campaign[("us", "abm")]["data_spend"] == 12 * m.media.intent_data)
+    abm, brand = per_campaign[("us", "abm")]["cpm"], per_campaign[("us", "brand")]["cpm"]
+    bought = ~np.isnan(abm)  # a replicate may see no intent signal in 12 weeks
+    assert bought.any() and np.all(abm[bought] > brand[bought])
+    r.save(tmp_path / "r.npz")
+    back = buyernet.Results.load(tmp_path / "r.npz")
+    assert back.strategies["us"] == plan
+    assert np.array_equal(
+        back.campaign_outcomes()[("us", "abm")]["spend"], per_campaign[("us", "abm")]["spend"]
+    )

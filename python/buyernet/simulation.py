@@ -97,6 +97,10 @@ def simulate(
     return results
 
 
+# The engine's event logs, returned beside the series.
+_LOGS = ("deals", "customers_log", "campaigns")
+
+
 def _run(
     market: Market,
     arms: list[list[Plan | None]],
@@ -136,9 +140,10 @@ def _run(
             market=market,
             seed=seed,
             strategies={market.brand_names[b]: st for b, st in enumerate(plan) if st is not None},
-            arrays={k: v for k, v in out.items() if k not in ("deals", "customers_log")},
+            arrays={k: v for k, v in out.items() if k not in _LOGS},
             deals=dict(out["deals"]),
             customers_log=dict(out["customers_log"]),
+            campaigns=dict(out["campaigns"]),
             shape=(replicates, periods),
         )
         for plan, out in zip(arms, raw)
@@ -245,6 +250,9 @@ class Results:
         customers_log: one row per customer relationship: ``replicate``, ``company``,
             ``brand``, ``start``, ``end`` (-1: still a customer), ``sales``,
             ``sale_value`` and ``revenue``.
+        campaigns: one row per campaign and period: ``replicate``, ``period``, ``brand``,
+            ``campaign`` (its place in the brand's plan), ``impressions``, ``spend``,
+            ``media_spend``, ``data_spend``, ``creative_spend`` and ``unspent``.
     """
 
     def __init__(
@@ -256,6 +264,7 @@ class Results:
         arrays: dict[str, npt.NDArray[Any]],
         deals: dict[str, npt.NDArray[Any]],
         customers_log: dict[str, npt.NDArray[Any]],
+        campaigns: dict[str, npt.NDArray[Any]] | None = None,
         version: str | None = None,
         shape: tuple[int, int] | None = None,
     ) -> None:
@@ -266,6 +275,7 @@ class Results:
         self._arrays = arrays
         self.deals = deals
         self.customers_log = customers_log
+        self.campaigns = dict(campaigns or {})
         if shape is None:
             shape = next(iter(arrays.values())).shape[:2] if arrays else (0, 0)
         self._shape = (int(shape[0]), int(shape[1]))
@@ -454,6 +464,48 @@ class Results:
                     out[name] = np.broadcast_to(compute(), n).astype(np.float64)
         return out
 
+    def campaign_outcomes(self) -> dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]]:
+        """Per (brand, campaign name), each an array [replicate] of run totals: impressions,
+        spend, media, data and creative spend, unspent budget, and the CPM paid (NaN without
+        impressions). A lone strategy's campaign is called ``main``.
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+            >>> plan = buyernet.MediaPlan.brand_and_demand(600)
+            >>> r = buyernet.simulate(m, periods=6, replicates=2, seed=1, strategies={"us": plan})
+            >>> sorted(r.campaign_outcomes())
+            [('us', 'abm'), ('us', 'brand')]
+        """
+        log = self.campaigns
+        out: dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]] = {}
+        if not log or len(log["replicate"]) == 0:
+            return out
+        names = self.market.brand_names
+        columns = ("impressions", "spend", "media_spend", "data_spend", "creative_spend", "unspent")
+        for brand, plan in self.strategies.items():
+            b = names.index(brand)
+            campaign_names = MediaPlan.of(plan).names if isinstance(plan, MediaPlan) else ("main",)
+            for k, name in enumerate(campaign_names):
+                rows = (log["brand"] == b) & (log["campaign"] == k)
+                replicate = log["replicate"][rows].astype(np.int64)
+                totals: dict[str, npt.NDArray[np.float64]] = {
+                    c: np.bincount(
+                        replicate,
+                        weights=log[c][rows].astype(np.float64),
+                        minlength=self.replicates,
+                    ).astype(np.float64)
+                    for c in columns
+                }
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    totals["cpm"] = np.where(
+                        totals["impressions"] > 0,
+                        1000 * totals["media_spend"] / np.maximum(totals["impressions"], 1),
+                        np.nan,
+                    )
+                out[(brand, name)] = totals
+        return out
+
     def _ltv(self) -> npt.NDArray[np.float64]:
         log = self.customers_log
         out = np.full((self.replicates, self.market.n_brands), np.nan)
@@ -492,6 +544,7 @@ class Results:
         arrays.update({f"series/{k}": v for k, v in self._arrays.items()})
         arrays.update({f"deals/{k}": v for k, v in self.deals.items()})
         arrays.update({f"customers_log/{k}": v for k, v in self.customers_log.items()})
+        arrays.update({f"campaigns/{k}": v for k, v in self.campaigns.items()})
         with atomic_file(path) as file:
             np.savez_compressed(file, **arrays)
 
@@ -504,6 +557,7 @@ class Results:
                 "series": {},
                 "deals": {},
                 "customers_log": {},
+                "campaigns": {},
             }
             for key in data.files:
                 if "/" in key:
@@ -516,6 +570,7 @@ class Results:
             arrays=groups["series"],
             deals=groups["deals"],
             customers_log=groups["customers_log"],
+            campaigns=groups["campaigns"],
             version=meta["version"],
             shape=tuple(meta["shape"]) if "shape" in meta else None,
         )

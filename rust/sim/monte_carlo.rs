@@ -10,7 +10,7 @@ use crate::control::Interrupt;
 use crate::errors::{Result, try_filled};
 use crate::market::customers::Relationship;
 use crate::sim::plan::Plan;
-use crate::sim::record::{Deal, M, METRICS, Recorder};
+use crate::sim::record::{CampaignPeriod, Deal, M, METRICS, Recorder};
 use crate::sim::replicate::{Replicate, Start};
 use rayon::prelude::*;
 
@@ -21,6 +21,8 @@ pub struct Run {
     pub deals: Vec<Deal>,
     /// Every customer relationship.
     pub customers: Vec<Relationship>,
+    /// Every campaign's impressions and spend, per period.
+    pub campaigns: Vec<CampaignPeriod>,
     /// Needs open at the start and at the end.
     pub open_at_start: u32,
     pub open_at_end: u32,
@@ -55,9 +57,9 @@ pub enum Column {
 }
 
 /// The event logs of every replicate of an arm, as named columns: one row per decision
-/// (`deals`) or customer relationship (`customers`), tagged with the replicate. Absent
-/// values (no winner, not ended) are -1.
-pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>); 2] {
+/// (`deals`), customer relationship (`customers`) or campaign and period (`campaigns`),
+/// tagged with the replicate. Absent values (no winner, not ended) are -1.
+pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>); 3] {
     fn whole<T>(rows: &[(usize, &T)], f: impl Fn(&T) -> i64) -> Column {
         Column::Whole(rows.iter().map(|(_, row)| f(row)).collect())
     }
@@ -71,6 +73,11 @@ pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>);
         .iter()
         .enumerate()
         .flat_map(|(r, run)| run.deals.iter().map(move |d| (r, d)))
+        .collect();
+    let campaigns: Vec<(usize, &CampaignPeriod)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| run.campaigns.iter().map(move |c| (r, c)))
         .collect();
     let customers: Vec<(usize, &Relationship)> = runs
         .iter()
@@ -103,6 +110,24 @@ pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>);
                 ("sales", whole(&customers, |c| i64::from(c.sales))),
                 ("sale_value", real(&customers, |c| c.sale_value)),
                 ("revenue", real(&customers, Relationship::revenue)),
+            ],
+        ),
+        (
+            "campaigns",
+            vec![
+                ("replicate", replicate(&campaigns)),
+                ("period", whole(&campaigns, |c| i64::from(c.period))),
+                ("brand", whole(&campaigns, |c| i64::from(c.brand))),
+                ("campaign", whole(&campaigns, |c| i64::from(c.campaign))),
+                (
+                    "impressions",
+                    whole(&campaigns, |c| i64::from(c.impressions)),
+                ),
+                ("spend", real(&campaigns, |c| c.spend.total())),
+                ("media_spend", real(&campaigns, |c| c.spend.media)),
+                ("data_spend", real(&campaigns, |c| c.spend.data)),
+                ("creative_spend", real(&campaigns, |c| c.spend.creative)),
+                ("unspent", real(&campaigns, |c| c.spend.unspent)),
             ],
         ),
     ]
@@ -172,6 +197,7 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
             open_at_end: market.needs.open().len() as u32,
             open_at_start,
             deals: std::mem::take(&mut market.deals),
+            campaigns: std::mem::take(&mut market.campaign_log),
             customers: market.customer_log().to_vec(),
         })
     };

@@ -27,7 +27,7 @@ use crate::marketing::strategy::Timing;
 use crate::marketing::word_of_mouth::endorsers;
 use crate::measures::{Tracker, hourglass};
 use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
-use crate::sim::record::{Deal, M, Recorder};
+use crate::sim::record::{CampaignPeriod, Deal, M, Recorder};
 use crate::sim::replicate::Replicate;
 
 /// A phase of a period.
@@ -143,6 +143,13 @@ impl<T: Tracker> Replicate<T> {
                     &mut self.impressions,
                 );
                 self.tally.spend[b].add(&spend);
+                self.campaign_log.push(CampaignPeriod {
+                    period: t,
+                    brand: b as u16,
+                    campaign: k as u16,
+                    impressions: self.impressions.people.len() as u32,
+                    spend,
+                });
                 let creative = &campaign.strategy.creative;
                 let share = adv.share_rate * creative.shareability;
                 let people = &self.population.people;
@@ -418,7 +425,7 @@ mod tests {
     use crate::market::MarketConfig;
     use crate::market::committees::Committees;
     use crate::market::population::PopulationConfig;
-    use crate::marketing::strategy::quantum;
+    use crate::marketing::strategy::{Strategy, Unit, quantum};
     use crate::sim::record::Recording;
     use crate::sim::replicate::Start;
 
@@ -488,6 +495,67 @@ mod tests {
         assert_eq!(counts.members as f64, total(M::Deciders));
         assert!(counts.earned > 0 && counts.shared > 0 && counts.endorsed > 0);
         assert!(counts.decided > 0);
+    }
+
+    #[test]
+    fn the_campaign_log_adds_up_to_each_brands_recorded_spend() {
+        let config = MarketConfig {
+            population: PopulationConfig {
+                people: 5_000,
+                companies: 250,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let money = |budget: f64, timing: Timing| Strategy {
+            unit: Unit::Money,
+            timing,
+            ..quantum(budget)
+        };
+        let plan = [
+            vec![
+                money(200.0, Timing::AlwaysOn),
+                Strategy {
+                    name: "bursts".into(),
+                    ..money(300.0, Timing::Flighted { on: 2, off: 1 })
+                },
+                Strategy {
+                    name: "intent".into(),
+                    ..money(400.0, Timing::Triggered { window: 3 })
+                },
+            ],
+            vec![quantum(100.0)],
+            vec![],
+            vec![],
+        ];
+        let start = Start::draw(&config, 8, 0, None).unwrap();
+        let mut market = Replicate::new(&config, &plan, 8, 0, start, false).unwrap();
+        let mut rec = Recording::new(12, 4, None);
+        for t in 1..=12 {
+            market.step(&mut rec.recorder(t));
+        }
+        assert_eq!(market.campaign_log.len(), 12 * 4);
+        for t in 1..=12 {
+            for b in 0..2 {
+                let rows: Vec<_> = market
+                    .campaign_log
+                    .iter()
+                    .filter(|c| c.period == t && usize::from(c.brand) == b)
+                    .collect();
+                let sum = |f: fn(&Spend) -> f64| rows.iter().map(|c| f(&c.spend)).sum::<f64>();
+                let impressions: u32 = rows.iter().map(|c| c.impressions).sum();
+                assert_eq!(f64::from(impressions), rec.get(M::Impressions, t, b));
+                assert!((sum(Spend::total) - rec.get(M::Spend, t, b)).abs() < 1e-9);
+                assert!((sum(|s| s.unspent) - rec.get(M::Unspent, t, b)).abs() < 1e-9);
+                // The brand's intent data is paid once, by its triggered campaign.
+                let data = if b == 0 {
+                    config.media.intent_data
+                } else {
+                    0.0
+                };
+                assert_eq!(rec.get(M::DataSpend, t, b), data);
+            }
+        }
     }
 
     #[test]

@@ -161,6 +161,18 @@ pub struct Deal {
     pub value: f64,
 }
 
+/// One campaign's period: what it bought and paid (a row of the per-campaign log; the
+/// catalogue's spend metrics are its sums per brand).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignPeriod {
+    pub period: u32,
+    pub brand: u16,
+    /// The campaign's place in its brand's plan.
+    pub campaign: u16,
+    pub impressions: u32,
+    pub spend: crate::marketing::media::Spend,
+}
+
 /// One replicate's columns: for each metric of the catalogue, its `[period, width]` slice
 /// of the run's buffer, or `None` if the run does not record it.
 pub struct Recorder<'a> {

@@ -25,7 +25,7 @@ use crate::marketing::word_of_mouth::{ReferralsConfig, Spreader};
 use crate::measures::Tracker;
 use crate::measures::reach::Reach;
 use crate::rng::{Subsystem, market_stream};
-use crate::sim::record::Deal;
+use crate::sim::record::{CampaignPeriod, Deal};
 use fixedbitset::FixedBitSet;
 use std::sync::Arc;
 
@@ -90,6 +90,8 @@ pub struct Replicate<T: Tracker = ()> {
     pub referred: FixedBitSet,
     /// Every decision so far.
     pub deals: Vec<Deal>,
+    /// Every campaign's impressions and spend, per period.
+    pub campaign_log: Vec<CampaignPeriod>,
     pub(crate) decisions: DecisionsConfig,
     pub(crate) committee_weights: CommitteesConfig,
     pub(crate) decider: Decider,
@@ -253,6 +255,7 @@ impl<T: Tracker> Replicate<T> {
             referred: FixedBitSet::with_capacity(cells),
             spreader,
             deals: Vec::new(),
+            campaign_log: Vec::new(),
             decisions: config.decisions.clone(),
             committee_weights: config.committees.clone(),
             decider: Decider::default(),
