@@ -35,7 +35,7 @@ def setup(people: int) -> tuple[object, object]:
     import buyernet as bn
 
     market = bn.Market().replace(population={"people": people, "companies": people // 20})
-    return market, bn.Strategy.quantum(people * 0.05)
+    return market, bn.Strategy.quantum(people * 0.05, unit="impressions")
 
 
 def run(kind: str, people: int, weeks: int, replicates: int, threads: int | None) -> dict:
@@ -49,7 +49,7 @@ def run(kind: str, people: int, weeks: int, replicates: int, threads: int | None
         bn.simulate(market, strategies={"us": strategy}, **kw)
     elif kind == "paired":
         arms = {f"arm{i}": strategy for i in range(4)}
-        bn.compare(market, arms, brand="us", **kw)
+        bn.compare(market, arms, brand="us", dark=False, **kw)
     else:
         for _ in range(4):
             bn.simulate(market, strategies={"us": strategy}, **kw)

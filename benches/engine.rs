@@ -9,7 +9,7 @@ use buyernet::control::Never;
 use buyernet::graph::cascade::{Seeds, Transmission, cascade_sizes};
 use buyernet::graph::generators::barabasi_albert;
 use buyernet::market::MarketConfig;
-use buyernet::marketing::strategy::{Creative, Strategy, Targeting, Timing};
+use buyernet::marketing::strategy::{Creative, Strategy, Targeting, Timing, Unit};
 use buyernet::sim::record::Recording;
 use buyernet::sim::replicate::{Replicate, Start};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -31,10 +31,12 @@ fn cascades(c: &mut Criterion) {
 }
 
 /// Four brands, every targeting family and timing, each buying 5% of people a week.
-fn strategies(people: u32) -> Vec<Option<Strategy>> {
+fn strategies(people: u32) -> Vec<Vec<Strategy>> {
     let budget = f64::from(people) * 0.05;
     let quantum = Strategy {
+        name: String::new(),
         budget,
+        unit: Unit::Impressions,
         brand_share: 0.6,
         targeting: Targeting::Broad { min_influence: 0.0 },
         creative: Creative::universal(),
@@ -63,7 +65,7 @@ fn strategies(people: u32) -> Vec<Option<Strategy>> {
         brand_share: 1.0,
         ..quantum.clone()
     };
-    vec![Some(quantum), Some(planetary), Some(scored), Some(brand)]
+    vec![vec![quantum], vec![planetary], vec![scored], vec![brand]]
 }
 
 fn period(c: &mut Criterion) {

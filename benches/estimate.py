@@ -32,8 +32,10 @@ def run(people: int, ads: int, arms: int, replicates: int, threads: int, weeks: 
     before = peak_rss_mb()
     market = bn.Market().replace(population={"people": people, "companies": people // 20})
     budget = people * 0.05
-    rivals = {name: bn.Strategy.quantum(budget) for name in market.brand_names[1:ads]}
-    alternatives = {f"a{i}": bn.Strategy.quantum(budget) for i in range(arms)}
+    rivals = {
+        name: bn.Strategy.quantum(budget, unit="impressions") for name in market.brand_names[1:ads]
+    }
+    alternatives = {f"a{i}": bn.Strategy.quantum(budget, unit="impressions") for i in range(arms)}
     if ads == 0:
         alternatives = {f"a{i}": bn.Strategy.quantum(0) for i in range(arms)}
     kw = {"periods": weeks, "replicates": replicates, "seed": 1, "threads": threads}

@@ -43,11 +43,14 @@ def strategies(people: int, budget_share: float) -> dict[str, Any]:
 
     budget = people * budget_share
     return {
-        "us": bn.Strategy.quantum(budget),
-        "rival_1": bn.Strategy.planetary(budget),
-        "rival_2": bn.Strategy.quantum(budget).replace(brand_share=0.3),
+        "us": bn.Strategy.quantum(budget, unit="impressions"),
+        "rival_1": bn.Strategy.planetary(budget, unit="impressions"),
+        "rival_2": bn.Strategy.quantum(budget, unit="impressions").replace(brand_share=0.3),
         "rival_3": bn.Strategy(
-            budget, targeting=bn.Targeting.scored(0.2), timing=bn.Timing.flighted(4, 4)
+            budget,
+            targeting=bn.Targeting.scored(0.2),
+            timing=bn.Timing.flighted(4, 4),
+            unit="impressions",
         ),
     }
 

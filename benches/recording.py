@@ -25,10 +25,10 @@ def run(people: int, weeks: int, few: bool) -> dict:
     b = people * 0.05
     market = bn.Market().replace(population={"people": people, "companies": people // 20})
     plan = {
-        "us": bn.Strategy.quantum(b),
-        "rival_1": bn.Strategy.planetary(b),
-        "rival_2": bn.Strategy(b, targeting=bn.Targeting.scored(0.2)),
-        "rival_3": bn.Strategy.quantum(b).replace(brand_share=1.0),
+        "us": bn.Strategy.quantum(b, unit="impressions"),
+        "rival_1": bn.Strategy.planetary(b, unit="impressions"),
+        "rival_2": bn.Strategy(b, targeting=bn.Targeting.scored(0.2), unit="impressions"),
+        "rival_3": bn.Strategy.quantum(b, unit="impressions").replace(brand_share=1.0),
     }
     wanted = ["wins", "revenue"] if few else None
     start = time.perf_counter()

@@ -27,8 +27,8 @@ def setup(people: int) -> dict:
     return {
         "market": market,
         "strategies": {
-            "q": buyernet.Strategy.quantum(people * 0.05),
-            "p": buyernet.Strategy.planetary(people * 0.05),
+            "q": buyernet.Strategy.quantum(people * 0.05, unit="impressions"),
+            "p": buyernet.Strategy.planetary(people * 0.05, unit="impressions"),
         },
         "grid": {
             "needs.observability": [0.02, 0.05, 0.1, 0.2, 0.5, 1.0],

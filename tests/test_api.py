@@ -74,6 +74,11 @@ def test_all_names_exist_and_are_documented():
         # Sweeps.
         "Sweep",
         "sweep",
+        # Money.
+        "Media",
+        "MediaPlan",
+        "ResponseCurve",
+        "response_curve",
     }
     assert set(buyernet.__all__) == expected
     for name in buyernet.__all__:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import buyernet
-from buyernet import Creative, Market, Strategy, Targeting, Timing
+from buyernet import Creative, Market, MediaPlan, Strategy, Targeting, Timing
 
 BASELINE = Path(__file__).parent / "baselines" / "compare.json"
 PEOPLE = 3_000
@@ -52,6 +52,8 @@ def full_marketing() -> buyernet.Comparison:
             brand_share=1.0,
         ),
         "weights": Strategy(150.5, targeting=Targeting.from_weights(weights), brand_share=0.0),
+        "plan": MediaPlan.brand_and_demand(400),
+        "impressions": Strategy.quantum(5_000, unit="impressions"),
     }
     return buyernet.compare(
         market,
@@ -105,4 +107,10 @@ def test_the_baseline_exercises_every_mechanism():
     assert c.results["narrow"].series("signals").sum() > 0
     assert c.results["narrow"].series("false_signals").sum() > 0
     flight = c.results["accounts"].series("impressions")[0, :5, 0]
-    assert flight.sum() == 5 * 250 and (flight[:3] > 0).all() and (flight[3:] == 0).all()
+    assert (flight[:3] > 0).all() and (flight[3:] == 0).all()
+    money = c.results["accounts"]
+    paid = (money.series("spend") + money.series("unspent"))[0, :5, 0]
+    assert abs(paid.sum() - 5 * 250) < 0.3, "a flight spends the dark weeks' money in its bursts"
+    assert c.results["narrow"].series("data_spend")[:, :, 0].sum() > 0
+    assert c.results["plan"].series("creative_spend")[:, :, 0].sum() > 0
+    assert c.dark is not None and c.dark.series("impressions")[:, :, 0].sum() == 0

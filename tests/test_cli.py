@@ -59,7 +59,7 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     scenario = Scenario.from_toml(out / "scenario.toml")
     assert scenario.periods == 20 and scenario.market.population.people == 2_000
     back = buyernet.Results.load(out / "results" / "quantum.npz")
-    assert back.strategies["us"] == buyernet.Strategy.quantum(5_000)
+    assert back.strategies["us"] == buyernet.Strategy.quantum(250)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
 
 
@@ -156,7 +156,7 @@ def test_a_scenario_written_by_init_runs_unchanged(tmp_path):
     r = cli("run", "s.toml", "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "s-results" / "run.json").read_text())
-    assert data["alternatives"] == ["quantum", "planetary", "custom"]
+    assert data["alternatives"] == ["quantum", "planetary", "brand_and_abm", "custom"]
     assert data["periods"] == 208 and data["replicates"] == 8
 
 
@@ -180,7 +180,7 @@ def scenario_file(tmp_path: Path, text: str) -> Path:
         ("[alternatives.a]\npreset = 'cosmic'\nbudget = 5\n", r"alternatives\.a: preset must be"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.timing]\nkind = 'sometimes'\n",
          r"alternatives\.a: timing kind must be"),
-        ("[alternatives.a]\nbudget = 5\n[rivals.us]\nbudget = 5\n", r"rivals must not include"),
+        ("[alternatives.a]\nbudget = 50\n[rivals.us]\nbudget = 50\n", r"rivals must not include"),
         ("[run]\nbrand = 'them'\n", r"unknown brand 'them'"),
         ("not toml at all = = =", r"bad\.toml: not valid TOML"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.targeting]\nkind = 'narrow'\n"
@@ -274,7 +274,8 @@ def test_the_readme_scenario_reads(tmp_path):
     (block,) = re.findall(r"```toml\n(.*?)```", readme, re.S)
     (tmp_path / "readme.toml").write_text(block)
     s = Scenario.from_toml(tmp_path / "readme.toml")
-    assert list(s.alternatives) == ["quantum", "abm"] and s.replicates == 16
+    assert list(s.alternatives) == ["quantum", "abm", "both"] and s.replicates == 16
+    assert isinstance(s.alternatives["both"], buyernet.MediaPlan)
     assert s.alternatives["abm"].timing == buyernet.Timing.triggered(window=6)
     assert s.market.needs.observability == 0.2
 
@@ -409,12 +410,27 @@ def test_the_summary_reads_and_summary_json_is_what_json_prints(tmp_path):
     assert "planetary vs quantum:" in out, "a headline reconciling the metrics"
     saved = json.loads((tmp_path / "buyernet-compare" / "summary.json").read_text())
     shown = json.loads(cli("show", "buyernet-compare", "--json", cwd=tmp_path).stdout)
-    assert saved == shown and set(saved) == {"run", "differences"}
+    assert saved == shown and set(saved) == {"run", "money", "differences"}
+    # Money first: what each alternative spent, earned over the brand dark, and returned.
+    assert out.index("money, per run") < out.index("alternative - quantum")
+    assert [m["alternative"] for m in saved["money"]] == ["quantum", "planetary"]
+    assert saved["differences"][0]["metric"] == "spend"
     wins = next(d for d in saved["differences"] if d["metric"] == "wins")
     assert wins["unit"] == "deals" and wins["better"] == "higher"
     one = cli("compare", "--people", "2000", "--periods", "5", "--replicates", "1", "-o", "one",
               cwd=tmp_path)  # fmt: skip
     assert one.returncode == 0 and "warning: with one replicate there is no interval" in one.stdout
+
+
+def test_compare_draws_response_curves_on_request(tmp_path):
+    r = cli("compare", *SMALL, "--curves", "150,300", "-o", "curves", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "response curve of quantum" in r.stdout and "response curve of planetary" in r.stdout
+    saved = json.loads((tmp_path / "curves" / "summary.json").read_text())
+    assert [row["budget"] for row in saved["curves"]["quantum"]] == [150.0, 300.0]
+    assert "Response curve: planetary" in (tmp_path / "curves" / "report.html").read_text()
+    bad = cli("compare", *SMALL, "--curves", "150,lots", "-o", "bad", cwd=tmp_path)
+    assert bad.returncode == 2 and "--curves" in bad.stderr and not (tmp_path / "bad").exists()
 
 
 def _browser() -> str | None:

@@ -5,7 +5,7 @@ Every import of every module is read with ``ast``, including imports inside func
 1. foundation: ``checks``, ``metrics``, ``stats``, ``storage``, ``exceptions``, ``_version``
    and the engine ``_core``;
 2. data: ``network``, ``cascade``, ``market``, ``strategy``, ``simulation``, ``comparison``,
-   ``scenario``;
+   ``curves``, ``scenario``;
 3. presentation: ``charts``, ``report``;
 4. export: ``export``;
 5. runner: ``runner``, ``sweeps``;
@@ -43,7 +43,16 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "data",
         frozenset(
-            {"network", "cascade", "market", "strategy", "simulation", "comparison", "scenario"}
+            {
+                "network",
+                "cascade",
+                "market",
+                "strategy",
+                "simulation",
+                "comparison",
+                "curves",
+                "scenario",
+            }
         ),
     ),
     ("presentation", frozenset({"charts", "report"})),
@@ -60,6 +69,7 @@ HOOKS: dict[tuple[str, str], frozenset[str]] = {
     ("simulation", "export"): frozenset({"to_pandas"}),
     ("comparison", "charts"): frozenset({"plot"}),
     ("comparison", "report"): frozenset({"_repr_html_", "__str__"}),
+    ("curves", "charts"): frozenset({"plot"}),
 }
 
 

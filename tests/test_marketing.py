@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from markets import small_market
 
@@ -27,7 +27,13 @@ def run(market: Market, strategies, periods: int = 20, replicates: int = 2, seed
 
 
 def test_impressions_equal_the_budget_whenever_there_are_people_to_target():
-    r = run(small(), {"us": Strategy.quantum(737), "rival_2": Strategy.quantum(10.5)})
+    r = run(
+        small(),
+        {
+            "us": Strategy.quantum(737, unit="impressions"),
+            "rival_2": Strategy.quantum(10.5, unit="impressions"),
+        },
+    )
     impressions = r.series("impressions")
     assert np.all(impressions[:, :, 0] == 737)
     # Fractions carry over: 10, 11, 10, 11, ... adding up to the budget.
@@ -35,11 +41,11 @@ def test_impressions_equal_the_budget_whenever_there_are_people_to_target():
     assert np.all(impressions[:, :, 2].sum(axis=1) == 210)
     assert np.all(impressions[:, :, [1, 3]] == 0), "brands without a strategy do not advertise"
     # A flight spends the dark periods' budget in its bursts: the same total.
-    flight = Strategy(100, timing=Timing.flighted(on=2, off=3))
+    flight = Strategy(100, timing=Timing.flighted(on=2, off=3), unit="impressions")
     f = run(small(), {"us": flight}).series("impressions")[0, :, 0]
     assert f.tolist() == [250.0, 250.0, 0.0, 0.0, 0.0] * 4
     # Nobody to target: nothing is spent.
-    nobody = Strategy(100, targeting=Targeting.from_weights(np.zeros(4_000)))
+    nobody = Strategy(100, targeting=Targeting.from_weights(np.zeros(4_000)), unit="impressions")
     assert run(small(), {"us": nobody}).series("impressions").sum() == 0
 
 
@@ -55,12 +61,13 @@ def test_no_shareability_earns_no_reach():
 
 
 def test_intent_triggered_spend_sees_nothing_without_observability():
-    dark = small(needs={"observability": 0.0, "false_signal_weekly": 0.0})
-    r = run(dark, {"us": Strategy.planetary(1_000)}, periods=30)
+    uncapped = {"frequency_cap": 0}
+    dark = small(needs={"observability": 0.0, "false_signal_weekly": 0.0}, media=uncapped)
+    r = run(dark, {"us": Strategy.planetary(1_000, unit="impressions")}, periods=30)
     assert r.series("signals").sum() == 0
     assert r.series("impressions").sum() == 0 and r.series("reach").sum() == 0
-    lit = small(needs={"observability": 1.0, "false_signal_weekly": 0.0})
-    r = run(lit, {"us": Strategy.planetary(1_000)}, periods=30)
+    lit = small(needs={"observability": 1.0, "false_signal_weekly": 0.0}, media=uncapped)
+    r = run(lit, {"us": Strategy.planetary(1_000, unit="impressions")}, periods=30)
     impressions = r.series("impressions")[:, :, 0]
     # Signals drawn in a period are acted on from the next one.
     assert np.all(impressions[:, 0] == 0) and np.all(impressions[:, 1:] == 1_000)
@@ -188,13 +195,17 @@ def test_in_the_planetary_world_precision_wins_per_impression():
 
 def test_the_default_market_does_not_bake_in_a_winner():
     # The same two strategies swap places as the budget grows: precision wins small budgets
-    # (it saturates the few people it can see), broad reach wins large ones.
-    m = small_market(20_000, 1_000)
+    # of impressions (it saturates the few people it can see, with no frequency cap), broad
+    # reach wins large ones. (At equal money and the default cap, see test_money.py.)
+    m = small_market(20_000, 1_000).replace(media={"frequency_cap": 0})
 
     def wins(budget: float) -> buyernet.Difference:
         c = buyernet.compare(
             m,
-            {"q": Strategy.quantum(budget), "p": Strategy.planetary(budget)},
+            {
+                "q": Strategy.quantum(budget, unit="impressions"),
+                "p": Strategy.planetary(budget, unit="impressions"),
+            },
             periods=208,
             replicates=6,
             seed=11,
@@ -268,7 +279,7 @@ def test_strategies_round_trip_and_save(tmp_path):
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda: Strategy(-1), buyernet.ParameterError, r"budget must be in \[0, 1e8\]"),
+        (lambda: Strategy(-1), buyernet.ParameterError, r"budget must be in \[0, 1e12\] money"),
         (
             lambda: Strategy(1, brand_share=1.5),
             buyernet.ParameterError,
@@ -360,7 +371,15 @@ strategies_ = st.builds(
     creative=creatives,
     timing=timings,
     brand_share=st.floats(0, 1),
+    unit=st.sampled_from(["money", "impressions"]),
 )
+
+
+def _fixed_costs(m: Market, s: Strategy) -> float:
+    """What a money budget pays each period before it buys impressions."""
+    media = m.media
+    creative = media.creative * (media.tailored_variants if s.creative.tailored else 1)
+    return creative + (media.intent_data if s.timing.kind == "triggered" else 0.0)
 
 
 @settings(max_examples=25)
@@ -368,16 +387,35 @@ strategies_ = st.builds(
 def test_invariants_under_generated_strategies(a, b, seed):
     m = small_market(2_000, 120)
     m = m.replace(needs={"observability": 0.5})
+    for s in (a, b):
+        # A money budget must pay its creative and data (else it is refused: test_money.py).
+        assume(s.unit == "impressions" or s.budget == 0 or s.budget > _fixed_costs(m, s))
     r = buyernet.simulate(
         m, periods=12, replicates=1, seed=seed, strategies={"us": a, "rival_2": b}
     )
     impressions = r.series("impressions")[0]
+    spend = {k: r.series(k)[0] for k in ("spend", "media_spend", "data_spend", "creative_spend")}
+    unspent = r.series("unspent")[0]
+    # What was paid adds up, to the cent, every period.
+    parts = spend["media_spend"] + spend["data_spend"] + spend["creative_spend"]
+    assert np.all(np.abs(spend["spend"] - parts) < 0.005)
+    assert np.all(unspent >= 0) and np.all(spend["spend"] >= 0)
+    # No person sees one campaign more than the cap allows.
+    assert np.all(impressions <= m.media.frequency_cap * 2_000)
     for brand, s in ((0, a), (2, b)):
         # Never more than the budget allows (flights concentrate it; fractions carry over).
         factor = (s.timing.on + s.timing.off) / s.timing.on if s.timing.kind == "flighted" else 1
-        assert impressions[:, brand].sum() <= math.ceil(s.budget * factor * 12) + 1
+        if s.unit == "impressions":
+            assert impressions[:, brand].sum() <= math.ceil(s.budget * factor * 12) + 1
+        else:
+            # Money is paid, left unspent or carried (less than one impression's worth).
+            budget = s.budget * factor * 12
+            paid = spend["spend"][:, brand].sum() + unspent[:, brand].sum()
+            assert paid <= budget + 1e-6
+            assert paid >= budget - m.media.max_cpm / 1000 - 1e-6 or s.timing.kind == "flighted"
         if (
-            s.timing.kind == "always_on"
+            s.unit == "impressions"
+            and s.timing.kind == "always_on"
             and s.targeting.kind == "broad"
             and s.targeting.min_influence == 0
         ):

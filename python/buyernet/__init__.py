@@ -27,6 +27,7 @@ from buyernet.comparison import (
     compare,
     synergy,
 )
+from buyernet.curves import ResponseCurve, response_curve
 from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.market import (
     Advertising,
@@ -36,6 +37,7 @@ from buyernet.market import (
     Customers,
     Decisions,
     Market,
+    Media,
     Needs,
     Network,
     Population,
@@ -44,7 +46,7 @@ from buyernet.market import (
 )
 from buyernet.network import Graph
 from buyernet.simulation import STAGES, Results, market_network, simulate
-from buyernet.strategy import FUNCTIONS, Creative, Strategy, Targeting, Timing
+from buyernet.strategy import FUNCTIONS, Creative, MediaPlan, Strategy, Targeting, Timing
 from buyernet.sweeps import Sweep, sweep
 
 __all__ = [
@@ -63,11 +65,14 @@ __all__ = [
     "Difference",
     "Graph",
     "Market",
+    "Media",
+    "MediaPlan",
     "Needs",
     "Network",
     "ParameterError",
     "Population",
     "Referrals",
+    "ResponseCurve",
     "Results",
     "Spread",
     "Start",
@@ -84,6 +89,7 @@ __all__ = [
     "expected_spread",
     "market_network",
     "random_seeds",
+    "response_curve",
     "simulate",
     "sweep",
     "synergy",

@@ -95,7 +95,7 @@ def metrics() -> list[tuple[str, str, str, str, str]]: ...
 def model_order() -> tuple[list[str], list[str]]: ...
 def simulate(
     market: dict[str, dict[str, Any]],
-    arms: list[list[tuple[str, dict[str, Any]] | None]],
+    arms: list[list[tuple[str, list[dict[str, Any]]] | None]],
     network: Graph | None,
     periods: int,
     replicates: int,

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
 
-__all__ = ["CAPTIONS", "CHARTS", "chart", "series_chart", "winner_chart"]
+__all__ = ["CAPTIONS", "CHARTS", "chart", "response_chart", "series_chart", "winner_chart"]
 
 
 def _figure(width: float = 7.5, height: float = 4.2) -> Figure:
@@ -328,8 +328,133 @@ def _frequency(c: Comparison) -> Figure:
     return fig
 
 
+def _spend(c: Comparison) -> Figure:
+    """Money spent per week by each alternative (media, data and creative)."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    b = c.results[c.baseline].market.brand_index(c.brand)
+    for name in c.alternatives:
+        r = c.results[name]
+        _band(ax, np.arange(1, r.periods + 1), r.series("spend")[:, :, b], name)
+    ax.set_title(f"Spend per week: {c.brand}")
+    ax.set_xlabel("week")
+    ax.set_ylabel("spend per week (currency units)")
+    ax.set_ylim(bottom=0)
+    _plain(ax)
+    fig.legend(
+        *ax.get_legend_handles_labels(),
+        title="strategy (mean, 5-95% band)",
+        loc="outside lower center",
+        ncols=4,
+    )
+    return fig
+
+
+def _incremental_profit(c: Comparison) -> Figure:
+    """Cumulative gross profit over the same market with the brand dark, paired per
+    replicate: the mean and its 95% interval, and cumulative spend for scale.
+    """
+    fig = _figure(7.5, 4.6)
+    ax = fig.add_subplot()
+    market = c.results[c.baseline].market
+    b = market.brand_index(c.brand)
+    margin = market.media.gross_margin
+    if c.dark is None:
+        ax.set_title("Incremental gross profit needs the dark arm (compare(..., dark=True))")
+        return fig
+    dark = np.cumsum(c.dark.series("revenue")[:, :, b], axis=1)
+    for name in c.alternatives:
+        r = c.results[name]
+        gain = margin * (np.cumsum(r.series("revenue")[:, :, b], axis=1) - dark)
+        n, x = gain.shape[0], np.arange(1, gain.shape[1] + 1)
+        mean = gain.mean(axis=0)
+        (line,) = ax.plot(x, mean, label=f"{name}: incremental gross profit")
+        if n >= 2:
+            half = t95(n - 1) * gain.std(axis=0, ddof=1) / math.sqrt(n)
+            ax.fill_between(x, mean - half, mean + half, alpha=0.2, color=line.get_color())
+        spend = np.cumsum(r.series("spend")[:, :, b], axis=1).mean(axis=0)
+        ax.plot(x, spend, linestyle="--", color=line.get_color(), label=f"{name}: spend")
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.set_title(f"Does it pay? {c.brand}: gross profit over the brand dark, and spend")
+    ax.set_xlabel("week")
+    ax.set_ylabel("cumulative (currency units)")
+    _plain(ax)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2)
+    return fig
+
+
+def _roi(c: Comparison) -> Figure:
+    """Each alternative's incremental ROI with its 95% interval."""
+    fig = _figure(7.5, 0.45 * len(c.alternatives) + 1.6)
+    ax = fig.add_subplot()
+    names = list(c.alternatives)
+    mid, lo, hi = [], [], []
+    for name in names:
+        try:
+            i = c.estimate("incremental_roi", name)
+        except ParameterError:
+            i = interval([])
+        mid.append(i.mean)
+        lo.append(i.mean - i.low if not math.isnan(i.low) else 0.0)
+        hi.append(i.high - i.mean if not math.isnan(i.high) else 0.0)
+    y = np.arange(len(names))
+    ax.errorbar(mid, y, xerr=[lo, hi], fmt="o", capsize=3, label="mean, 95% interval")
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel("incremental ROI: (gross profit - gross profit dark) / spend")
+    ax.set_ylabel("strategy")
+    ax.set_title(f"Return on spend: {c.brand}")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
+    return fig
+
+
+def response_chart(curve: Any) -> Figure:
+    """A response curve (:func:`buyernet.response_curve`): incremental revenue and
+    incremental ROI against budget, each with its 95% interval.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> c = buyernet.response_curve(m, buyernet.Strategy.quantum(100), budgets=[60, 120],
+        ...                             periods=4, replicates=2, seed=1)
+        >>> response_chart(c).axes[1].get_ylabel()
+        'incremental ROI'
+    """
+    fig = _figure(7.5, 4.2)
+    axes = fig.subplots(1, 2)
+    x = [p.budget for p in curve.points]
+    for ax, field, label in (
+        (axes[0], "incremental_revenue", "incremental revenue (currency units)"),
+        (axes[1], "incremental_roi", "incremental ROI"),
+    ):
+        values = [getattr(p, field) for p in curve.points]
+        mid = [v.mean for v in values]
+        err = [
+            [v.mean - v.low if not math.isnan(v.low) else 0.0 for v in values],
+            [v.high - v.mean if not math.isnan(v.high) else 0.0 for v in values],
+        ]
+        ax.errorbar(x, mid, yerr=err, fmt="o-", capsize=3, label="mean, 95% interval")
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.set_xlabel("budget per week (currency units)")
+        ax.set_ylabel(label)
+        _plain(ax)
+    axes[0].set_title("Incremental revenue")
+    axes[1].set_title("Incremental ROI")
+    fig.suptitle("Response curve: returns against budget, on the same market draws")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center")
+    return fig
+
+
 #: What to read from each chart, shown under it in reports.
 CAPTIONS: dict[str, str] = {
+    "spend": "Money spent each week (media, intent data, creative). Below the budget where "
+    "the frequency cap, an empty audience or missing intent signals left it unspent.",
+    "incremental_profit": "Gross profit over the same market with the brand dark (solid, "
+    "95% interval), against cumulative spend (dashed): where the solid line is above the "
+    "dashed one, the strategy has paid for itself.",
+    "roi": "Incremental ROI: gross profit over the brand dark per unit of spend, with its "
+    "95% interval. Below zero, the money would have done better unspent.",
     "payoff": "Above zero, the alternative has won more (deals, revenue) than the baseline by "
     "that week; the band is the 95% interval of the paired difference. Where the band "
     "leaves zero for good, the alternative has paid off.",
@@ -353,6 +478,9 @@ CAPTIONS: dict[str, str] = {
 
 #: The charts of a report, by name, in the order it shows them.
 CHARTS: dict[str, Callable[[Comparison], Figure]] = {
+    "spend": _spend,
+    "incremental_profit": _incremental_profit,
+    "roi": _roi,
     "payoff": _payoff,
     "wins": _wins,
     "revenue": _revenue,
@@ -375,7 +503,7 @@ def chart(c: Comparison, name: str) -> Figure:
         >>> chart(None, "pie")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        buyernet.exceptions.ParameterError: unknown chart 'pie'; charts: payoff, wins, ...
+        buyernet.exceptions.ParameterError: unknown chart 'pie'; charts: spend, ...
     """
     if name not in CHARTS:
         raise ParameterError(f"unknown chart {name!r}; charts: {', '.join(CHARTS)}")

@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from buyernet.comparison import Comparison, compare
-from buyernet.exceptions import BuyernetError
+from buyernet.curves import ResponseCurve, response_curve
+from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.export import describe, read_summary, write_comparison, write_sweep
 from buyernet.report import winners_text
 from buyernet.runner import local_executor
 from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
 from buyernet.simulation import estimate_bytes
 from buyernet.storage import check_output, write_atomically
-from buyernet.strategy import Strategy
+from buyernet.strategy import MediaPlan, Plan
 from buyernet.sweeps import sweep
 
 __all__ = ["main"]
@@ -67,21 +68,35 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress bar or table")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
         p.add_argument("--threads", type=int, default=None, help="worker threads (default: all)")
+        p.add_argument(
+            "--curves",
+            default=None,
+            metavar="BUDGETS",
+            help="also a response curve of every money-budgeted alternative at these budgets "
+            "a week, comma-separated (e.g. 150,250,500,1000): one more run per budget",
+        )
 
     c = sub.add_parser(
         "compare",
         help="the built-in scenario: quantum vs planetary for our brand, paired",
         description=(
             "Run the built-in scenario: the calibrated default market (100k people, 5k "
-            "companies), our brand with Strategy.quantum vs Strategy.planetary at 5,000 "
-            "impressions a week each, against a quantum and a planetary rival; 208 weeks, "
-            "8 paired replicates. Prints the paired differences and writes a report."
+            "companies), our brand with Strategy.quantum vs Strategy.planetary at equal money "
+            "(250 a week each), against a quantum and a planetary rival; 208 weeks, 8 paired "
+            "replicates, and the same market with our brand dark for incremental returns. "
+            "Prints spend, incremental revenue and ROI first, then the paired differences, "
+            "and writes a report."
         ),
     )
     outputs(c, "buyernet-compare")
     c.add_argument("--periods", type=int, help="weeks per run (default 208)")
     c.add_argument("--replicates", type=int, help="replicates per strategy (default 8)")
     c.add_argument("--seed", type=int, help="seed (default 2026)")
+    c.add_argument(
+        "--budget",
+        type=float,
+        help="money a week for every strategy, ours and the rivals' (default 250)",
+    )
     c.add_argument(
         "--people", type=int, help="people in the market (default 100000; companies scale with it)"
     )
@@ -166,7 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "show":
             return _show(args)
         if args.command == "compare":
-            scenario = Scenario.default()
+            try:
+                scenario = Scenario.default(*(() if args.budget is None else (args.budget,)))
+            except ParameterError as err:
+                raise _RefusedError(f"--budget: {err}") from None
             changes: dict[str, Any] = {
                 k: getattr(args, k)
                 for k in ("periods", "replicates", "seed")
@@ -226,15 +244,57 @@ def _execute(
         scenario = scenario.replace(threads=args.threads)
     _announce(scenario, quiet=args.quiet or args.json)
     started = time.time()
+    budgets = _budgets(args.curves)
     comparison = _run(scenario, quiet=args.quiet or args.json)
+    curves = _curves(scenario, budgets, quiet=args.quiet or args.json)
     elapsed = time.time() - started
-    report = write_comparison(comparison, scenario, output, seconds=elapsed, inputs=inputs)
+    report = write_comparison(
+        comparison, scenario, output, seconds=elapsed, inputs=inputs, curves=curves
+    )
     if args.json:
         print(json.dumps(read_summary(output), indent=2))
     elif not args.quiet:
         print(comparison)
+        for name, curve in curves.items():
+            print(f"\nresponse curve of {name} ({scenario.brand}), on the same market draws:")
+            print(curve)
         print(f"\nreport: {report}  ({elapsed:.0f} s)")
     return OK
+
+
+def _budgets(text: str | None) -> list[float]:
+    """The budgets of ``--curves``: positive numbers, comma-separated."""
+    if text is None:
+        return []
+    try:
+        budgets = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise _RefusedError(f"--curves must be budgets separated by commas; got {text!r}") from None
+    if not budgets or any(not (b >= 0 and b < float("inf")) for b in budgets):
+        raise _RefusedError(f"--curves must be budgets >= 0 separated by commas; got {text!r}")
+    return budgets
+
+
+def _curves(scenario: Scenario, budgets: list[float], quiet: bool) -> dict[str, ResponseCurve]:
+    """A response curve per alternative budgeted in money, at ``budgets``."""
+    out: dict[str, ResponseCurve] = {}
+    for name, plan in scenario.alternatives.items():
+        if not budgets or MediaPlan.of(plan).budget <= 0:
+            continue
+        if not quiet:
+            print(f"buyernet: response curve of {name} at {len(budgets)} budgets", file=sys.stderr)
+        out[name] = response_curve(
+            scenario.market,
+            plan,
+            budgets=budgets,
+            brand=scenario.brand,
+            rivals=dict(scenario.rivals.items()),
+            periods=scenario.periods,
+            replicates=scenario.replicates,
+            seed=scenario.seed,
+            threads=scenario.threads,
+        )
+    return out
 
 
 # A slow machine's pace with every mechanism on (the README's full-model figure is ~23M
@@ -278,7 +338,9 @@ def _announce(scenario: Scenario, quiet: bool) -> None:
     if quiet:
         return
     people = scenario.market.population.people
-    work = people * scenario.periods * scenario.replicates * len(scenario.alternatives)
+    work = (
+        people * scenario.periods * scenario.replicates * (len(scenario.alternatives) + 1)
+    )  # and the dark arm
     seconds = work / (_PERSON_PERIODS_PER_CORE_S * min(threads, scenario.replicates))
     print(
         f"buyernet: about {need / 2**20:,.0f} MiB of memory; at most about "
@@ -370,9 +432,10 @@ class _Progress:
 
 
 def _run(scenario: Scenario, quiet: bool) -> Comparison:
-    total = scenario.periods * scenario.replicates * len(scenario.alternatives)
+    # The alternatives and the dark arm.
+    total = scenario.periods * scenario.replicates * (len(scenario.alternatives) + 1)
     progress = _Progress(total, quiet)
-    rivals: dict[str | int, Strategy] = dict(scenario.rivals.items())
+    rivals: dict[str | int, Plan] = dict(scenario.rivals.items())
     try:
         comparison = compare(
             scenario.market,

@@ -6,6 +6,11 @@ numbers): differences between alternatives are paired per replicate, which remov
 market's own noise from the comparison. Comparing a strategy with itself gives differences
 of exactly zero.
 
+A comparison also runs the same market with the brand dark (no advertising, rivals as
+they are), paired on the same draws: each alternative's incremental revenue, incremental
+gross profit and incremental ROI, ``(gross profit - gross profit dark) / spend``, are read
+against it, per replicate.
+
 Example:
     >>> import buyernet
     >>> m = buyernet.Market().replace(population={"people": 4_000, "companies": 200})
@@ -34,17 +39,19 @@ from buyernet.checks import integer as _integer
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.metrics import COMPARED
+from buyernet.metrics import COMPARED, INCREMENTAL
 from buyernet.network import NetworkLike, as_network
 from buyernet.simulation import Results, _run, _strategies
-from buyernet.stats import interval, paired_difference, ratio_interval
+from buyernet.stats import Interval, interval, paired_difference, ratio_interval
 from buyernet.storage import check_output, results_directory
-from buyernet.strategy import Strategy
+from buyernet.strategy import MediaPlan, Plan, Strategy
 
 __all__ = ["Comparison", "Difference", "Synergy", "SynergyWarning", "compare", "synergy"]
 
 #: Metrics compared by default (see :data:`buyernet.metrics.COMPARED`).
 METRICS = COMPARED
+#: Outcomes against the dark arm, shown first when it ran.
+INCREMENTAL_NAMES = tuple(m.name for m in INCREMENTAL)
 
 
 @dataclass(frozen=True)
@@ -83,17 +90,40 @@ class Comparison:
         brand: the brand whose strategy varies.
         baseline: the alternative the others are compared with (the first by default).
         results: each alternative's full :class:`Results`.
+        dark: the same market with the brand dark, on the same draws (None if not run).
     """
 
-    def __init__(self, brand: str, baseline: str, results: dict[str, Results]) -> None:
+    def __init__(
+        self,
+        brand: str,
+        baseline: str,
+        results: dict[str, Results],
+        dark: Results | None = None,
+    ) -> None:
         self.brand = brand
         self.baseline = baseline
         self.results = results
+        self.dark = dark
         market = next(iter(results.values())).market
         b = market.brand_index(brand)
         self._values = {
             name: {k: v[:, b] for k, v in r.run_metrics().items()} for name, r in results.items()
         }
+        if dark is not None:
+            dark_revenue = dark.run_metrics().get("revenue")
+            margin = market.media.gross_margin
+            for values in self._values.values():
+                if dark_revenue is None or "revenue" not in values:
+                    continue
+                gain = values["revenue"] - dark_revenue[:, b]
+                values["incremental_revenue"] = gain
+                values["incremental_gross_profit"] = margin * gain
+                if "spend" in values:
+                    spend = values["spend"]
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        values["incremental_roi"] = np.where(
+                            spend > 0, margin * gain / np.where(spend > 0, spend, 1), np.nan
+                        )
 
     @property
     def alternatives(self) -> tuple[str, ...]:
@@ -120,7 +150,14 @@ class Comparison:
             names = list(self.results)
             for i, name in enumerate(names):
                 self.results[name].save(tmp / f"arm-{i}.npz")
-            meta = {"brand": self.brand, "baseline": self.baseline, "alternatives": names}
+            if self.dark is not None:
+                self.dark.save(tmp / "dark.npz")
+            meta = {
+                "brand": self.brand,
+                "baseline": self.baseline,
+                "alternatives": names,
+                "dark": self.dark is not None,
+            }
             (tmp / "comparison.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
     @classmethod
@@ -137,7 +174,8 @@ class Comparison:
             name: Results.load(folder / f"arm-{i}.npz")
             for i, name in enumerate(meta["alternatives"])
         }
-        return cls(meta["brand"], meta["baseline"], results)
+        dark = Results.load(folder / "dark.npz") if meta.get("dark") else None
+        return cls(meta["brand"], meta["baseline"], results, dark)
 
     def values(self, metric: str, alternative: str) -> npt.NDArray[np.float64]:
         """One alternative's per-replicate values of a metric, for the brand compared."""
@@ -170,13 +208,32 @@ class Comparison:
             replicates=d.n,
         )
 
+    def estimate(self, metric: str, alternative: str) -> Interval:
+        """One alternative's mean of a metric over replicates with its 95% confidence
+        interval: its incremental ROI, say.
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+            >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(300)},
+            ...                      periods=8, replicates=3, seed=1)
+            >>> roi = c.estimate("incremental_roi", "q")
+            >>> roi.low <= roi.mean <= roi.high
+            True
+        """
+        return interval(self.values(metric, alternative))
+
     def table(self, metrics: tuple[str, ...] | None = None) -> list[Difference]:
-        """Every alternative against the baseline on each metric (default: the compared
-        outcomes the run recorded, :data:`buyernet.metrics.COMPARED`).
+        """Every alternative against the baseline on each metric (default: the incremental
+        outcomes against the dark arm, then the compared outcomes the run recorded,
+        :data:`buyernet.metrics.COMPARED`).
         """
         if metrics is None:
             recorded = self._values[self.baseline]
-            metrics = tuple(m for m in METRICS if m in recorded)
+            # Money first: spend, then what it earned over the brand dark.
+            first = ("spend", "incremental_revenue", "incremental_roi", "incremental_gross_profit")
+            order = dict.fromkeys((*first, *INCREMENTAL_NAMES, *METRICS))
+            metrics = tuple(m for m in order if m in recorded)
         others = [k for k in self.results if k != self.baseline] or [self.baseline]
         return [self.difference(m, alt) for alt in others for m in metrics]
 
@@ -203,9 +260,11 @@ class Comparison:
         return comparison_html(self)
 
     def __str__(self) -> str:
-        from buyernet.report import differences_text, summary_rows
+        from buyernet.report import differences_text, money_rows, money_text, summary_rows
 
-        return differences_text(summary_rows(self), self.baseline)
+        money = money_text(money_rows(self))
+        differences = differences_text(summary_rows(self), self.baseline)
+        return f"{money}\n\n{differences}" if money else differences
 
     def __repr__(self) -> str:
         return (
@@ -216,10 +275,10 @@ class Comparison:
 
 def compare(
     market: Market | None,
-    alternatives: Mapping[str, Strategy],
+    alternatives: Mapping[str, Plan],
     *,
     brand: str | int = 0,
-    rivals: Mapping[str | int, Strategy] | None = None,
+    rivals: Mapping[str | int, Plan] | None = None,
     baseline: str | None = None,
     periods: int,
     replicates: int,
@@ -228,12 +287,15 @@ def compare(
     network: NetworkLike | None = None,
     progress: Callable[[int], object] | None = None,
     metrics: Sequence[str] | None = None,
+    dark: bool = True,
 ) -> Comparison:
-    """Run each alternative strategy for ``brand`` (rivals fixed) on the same market draws.
+    """Run each alternative strategy (or media plan) for ``brand`` (rivals fixed) on the
+    same market draws, and the same market with ``brand`` dark.
 
     Args:
         market: the market (default: ``Market()``).
-        alternatives: named strategies for ``brand``, at least one.
+        alternatives: named strategies or :class:`~buyernet.MediaPlan` s for ``brand``, at
+            least one. Compare them at equal money to ask which spends it best.
         brand: the brand whose strategy varies (name or index; default the first brand).
         rivals: the other brands' strategies, the same in every alternative.
         baseline: the alternative the others are compared with (default: the first).
@@ -247,6 +309,8 @@ def compare(
             :func:`~buyernet.simulate` (a ``building`` method hears the markets' build).
         metrics: the series to record, as for :func:`~buyernet.simulate` (default all);
             the comparison's outcomes are those their series allow.
+        dark: also run the market with ``brand`` dark (one more arm on the same draws) for
+            incremental revenue, gross profit and ROI.
 
     One engine call runs every alternative: each replicate's people, companies and network
     are drawn once and shared by all alternatives, and alternatives x replicates spread over
@@ -281,9 +345,11 @@ def compare(
         )
     plans = []
     for label, strategy in alternatives.items():
-        if not isinstance(strategy, Strategy):
-            raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy")
+        if not isinstance(strategy, (Strategy, MediaPlan)):
+            raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy or MediaPlan")
         plans.append(_strategies(market, {**rivals, name: strategy}))
+    if dark:
+        plans.append(_strategies(market, rivals))
     periods = _integer(periods, "periods", 1, 2**32 - 1)
     replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
     if threads is not None:
@@ -292,7 +358,7 @@ def compare(
         network = as_network(network, market.population.people)
     arms = _run(market, plans, periods, replicates, seed, threads, network, progress, metrics)
     results = {str(label): r for label, r in zip(alternatives, arms)}
-    return Comparison(name, str(baseline), results)
+    return Comparison(name, str(baseline), results, arms[-1] if dark else None)
 
 
 class SynergyWarning(UserWarning):
@@ -385,6 +451,7 @@ def synergy(
         seed=seed,
         threads=threads,
         network=network,
+        dark=False,  # "neither" is the dark arm
     )
     w = {k: comparison.values("wins", k) for k in arms}
     wins = {k: float(v.mean()) for k, v in w.items()}

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,13 +36,21 @@ import numpy.typing as npt
 from buyernet._version import __version__
 from buyernet.exceptions import ParameterError
 from buyernet.metrics import SERIES, STAGES
-from buyernet.report import differences_text, html_report, summary_rows, sweep_report
+from buyernet.report import (
+    differences_text,
+    html_report,
+    money_rows,
+    money_text,
+    summary_rows,
+    sweep_report,
+)
 from buyernet.storage import results_directory
 
 if TYPE_CHECKING:
     # Types only: simulation calls into this module (Results.to_pandas), so importing it
     # back at runtime would close a circle.
     from buyernet.comparison import Comparison
+    from buyernet.curves import ResponseCurve
     from buyernet.scenario import Scenario
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
@@ -110,7 +119,7 @@ def series_frame(results: Results) -> Any:
         >>> import buyernet
         >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
         >>> series_frame(buyernet.simulate(m, periods=3, replicates=2, seed=1)).shape
-        (24, 38)
+        (24, 43)
     """
     try:
         import pandas as pd
@@ -126,6 +135,7 @@ def write_comparison(
     *,
     seconds: float,
     inputs: Sequence[str | Path] = (),
+    curves: Mapping[str, ResponseCurve] | None = None,
 ) -> Path:
     """Write a comparison's results directory (replacing ``output`` only if buyernet wrote
     it and nothing else was added; see :func:`buyernet.storage.results_directory`).
@@ -146,7 +156,7 @@ def write_comparison(
         >>> write_comparison(c, s, out, seconds=1.0).name
         'report.html'
         >>> read_summary(out)["run"]["alternatives"], describe(out).splitlines()[2][:6]
-        (['q', 'p'], 'metric')
+        (['q', 'p'], 'altern')
     """
     with results_directory(output, inputs=inputs) as tmp:
         scenario.to_toml(tmp / "scenario.toml")
@@ -162,15 +172,26 @@ def write_comparison(
         }
         (tmp / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         # summary.json is exactly what --json prints: the run and its paired differences.
-        summary = {"run": meta, "differences": summary_rows(c)}
+        summary: dict[str, Any] = {
+            "run": meta,
+            "money": money_rows(c),
+            "differences": summary_rows(c),
+        }
+        if curves:
+            summary["curves"] = {name: _clean(curve.rows()) for name, curve in curves.items()}
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         (tmp / "results").mkdir()
         for name, results in c.results.items():
             results.save(tmp / "results" / f"{name}.npz")
         _tidy(c, tmp)
         toml_text = (tmp / "scenario.toml").read_text(encoding="utf-8")
-        (tmp / REPORT).write_text(html_report(c, toml_text, meta), encoding="utf-8")
+        (tmp / REPORT).write_text(html_report(c, toml_text, meta, curves), encoding="utf-8")
     return Path(output) / REPORT
+
+
+def _clean(rows: list[dict[str, float]]) -> list[dict[str, float | None]]:
+    """Rows for JSON: NaN as None."""
+    return [{k: None if math.isnan(v) else v for k, v in row.items()} for row in rows]
 
 
 def _tidy(c: Comparison, out: Path) -> None:
@@ -212,6 +233,7 @@ def write_sweep(
     metric: str,
     seconds: float,
     inputs: Sequence[str | Path] = (),
+    curves: Mapping[str, ResponseCurve] | None = None,
 ) -> Path:
     """Write a sweep's results directory: its table, the paired comparisons per grid
     point, the winner at each point by mean ``metric``, and the report.
@@ -302,9 +324,11 @@ def describe(path: str | Path) -> str:
             f"winner by mean {run['metric']} at each point:\n"
             f"{winners.rstrip()}\n\nreport: {path / REPORT}"
         )
+    money = money_text(summary.get("money", []))
     return (
         f"{run['brand']}: {' vs '.join(run['alternatives'])}; {run['replicates']} paired "
         f"replicates of {run['periods']} weeks, seed {run['seed']}, buyernet {run['version']}\n"
+        f"{money + chr(10) + chr(10) if money else ''}"
         f"{differences_text(summary['differences'], run['baseline'])}\n\n"
         f"report: {path / REPORT}"
     )

@@ -37,6 +37,7 @@ __all__ = [
     "Customers",
     "Decisions",
     "Market",
+    "Media",
     "Needs",
     "Network",
     "Population",
@@ -384,6 +385,72 @@ class Start:
     warmup_weeks: int = 52
 
 
+@dataclass(frozen=True)
+class Media:
+    """What advertising costs, how much of it a platform delivers, and the margin on sales.
+
+    A campaign's money buys impressions at the CPM (price of 1,000 impressions) of the
+    audience it draws from at that time; the price rises as the audience narrows, because
+    an auction bids up scarce audiences: ``cpm = base_cpm * share ** -narrowness``, capped at
+    ``max_cpm``, where ``share`` is the audience's share of the market's people. Published
+    LinkedIn figures: about $25-45 CPM for typical B2B campaigns, a median of about $78 for
+    account-based (ABM) campaigns, $100-300 for the most contested audiences. With the
+    defaults a broad audience costs about $30-33 and an account-based list of senior roles
+    (about 2% of people) about $80: 2-3 times broad. Meta-analyses put the short-run sales
+    elasticity of advertising at about 0.1 (Sethuraman, Tellis & Briesch 2011): response
+    curves (:func:`buyernet.response_curve`) show where this market's returns diminish.
+
+    All prices are in the unit of ``customers.deal_value``. Zero prices are allowed; then
+    spend is zero and returns on spend are undefined (NaN).
+
+    Attributes:
+        base_cpm: price of 1,000 impressions on the broadest audience (everyone).
+        narrowness: how fast the CPM rises as the audience narrows, in [0, 2]
+            (0: every audience costs ``base_cpm``).
+        max_cpm: the highest CPM any audience costs (the most contested ones), at least
+            ``base_cpm``.
+        intent_data: intent data subscription per period, paid while a brand runs any
+            intent-triggered campaign (once per brand, by its first triggered campaign).
+            The default, about 2,600 a year, is an entry-level subscription scaled to the
+            default market of 100k people (an assumption, not a published price).
+        creative: production cost of one creative per period it is in use (default about
+            520 a year per creative; an assumption scaled like ``intent_data``).
+        tailored_variants: variants a tailored (personalized) creative needs, one per
+            segment it personalizes for; each costs ``creative`` per period of use.
+        frequency_cap: most impressions of one campaign a person may see in a period
+            (0: no cap); budget a small audience cannot absorb is reported as unspent.
+            Default 3 a week, the few a week platforms allow; without a cap the planetary
+            preset landed about 18 impressions a week on each person it reached.
+        gross_margin: gross margin on revenue, in [0, 1], for gross profit and returns.
+
+    Example:
+        >>> m = Media()
+        >>> round(m.cpm(0.7), 1), round(m.cpm(0.02), 1), m.cpm(1e-9)
+        (32.8, 79.8, 300.0)
+    """
+
+    base_cpm: float = 30.0
+    narrowness: float = 0.25
+    max_cpm: float = 300.0
+    intent_data: float = 50.0
+    creative: float = 10.0
+    tailored_variants: int = 6
+    frequency_cap: int = 3
+    gross_margin: float = 0.7
+
+    def cpm(self, share: float) -> float:
+        """The CPM of an audience holding ``share`` of the market's people (the engine's
+        formula).
+
+        Example:
+            >>> Media(narrowness=0.0).cpm(0.01)
+            30.0
+        """
+        if share <= 0:
+            return self.base_cpm
+        return float(min(self.base_cpm * min(share, 1.0) ** -self.narrowness, self.max_cpm))
+
+
 _SECTIONS: dict[str, type] = {
     "population": Population,
     "network": Network,
@@ -396,6 +463,7 @@ _SECTIONS: dict[str, type] = {
     "advertising": Advertising,
     "referrals": Referrals,
     "start": Start,
+    "media": Media,
 }
 
 SectionUpdate = Union[dict[str, Any], Any]
@@ -441,6 +509,7 @@ class Market:
     advertising: Advertising = field(default_factory=Advertising)
     referrals: Referrals = field(default_factory=Referrals)
     start: Start = field(default_factory=Start)
+    media: Media = field(default_factory=Media)
 
     def __post_init__(self) -> None:
         for name, cls in _SECTIONS.items():

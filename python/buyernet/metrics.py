@@ -26,6 +26,7 @@ __all__ = [
     "BRAND_SERIES",
     "COMPARED",
     "FLOWS",
+    "INCREMENTAL",
     "MARKET_SERIES",
     "OUTCOMES",
     "OUTCOME_NAMES",
@@ -98,10 +99,40 @@ OUTCOMES: tuple[Metric, ...] = (
     Metric("reached_ever", True, False, "people", "people reached by the end of the run", "higher"),
     Metric("ltv", True, False, "currency units",
            "mean revenue per customer relationship won in the run", "higher"),
+    Metric("spend", True, True, "currency units", "media, data and creative spend in the run"),
+    Metric("media_spend", True, True, "currency units", "spend on impressions in the run"),
+    Metric("data_spend", True, True, "currency units", "spend on intent data in the run"),
+    Metric("creative_spend", True, True, "currency units", "spend on creative in the run"),
+    Metric("unspent", True, True, "currency units",
+           "budget that could not be delivered (frequency cap, no audience or signal)", "lower"),
+    Metric("cpm", True, False, "currency per 1,000 impressions", "average CPM paid"),
+    Metric("frequency", True, False, "impressions per person",
+           "impressions per person reached in a period"),
+    Metric("gross_profit", True, True, "currency units", "revenue x gross margin", "higher"),
+    Metric("cac", True, False, "currency units",
+           "customer acquisition cost: spend per win (NaN without spend or wins)", "lower"),
+    Metric("roas", True, False, "revenue per currency unit",
+           "return on ad spend: revenue / spend (NaN without spend)", "higher"),
+    Metric("ltv_cac", True, False, "ratio",
+           "gross profit per customer relationship / CAC", "higher"),
+    Metric("payback_weeks", True, False, "weeks",
+           "weeks of a customer's gross profit that pay back its CAC", "lower"),
     Metric("future_buyer_reach", True, False, "share of deciders",
            "deciders the brand had reached before they joined the committee", "higher"),
     Metric("reached_elsewhere", True, False, "share of deciders",
            "deciders the brand had reached while they worked at another company", "higher"),
+)  # fmt: skip
+
+# Outcomes of a comparison against the same market with the brand dark (a paired arm on
+# the same draws): see buyernet.Comparison. One value per replicate.
+INCREMENTAL: tuple[Metric, ...] = (
+    Metric("incremental_revenue", True, True, "currency units",
+           "revenue over the same market with the brand dark", "higher"),
+    Metric("incremental_gross_profit", True, True, "currency units",
+           "gross profit over the same market with the brand dark", "higher"),
+    Metric("incremental_roi", True, False, "return per currency unit",
+           "(gross profit - gross profit with the brand dark) / spend (NaN without spend)",
+           "higher"),
 )  # fmt: skip
 
 #: Every series name, market-wide first: the names :meth:`buyernet.Results.series` accepts.
@@ -116,6 +147,10 @@ FLOWS: frozenset[str] = frozenset(m.name for m in SERIES if m.flow)
 OUTCOME_NAMES: tuple[str, ...] = tuple(m.name for m in OUTCOMES)
 #: The outcomes a comparison shows by default, in the order of its table.
 COMPARED: tuple[str, ...] = (
+    "spend",
+    "unspent",
+    "roas",
+    "cac",
     "wins",
     "revenue",
     "market_share",

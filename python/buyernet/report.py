@@ -13,9 +13,9 @@ Example:
     ...                      periods=10, replicates=2, seed=1)
     >>> rows = summary_rows(c)
     >>> rows[0]["metric"], rows[0]["alternative"]
-    ('wins', 'p')
-    >>> print(differences_text(rows[:1], c.baseline).splitlines()[2])
-    wins    deals  0  p: 0         0           [0, 0]
+    ('spend', 'p')
+    >>> [r["metric"] for r in rows[:3]]
+    ['spend', 'incremental_revenue', 'incremental_roi']
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buyernet.charts import CAPTIONS, CHARTS, chart, winner_chart
-from buyernet.metrics import OUTCOMES
+from buyernet.charts import CAPTIONS, CHARTS, chart, response_chart, winner_chart
+from buyernet.metrics import INCREMENTAL, OUTCOMES
 from buyernet.strategy import FUNCTIONS
 
 if TYPE_CHECKING:
@@ -39,10 +39,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from buyernet.comparison import Comparison
+    from buyernet.curves import ResponseCurve
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
 
-_OUTCOMES = {m.name: m for m in OUTCOMES}
+_OUTCOMES = {m.name: m for m in (*INCREMENTAL, *OUTCOMES)}
 
 __all__ = [
     "CHARTS",
@@ -50,6 +51,9 @@ __all__ = [
     "comparison_html",
     "differences_text",
     "html_report",
+    "money_html",
+    "money_rows",
+    "money_text",
     "results_html",
     "scenario_html",
     "summary_rows",
@@ -93,6 +97,105 @@ def summary_rows(c: Comparison) -> list[dict[str, Any]]:
         }
         for d in c.table()
     ]
+
+
+#: The money every alternative is read on first: what it spent, what it earned over the
+#: same market with the brand dark, and the return on the spend.
+MONEY = ("spend", "incremental_revenue", "incremental_roi")
+
+
+def money_rows(c: Comparison) -> list[dict[str, Any]]:
+    """Each alternative's spend, incremental revenue and incremental ROI: means over
+    replicates with 95% intervals (JSON-ready; NaN as None), as ``summary.json`` holds them
+    under ``money``. Empty without the dark arm.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> sorted(money_rows(c)[0])[:3]
+        ['alternative', 'incremental_revenue', 'incremental_revenue_high']
+    """
+    if c.dark is None:
+        return []
+
+    def clean(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    rows = []
+    for name in c.alternatives:
+        row: dict[str, Any] = {"alternative": name}
+        for metric in MONEY:
+            i = c.estimate(metric, name)
+            row[metric], row[f"{metric}_low"], row[f"{metric}_high"] = (
+                clean(i.mean),
+                clean(i.low),
+                clean(i.high),
+            )
+        rows.append(row)
+    return rows
+
+
+def money_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """:func:`money_rows` as text: money first, before the paired differences.
+
+    Example:
+        >>> row = {"alternative": "q", "spend": 52000.0, "spend_low": 52000.0,
+        ...        "spend_high": 52000.0, "incremental_revenue": 900000.0,
+        ...        "incremental_revenue_low": 800000.0, "incremental_revenue_high": 1e6,
+        ...        "incremental_roi": 12.1, "incremental_roi_low": 10.7,
+        ...        "incremental_roi_high": 13.5}
+        >>> print(money_text([row]))  # doctest: +NORMALIZE_WHITESPACE
+        money, per run (mean of the replicates, 95% interval): incremental = over the same
+        market with the brand dark; ROI = incremental gross profit / spend
+        alternative  spend   incremental revenue            incremental ROI
+        q            52,000  900,000 [800,000, 1,000,000]   12.1 [10.7, 13.5]
+    """
+    if not rows:
+        return ""
+    money, ratio = _formatter("currency units"), _formatter("")
+    table = [("alternative", "spend", "incremental revenue", "incremental ROI")]
+    for r in rows:
+        table.append(
+            (
+                r["alternative"],
+                money(r["spend"]),
+                f"{money(r['incremental_revenue'])} [{money(r['incremental_revenue_low'])}, "
+                f"{money(r['incremental_revenue_high'])}]",
+                f"{ratio(r['incremental_roi'])} [{ratio(r['incremental_roi_low'])}, "
+                f"{ratio(r['incremental_roi_high'])}]",
+            )
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = [
+        "money, per run (mean of the replicates, 95% interval): incremental = over the same "
+        "market with the brand dark; ROI = incremental gross profit / spend"
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+    return "\n".join(lines)
+
+
+def money_html(c: Comparison) -> str:
+    """:func:`money_rows` as an HTML table (empty without the dark arm)."""
+    rows = money_rows(c)
+    if not rows:
+        return ""
+    money, ratio = _formatter("currency units"), _formatter("")
+    cells = "".join(
+        f"<tr><td>{html.escape(r['alternative'])}</td><td>{money(r['spend'])}</td>"
+        f"<td>{money(r['incremental_revenue'])} [{money(r['incremental_revenue_low'])}, "
+        f"{money(r['incremental_revenue_high'])}]</td>"
+        f"<td>{ratio(r['incremental_roi'])} [{ratio(r['incremental_roi_low'])}, "
+        f"{ratio(r['incremental_roi_high'])}]</td></tr>"
+        for r in rows
+    )
+    return (
+        "<h2>Money</h2><p>Per run, mean of the replicates with its 95% interval. Incremental: "
+        "over the same market with the brand dark, on the same draws; ROI: incremental gross "
+        "profit / spend.</p><table class='summary'><tr><th>alternative</th><th>spend</th>"
+        "<th>incremental revenue</th><th>incremental ROI</th></tr>" + cells + "</table>"
+    )
 
 
 def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
@@ -215,6 +318,8 @@ def scenario_html(c: Comparison) -> str:
     def strategy(st: Any) -> str:
         if st is None:
             return "does not advertise"
+        if hasattr(st, "campaigns"):  # a media plan: each campaign in turn
+            return " | ".join(f"{name}: {strategy(one)}" for name, one in st.campaigns)
         t, cr, ti = st.targeting.to_dict(), st.creative, st.timing.to_dict()
         if "functions" in t:  # by name, as scenario files may spell them
             t["functions"] = [FUNCTIONS[f] for f in t["functions"]]
@@ -222,7 +327,8 @@ def scenario_html(c: Comparison) -> str:
         creative = "personalized" if cr.tailored else "universal"
         timing = ", ".join(f"{k}={v}" for k, v in ti.items() if k != "kind")
         return (
-            f"{st.budget:,.0f} impressions/week, {st.brand_share:.0%} brand; "
+            f"{st.budget:,.0f} {'a week' if st.unit == 'money' else 'impressions/week'}, "
+            f"{st.brand_share:.0%} brand; "
             f"{t['kind']} targeting{f' ({aim})' if aim else ''}; {creative} creative "
             f"(shareability {cr.shareability:g}); {ti['kind']}{f' ({timing})' if timing else ''}"
         )
@@ -364,11 +470,16 @@ def _png(fig: Figure) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def html_report(c: Comparison, scenario_toml: str, meta: dict[str, Any]) -> str:
+def html_report(
+    c: Comparison,
+    scenario_toml: str,
+    meta: dict[str, Any],
+    curves: Mapping[str, ResponseCurve] | None = None,
+) -> str:
     """The self-contained report: summary table, every chart, the scenario and the seed.
 
     ``meta`` is the run's record (``run.json``): at least ``replicates``, ``periods``,
-    ``seed`` and ``version``.
+    ``seed`` and ``version``. ``curves``: response curves to show after the money charts.
 
     Example:
         >>> import buyernet
@@ -384,6 +495,16 @@ def html_report(c: Comparison, scenario_toml: str, meta: dict[str, Any]) -> str:
         f"<figure><img alt='{name}' src='data:image/png;base64,{_png(chart(c, name))}'>"
         f"<figcaption>{html.escape(CAPTIONS[name])}</figcaption></figure>"
         for name in CHARTS
+    )
+    curve_html = "".join(
+        f"<h3>Response curve: {html.escape(name)}</h3>"
+        f"<figure><img alt='response curve {html.escape(name)}' "
+        f"src='data:image/png;base64,{_png(response_chart(curve))}'>"
+        f"<figcaption>Incremental revenue and ROI against budget, on the same market draws, "
+        f"with 95% intervals: where the ROI line falls, returns diminish; below zero, the "
+        f"money would have done better unspent.</figcaption></figure>"
+        f"<pre>{html.escape(str(curve))}</pre>"
+        for name, curve in (curves or {}).items()
     )
     title = f"buyernet: {html.escape(c.brand)} — {' vs '.join(map(html.escape, c.alternatives))}"
     return f"""<!DOCTYPE html>
@@ -403,8 +524,10 @@ pre {{ background: #f6f6f6; padding: 1rem; overflow-x: auto; font-size: .8rem; }
 buyernet {html.escape(str(meta["version"]))}. Differences are alternative minus
 {html.escape(c.baseline)} on the same market draws; bold rows have a 95% interval that
 excludes zero.</p>
+{money_html(c)}
 {table_html(c)}
 {charts}
+{curve_html}
 <h2>Scenario</h2>
 {scenario_html(c)}
 <details><summary>The full scenario file (rerun it with <code>buyernet run</code>)</summary>

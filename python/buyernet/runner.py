@@ -42,7 +42,7 @@ from buyernet import checks
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market
 from buyernet.storage import write_atomically
-from buyernet.strategy import Strategy
+from buyernet.strategy import Plan, plan_from_dict
 
 __all__ = [
     "Checkpoint",
@@ -363,8 +363,8 @@ class Setup:
     def of(
         cls,
         market: Market,
-        strategies: Mapping[str, Strategy],
-        rivals: Mapping[str, Strategy],
+        strategies: Mapping[str, Plan],
+        rivals: Mapping[str, Plan],
     ) -> Setup:
         """Fresh dicts of a market and strategies, safe to change."""
         return cls(
@@ -399,4 +399,4 @@ class Setup:
         """
         Market.from_dict(self.market)
         for d in (*self.strategies.values(), *self.rivals.values()):
-            Strategy.from_dict(d)
+            plan_from_dict(d)

@@ -25,7 +25,7 @@ from typing import Any
 from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market, _toml_value
-from buyernet.strategy import FUNCTIONS, Strategy
+from buyernet.strategy import FUNCTIONS, MediaPlan, Plan, Strategy
 
 __all__ = ["Scenario", "ScenarioError", "SweepFile", "example_toml", "load_toml"]
 
@@ -43,9 +43,9 @@ class Scenario:
 
     Attributes:
         market: the market.
-        alternatives: named strategies for ``brand``; the first is the baseline unless
-            ``baseline`` names another.
-        rivals: the other brands' strategies, the same in every alternative.
+        alternatives: named strategies (or media plans) for ``brand``; the first is the
+            baseline unless ``baseline`` names another.
+        rivals: the other brands' strategies or plans, the same in every alternative.
         brand: the brand whose strategy varies.
         baseline: the alternative the others are compared with.
         periods: weeks per run.
@@ -55,8 +55,8 @@ class Scenario:
     """
 
     market: Market = field(default_factory=Market)
-    alternatives: Mapping[str, Strategy] = field(default_factory=dict)
-    rivals: Mapping[str, Strategy] = field(default_factory=dict)
+    alternatives: Mapping[str, Plan] = field(default_factory=dict)
+    rivals: Mapping[str, Plan] = field(default_factory=dict)
     brand: str = "us"
     baseline: str | None = None
     periods: int = 208
@@ -83,13 +83,13 @@ class Scenario:
             )
 
     @classmethod
-    def default(cls) -> Scenario:
+    def default(cls, budget: float = 250) -> Scenario:
         """The built-in scenario of ``buyernet compare``: the calibrated default market
         (100k people), our brand with :meth:`Strategy.quantum` vs :meth:`Strategy.planetary`
-        at 5,000 impressions a week each (5% of people), against a quantum and a planetary
-        rival at the same budget; 208 weeks, 8 paired replicates.
+        at equal money, 250 a week each (about 7,600 broad impressions at the default
+        CPM), against a quantum and a planetary rival at the same budget; 208 weeks, 8
+        paired replicates. ``budget`` sets every strategy's money a week.
         """
-        budget = 5_000
         return cls(
             alternatives={
                 "quantum": Strategy.quantum(budget),
@@ -152,7 +152,7 @@ class Scenario:
             market = Market.from_dict(dict(data.get("market", {})))
         except (ParameterError, TypeError, ValueError) as err:
             raise fail("market", err) from None
-        strategies: dict[str, dict[str, Strategy]] = {}
+        strategies: dict[str, dict[str, Plan]] = {}
         for part in ("alternatives", "rivals"):
             table = data.get(part, {})
             if not isinstance(table, Mapping):
@@ -171,11 +171,17 @@ class Scenario:
         # key, not after the run has started.
         market_dict = market.to_dict()
         for part, table in strategies.items():
-            for name, strategy in table.items():
-                try:
-                    _core.check("strategy", strategy.to_dict(), market_dict)
-                except (ParameterError, TypeError) as err:
-                    raise fail(f"{part}.{name}", err) from None
+            for name, plan in table.items():
+                campaigns = (
+                    [(f"{part}.{name}.campaigns.{c}", st) for c, st in plan.campaigns]
+                    if isinstance(plan, MediaPlan)
+                    else [(f"{part}.{name}", plan)]
+                )
+                for key, strategy in campaigns:
+                    try:
+                        _core.check("strategy", strategy.to_dict(), market_dict)
+                    except (ParameterError, TypeError) as err:
+                        raise fail(key, err) from None
         try:
             return cls(
                 market=market,
@@ -275,10 +281,28 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
 
 
-def _strategy(spec: Any) -> Strategy:
+def _strategy(spec: Any) -> Plan:
     """A strategy from its table: an optional ``preset`` (quantum or planetary, with the
-    table's budget), then any field of :class:`Strategy` overriding it.
+    table's budget), then any field of :class:`Strategy` overriding it; or a media plan: a
+    ``campaigns`` table of named campaigns, each such a table.
     """
+    if isinstance(spec, Mapping) and "campaigns" in spec:
+        unknown = sorted(set(spec) - {"campaigns"})
+        if unknown:
+            raise ParameterError(f"{unknown[0]}: unknown key; a media plan has only campaigns")
+        table = spec["campaigns"]
+        if not isinstance(table, Mapping) or not table:
+            raise ParameterError("campaigns must be a table of named campaigns")
+        pairs = []
+        for name, campaign in table.items():
+            try:
+                one = _strategy(campaign)
+                if isinstance(one, MediaPlan):
+                    raise ParameterError("a campaign cannot hold campaigns")
+                pairs.append((str(name), one))
+            except (ParameterError, TypeError) as err:
+                raise type(err)(f"campaigns.{name}: {err}") from None
+        return MediaPlan(pairs)
     if not isinstance(spec, Mapping):
         raise TypeError("must be a table with a budget (and optionally a preset)")
     spec = dict(spec)
@@ -289,7 +313,7 @@ def _strategy(spec: Any) -> Strategy:
     if preset not in presets:
         raise ParameterError(f"preset must be one of {', '.join(presets)}; got {preset!r}")
     if "budget" not in spec:
-        raise ParameterError("a preset needs a budget (impressions per period)")
+        raise ParameterError("a preset needs a budget (money per period)")
     base = presets[preset](spec["budget"]).to_dict()
     for key, value in spec.items():
         if isinstance(value, Mapping) and isinstance(base.get(key), dict):
@@ -302,7 +326,7 @@ def _strategy(spec: Any) -> Strategy:
     return Strategy.from_dict(base)
 
 
-def _strategy_dict(s: Strategy) -> dict[str, Any]:
+def _strategy_dict(s: Plan) -> dict[str, Any]:
     return s.to_dict()
 
 
@@ -338,18 +362,31 @@ def example_toml() -> str:
         'baseline = "quantum"   # the alternative the others are compared with',
         "",
         "# The alternatives for our brand. `preset` (quantum or planetary) starts from that",
-        "# strategy at `budget` impressions a week; any other key overrides it.",
+        "# strategy at `budget`, money a week (creative and intent data are paid from it, the",
+        '# rest buys impressions at the audience\'s CPM; unit = "impressions" counts',
+        "# impressions instead); any other key overrides it.",
         "[alternatives.quantum]",
         'preset = "quantum"',
-        "budget = 5000",
+        "budget = 250",
         "",
         "[alternatives.planetary]",
         'preset = "planetary"',
-        "budget = 5000",
+        "budget = 250",
+        "",
+        "# A media plan: several named campaigns (channels) at once, each a strategy.",
+        "[alternatives.brand_and_abm.campaigns.brand]",
+        'preset = "quantum"',
+        "budget = 100",
+        "brand_share = 1.0",
+        "[alternatives.brand_and_abm.campaigns.abm]",
+        'preset = "planetary"',
+        "budget = 150",
+        "brand_share = 0.0",
         "",
         "# Spelled out: every field of a strategy.",
         "[alternatives.custom]",
-        "budget = 5000",
+        "budget = 250",
+        'unit = "money"         # money | impressions: what budget counts',
         "brand_share = 0.5      # share of impressions that are brand; the rest is demand",
         "[alternatives.custom.targeting]",
         'kind = "narrow"        # broad | narrow | scored | weights',
@@ -372,11 +409,11 @@ def example_toml() -> str:
         "# do not advertise.",
         "[rivals.rival_1]",
         'preset = "quantum"',
-        "budget = 5000",
+        "budget = 250",
         "",
         "[rivals.rival_2]",
         'preset = "planetary"',
-        "budget = 5000",
+        "budget = 250",
         "",
         "# The market: every section and field, at its default (see help(buyernet.Market)).",
     ]

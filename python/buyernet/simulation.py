@@ -27,7 +27,7 @@ from buyernet.market import Market
 from buyernet.metrics import BRAND_SERIES, FLOWS, SERIES_NAMES, STAGES
 from buyernet.network import Graph, NetworkLike, as_network
 from buyernet.storage import atomic_file
-from buyernet.strategy import Strategy
+from buyernet.strategy import MediaPlan, Plan, Strategy, plan_from_dict, plan_list
 
 __all__ = ["STAGES", "Results", "market_network", "simulate"]
 
@@ -38,7 +38,7 @@ def simulate(
     periods: int,
     replicates: int,
     seed: int | None = None,
-    strategies: Mapping[str | int, Strategy] | None = None,
+    strategies: Mapping[str | int, Plan] | None = None,
     threads: int | None = None,
     network: NetworkLike | None = None,
     progress: Callable[[int], object] | None = None,
@@ -48,8 +48,8 @@ def simulate(
 
     Args:
         market: the market (default: the calibrated ``Market()``).
-        strategies: each advertising brand's strategy, keyed by brand name (or index);
-            brands without one do not advertise.
+        strategies: each advertising brand's strategy or :class:`~buyernet.MediaPlan`,
+            keyed by brand name (or index); brands without one do not advertise.
         periods: number of weekly periods (at least 1).
         replicates: number of Monte Carlo replicates (at least 1).
         seed: random seed in [0, 2**64); drawn from the OS and recorded if None.
@@ -80,7 +80,7 @@ def simulate(
         ((2, 52), (2, 52, 4))
         >>> ads = buyernet.simulate(m, periods=8, replicates=1, seed=1,
         ...                         strategies={"us": buyernet.Strategy.quantum(500)})
-        >>> ads.series("impressions")[0, :, 0].tolist() == [500.0] * 8
+        >>> bool(ads.series("spend")[0, :, 0].sum() <= 8 * 500)
         True
     """
     market = Market() if market is None else market
@@ -98,6 +98,10 @@ def simulate(
         market, [plan], periods, replicates, seed, threads, network, progress, metrics
     )
     return results
+
+
+# The engine's event logs, returned beside the series.
+_LOGS = ("deals", "customers_log", "campaigns")
 
 
 def _reporter(progress: Callable[[int], object], replicates: int) -> Callable[[int, int], object]:
@@ -121,7 +125,7 @@ def _reporter(progress: Callable[[int], object], replicates: int) -> Callable[[i
 
 def _run(
     market: Market,
-    arms: list[list[Strategy | None]],
+    arms: list[list[Plan | None]],
     periods: int,
     replicates: int,
     seed: int,
@@ -151,9 +155,10 @@ def _run(
             market=market,
             seed=seed,
             strategies={market.brand_names[b]: st for b, st in enumerate(plan) if st is not None},
-            arrays={k: v for k, v in out.items() if k not in ("deals", "customers_log")},
+            arrays={k: v for k, v in out.items() if k not in _LOGS},
             deals=dict(out["deals"]),
             customers_log=dict(out["customers_log"]),
+            campaigns=dict(out["campaigns"]),
             shape=(replicates, periods),
         )
         for plan, out in zip(arms, raw)
@@ -172,16 +177,18 @@ def _core_arms(
 
 def estimate_bytes(
     market: Market,
-    alternatives: Mapping[str, Strategy],
-    rivals: Mapping[str, Strategy] | Mapping[str | int, Strategy],
+    alternatives: Mapping[str, Plan],
+    rivals: Mapping[str, Plan] | Mapping[str | int, Plan],
     brand: str | int,
     periods: int,
     replicates: int,
     threads: int | None,
     network: Graph | None = None,
+    dark: bool = True,
 ) -> int:
     """A rough peak of the memory a comparison of ``alternatives`` needs, in bytes, from
-    the engine's data structures (``benches/estimate.py`` holds it against measured peaks).
+    the engine's data structures (``benches/estimate.py`` holds it against measured peaks);
+    ``dark`` counts the arm with the brand dark that ``compare`` runs by default.
 
     Example:
         >>> import buyernet
@@ -194,8 +201,10 @@ def estimate_bytes(
 
     threads = threads or os.cpu_count() or 1
     name = market.brand_names[market.brand_index(brand)]
-    others: dict[str | int, Strategy] = dict(rivals.items())
+    others: dict[str | int, Plan] = dict(rivals.items())
     arms = [_strategies(market, {**others, name: s}) for s in alternatives.values()]
+    if dark:
+        arms.append(_strategies(market, others))
     native = None if network is None else network._native
     return _core.estimate_bytes(
         market.to_dict(), _core_arms(market, arms), native, periods, replicates, threads
@@ -213,11 +222,11 @@ def _recorded(metrics: Sequence[str]) -> list[str]:
     return list(metrics)
 
 
-def _strategies(
-    market: Market, strategies: Mapping[str | int, Strategy] | None
-) -> list[Strategy | None]:
-    """One strategy (or None) per brand, from a mapping keyed by brand name or index."""
-    plan: list[Strategy | None] = [None] * market.n_brands
+def _strategies(market: Market, strategies: Mapping[str | int, Plan] | None) -> list[Plan | None]:
+    """One strategy or media plan (or None) per brand, from a mapping keyed by brand name or
+    index.
+    """
+    plan: list[Plan | None] = [None] * market.n_brands
     if strategies is None:
         return plan
     if not isinstance(strategies, Mapping):
@@ -226,9 +235,10 @@ def _strategies(
         )
     for brand, strategy in strategies.items():
         b = market.brand_index(brand)
-        if not isinstance(strategy, Strategy):
+        if not isinstance(strategy, (Strategy, MediaPlan)):
             raise TypeError(
-                f"strategies[{brand!r}] must be a buyernet.Strategy; got {type(strategy).__name__}"
+                f"strategies[{brand!r}] must be a buyernet.Strategy or MediaPlan; "
+                f"got {type(strategy).__name__}"
             )
         if plan[b] is not None:
             raise ParameterError(f"brand {market.brand_names[b]!r} has two strategies")
@@ -268,6 +278,9 @@ class Results:
         customers_log: one row per customer relationship: ``replicate``, ``company``,
             ``brand``, ``start``, ``end`` (-1: still a customer), ``sales``,
             ``sale_value`` and ``revenue``.
+        campaigns: one row per campaign and period: ``replicate``, ``period``, ``brand``,
+            ``campaign`` (its place in the brand's plan), ``impressions``, ``spend``,
+            ``media_spend``, ``data_spend``, ``creative_spend`` and ``unspent``.
     """
 
     def __init__(
@@ -275,10 +288,11 @@ class Results:
         *,
         market: Market,
         seed: int,
-        strategies: dict[str, Strategy] | None = None,
+        strategies: dict[str, Plan] | None = None,
         arrays: dict[str, npt.NDArray[Any]],
         deals: dict[str, npt.NDArray[Any]],
         customers_log: dict[str, npt.NDArray[Any]],
+        campaigns: dict[str, npt.NDArray[Any]] | None = None,
         version: str | None = None,
         shape: tuple[int, int] | None = None,
     ) -> None:
@@ -289,6 +303,7 @@ class Results:
         self._arrays = arrays
         self.deals = deals
         self.customers_log = customers_log
+        self.campaigns = dict(campaigns or {})
         if shape is None:
             shape = next(iter(arrays.values())).shape[:2] if arrays else (0, 0)
         self._shape = (int(shape[0]), int(shape[1]))
@@ -370,6 +385,13 @@ class Results:
         - ``wins_per_1k_impressions`` and ``impressions_per_win`` (cost per win in
           impressions; NaN without impressions or wins);
         - ``customers`` and ``reached_ever``: at the end of the run;
+        - money: ``spend`` (``media_spend`` + ``data_spend`` + ``creative_spend``) and
+          ``unspent`` budget, totals; ``cpm`` paid; ``frequency`` (impressions per person
+          reached in a period); ``gross_profit`` (revenue x ``media.gross_margin``); ``cac``
+          (spend per win); ``roas`` (revenue per unit of spend); ``ltv_cac`` (gross profit
+          per customer relationship / CAC); ``payback_weeks`` (CAC / weekly gross profit
+          per customer). Ratios on spend are NaN when nothing was spent (zero prices or
+          budget): returns on no spend are undefined;
         - ``ltv``: mean revenue per customer relationship won in the run;
         - ``future_buyer_reach``: share of the people on committees that came to a
           decision whom the brand had reached before they joined the committee;
@@ -396,6 +418,12 @@ class Results:
         def ratio(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Any:
             return np.where(y > 0, x / np.where(y > 0, y, 1), np.nan)
 
+        def money(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Any:
+            # Spend per unit: undefined (NaN) when nothing was spent, even with wins.
+            return np.where(x > 0, ratio(x, y), np.nan)
+
+        margin = self.market.media.gross_margin
+
         # Each outcome with the series it needs; outcomes whose series were not recorded
         # (see simulate's metrics=) are left out.
         outcomes: dict[str, tuple[tuple[str, ...], Callable[[], Any]]] = {
@@ -421,6 +449,33 @@ class Results:
             "customers": (("customers",), lambda: a["customers"][:, -1, :]),
             "reached_ever": (("reached_ever",), lambda: a["reached_ever"][:, -1, :]),
             "ltv": ((), self._ltv),
+            "spend": (("spend",), lambda: total("spend")),
+            "media_spend": (("media_spend",), lambda: total("media_spend")),
+            "data_spend": (("data_spend",), lambda: total("data_spend")),
+            "creative_spend": (("creative_spend",), lambda: total("creative_spend")),
+            "unspent": (("unspent",), lambda: total("unspent")),
+            "cpm": (
+                ("media_spend", "impressions"),
+                lambda: ratio(1000 * total("media_spend"), total("impressions")),
+            ),
+            "frequency": (
+                ("impressions", "paid_reach"),
+                lambda: ratio(total("impressions"), total("paid_reach")),
+            ),
+            "gross_profit": (("revenue",), lambda: margin * total("revenue")),
+            "cac": (("spend", "wins"), lambda: money(total("spend"), total("wins"))),
+            "roas": (("revenue", "spend"), lambda: ratio(total("revenue"), total("spend"))),
+            "ltv_cac": (
+                ("spend", "wins"),
+                lambda: ratio(margin * self._ltv(), money(total("spend"), total("wins"))),
+            ),
+            "payback_weeks": (
+                ("spend", "wins", "revenue", "customers"),
+                lambda: ratio(
+                    money(total("spend"), total("wins")),
+                    ratio(margin * total("revenue"), total("customers")),
+                ),
+            ),
             "future_buyer_reach": (
                 ("reached_before_joining", "deciders"),
                 lambda: per_decider("reached_before_joining"),
@@ -435,6 +490,48 @@ class Results:
             for name, (inputs, compute) in outcomes.items():
                 if all(k in a for k in inputs):
                     out[name] = np.broadcast_to(compute(), n).astype(np.float64)
+        return out
+
+    def campaign_outcomes(self) -> dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]]:
+        """Per (brand, campaign name), each an array [replicate] of run totals: impressions,
+        spend, media, data and creative spend, unspent budget, and the CPM paid (NaN without
+        impressions). A lone strategy's campaign is called ``main``.
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+            >>> plan = buyernet.MediaPlan.brand_and_demand(600)
+            >>> r = buyernet.simulate(m, periods=6, replicates=2, seed=1, strategies={"us": plan})
+            >>> sorted(r.campaign_outcomes())
+            [('us', 'abm'), ('us', 'brand')]
+        """
+        log = self.campaigns
+        out: dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]] = {}
+        if not log or len(log["replicate"]) == 0:
+            return out
+        names = self.market.brand_names
+        columns = ("impressions", "spend", "media_spend", "data_spend", "creative_spend", "unspent")
+        for brand, plan in self.strategies.items():
+            b = names.index(brand)
+            campaign_names = MediaPlan.of(plan).names if isinstance(plan, MediaPlan) else ("main",)
+            for k, name in enumerate(campaign_names):
+                rows = (log["brand"] == b) & (log["campaign"] == k)
+                replicate = log["replicate"][rows].astype(np.int64)
+                totals: dict[str, npt.NDArray[np.float64]] = {
+                    c: np.bincount(
+                        replicate,
+                        weights=log[c][rows].astype(np.float64),
+                        minlength=self.replicates,
+                    ).astype(np.float64)
+                    for c in columns
+                }
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    totals["cpm"] = np.where(
+                        totals["impressions"] > 0,
+                        1000 * totals["media_spend"] / np.maximum(totals["impressions"], 1),
+                        np.nan,
+                    )
+                out[(brand, name)] = totals
         return out
 
     def _ltv(self) -> npt.NDArray[np.float64]:
@@ -475,6 +572,7 @@ class Results:
         arrays.update({f"series/{k}": v for k, v in self._arrays.items()})
         arrays.update({f"deals/{k}": v for k, v in self.deals.items()})
         arrays.update({f"customers_log/{k}": v for k, v in self.customers_log.items()})
+        arrays.update({f"campaigns/{k}": v for k, v in self.campaigns.items()})
         with atomic_file(path) as file:
             np.savez_compressed(file, **arrays)
 
@@ -487,6 +585,7 @@ class Results:
                 "series": {},
                 "deals": {},
                 "customers_log": {},
+                "campaigns": {},
             }
             for key in data.files:
                 if "/" in key:
@@ -495,10 +594,11 @@ class Results:
         return cls(
             market=Market.from_dict(meta["market"]),
             seed=int(meta["seed"]),
-            strategies={k: Strategy.from_dict(v) for k, v in meta.get("strategies", {}).items()},
+            strategies={k: plan_from_dict(v) for k, v in meta.get("strategies", {}).items()},
             arrays=groups["series"],
             deals=groups["deals"],
             customers_log=groups["customers_log"],
+            campaigns=groups["campaigns"],
             version=meta["version"],
             shape=tuple(meta["shape"]) if "shape" in meta else None,
         )

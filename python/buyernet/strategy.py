@@ -1,4 +1,10 @@
-"""Marketing strategies: budget, targeting, creative, timing and the brand/demand split.
+"""Marketing strategies and media plans: budget, targeting, creative, timing and the
+brand/demand split; a :class:`MediaPlan` runs several named campaigns for one brand.
+
+A budget is money per period (in the unit of ``customers.deal_value``): each period the
+campaign pays its creative (and intent data, when triggered by intent), and the rest buys
+impressions at the price of its audience then (:class:`buyernet.Media`). A budget in
+impressions is spelled ``unit="impressions"``.
 
 Both views of B2B marketing are settings of the same :class:`Strategy`:
 :meth:`Strategy.planetary` (precision: narrow, personalized, intent-triggered, demand-heavy)
@@ -8,8 +14,8 @@ brand and demand together). Neither is favoured by the engine; the market decide
 Example:
     >>> import buyernet
     >>> s = buyernet.Strategy.quantum(budget=2_000)
-    >>> s.targeting.kind, s.timing.kind, s.brand_share
-    ('broad', 'always_on', 0.6)
+    >>> s.targeting.kind, s.timing.kind, s.brand_share, s.unit
+    ('broad', 'always_on', 0.6, 'money')
     >>> s.replace(brand_share=0.3).brand_share
     0.3
 """
@@ -19,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Union, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +39,7 @@ __all__ = [
     "Broad",
     "Creative",
     "Flighted",
+    "MediaPlan",
     "Narrow",
     "Scored",
     "Strategy",
@@ -53,6 +60,10 @@ FUNCTIONS: tuple[str, ...] = (
     "product",
     "executive",
 )
+
+
+#: What a budget can count.
+UNITS: tuple[str, ...] = ("money", "impressions")
 
 
 def _function(f: object) -> int:
@@ -535,20 +546,28 @@ _CONSTRUCTORS = {
 
 @dataclass(frozen=True)
 class Strategy:
-    """A brand's marketing strategy.
+    """A brand's marketing strategy (one campaign; see :class:`MediaPlan` for several).
 
     Attributes:
-        budget: impressions per period (on average over a flight); need not be an integer.
+        budget: money per period (on average over a flight), in the unit of
+            ``customers.deal_value``: creative (and intent data for triggered timing) is paid
+            first, the rest buys impressions at the CPM of the audience at the time
+            (:class:`buyernet.Media`); with ``unit="impressions"``, impressions per period
+            (creative and data are then paid on top). Need not be an integer: what buys
+            less than one impression carries over.
         targeting: who may be shown the ads.
         creative: how the ads land and spread.
         timing: when the budget is spent.
         brand_share: share of impressions that are brand advertising (builds memory that
             fades slowly); the rest is demand (activates the open need at the company of
             the person reached, for members who know the brand).
+        unit: ``"money"`` (default) or ``"impressions"``: what ``budget`` counts.
 
     Example:
         >>> Strategy(1_000, timing=Timing.flighted(4, 4)).timing.on
         4
+        >>> Strategy(5_000, unit="impressions").unit
+        'impressions'
     """
 
     budget: float
@@ -556,9 +575,12 @@ class Strategy:
     creative: Creative = field(default_factory=Creative.universal)
     timing: Timing = field(default_factory=Timing.always_on)
     brand_share: float = 0.5
+    unit: str = "money"
 
     def __post_init__(self) -> None:
         checks.real(self.budget, "budget")
+        if self.unit not in UNITS:
+            raise ParameterError(f"unit must be 'money' or 'impressions'; got {self.unit!r}")
         checks.real(self.brand_share, "brand_share")
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
@@ -569,7 +591,7 @@ class Strategy:
         _core.check("strategy", self._dict({"kind": "weights", "weights": []} if weights else None))
 
     @classmethod
-    def planetary(cls, budget: float) -> Strategy:
+    def planetary(cls, budget: float, unit: str = "money") -> Strategy:
         """Precision marketing: senior people in the functions that decide (IT, finance,
         product, executive; manager level and up), personalized creative, spend only on
         accounts showing intent, mostly demand (80%).
@@ -586,10 +608,11 @@ class Strategy:
             creative=Creative.personalized(),
             timing=Timing.triggered(window=4),
             brand_share=0.2,
+            unit=unit,
         )
 
     @classmethod
-    def quantum(cls, budget: float) -> Strategy:
+    def quantum(cls, budget: float, unit: str = "money") -> Strategy:
         """Probabilistic marketing: everyone who could ever buy, universal shareable
         creative, always on, brand and demand together, 60:40. That is Binet and Field's
         split for consumer brands (The Long and the Short of It, IPA 2013); for B2B they
@@ -606,6 +629,7 @@ class Strategy:
             creative=Creative.universal(),
             timing=Timing.always_on(),
             brand_share=0.6,
+            unit=unit,
         )
 
     def replace(self, **changes: Any) -> Strategy:
@@ -663,4 +687,175 @@ class Strategy:
             "targeting": self.targeting.to_dict() if targeting is None else targeting,
             "creative": self.creative.to_dict(),
             "timing": self.timing.to_dict(),
+            "unit": self.unit,
         }
+
+
+@dataclass(frozen=True)
+class MediaPlan:
+    """A brand's media plan: several named campaigns (channels) running at once, each a
+    :class:`Strategy` with its own budget, targeting, creative, timing and brand/demand
+    split. A single :class:`Strategy` is a one-campaign plan wherever a plan is accepted.
+
+    Attributes:
+        campaigns: ``(name, strategy)`` pairs in order (built from a mapping or pairs);
+            names are unique.
+
+    Example:
+        >>> plan = MediaPlan.brand_and_demand(1_000)
+        >>> plan.names, plan.budget
+        (('brand', 'abm'), 1000.0)
+        >>> MediaPlan([("a", Strategy(100)), ("a", Strategy(200))])
+        Traceback (most recent call last):
+        ...
+        buyernet.exceptions.ParameterError: campaigns['a']: a second campaign of that name
+    """
+
+    campaigns: Any
+
+    def __post_init__(self) -> None:
+        given = self.campaigns
+        pairs = list(given.items()) if isinstance(given, Mapping) else list(given)
+        seen: set[str] = set()
+        out = []
+        for pair in pairs:
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError("campaigns must map names to buyernet.Strategy (or be pairs)")
+            name, strategy = pair
+            if not isinstance(name, str) or not name:
+                raise ParameterError(f"campaign names must be non-empty strings; got {name!r}")
+            if name in seen:
+                raise ParameterError(f"campaigns[{name!r}]: a second campaign of that name")
+            if not isinstance(strategy, Strategy):
+                raise TypeError(f"campaigns[{name!r}] must be a buyernet.Strategy")
+            seen.add(name)
+            out.append((name, strategy))
+        if not out:
+            raise ParameterError("a media plan needs at least one campaign")
+        object.__setattr__(self, "campaigns", tuple(out))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The campaigns' names, in order."""
+        return tuple(name for name, _ in self.campaigns)
+
+    @property
+    def budget(self) -> float:
+        """The plan's money per period: the sum of its campaigns' money budgets
+        (campaigns budgeted in impressions are left out).
+        """
+        return float(sum(s.budget for _, s in self.campaigns if s.unit == "money"))
+
+    def scaled(self, budget: float) -> MediaPlan:
+        """The same plan at a total money ``budget`` per period, each campaign keeping its
+        share of the money (impression budgets stay as they are).
+
+        Example:
+            >>> MediaPlan.brand_and_demand(1_000).scaled(500).budget
+            500.0
+        """
+        total = self.budget
+        if total <= 0:
+            raise ParameterError("a plan with no money budget cannot be scaled to a budget")
+        factor = checks.real(budget, "budget") / total
+        return MediaPlan(
+            [
+                (n, s.replace(budget=s.budget * factor) if s.unit == "money" else s)
+                for n, s in self.campaigns
+            ]
+        )
+
+    @classmethod
+    def of(cls, strategy: Strategy | MediaPlan, name: str = "main") -> MediaPlan:
+        """A plan from a strategy (one campaign called ``name``) or a plan.
+
+        Example:
+            >>> MediaPlan.of(Strategy.quantum(300)).names
+            ('main',)
+        """
+        if isinstance(strategy, MediaPlan):
+            return strategy
+        if not isinstance(strategy, Strategy):
+            raise TypeError(
+                f"a plan is a buyernet.Strategy or MediaPlan; got {type(strategy).__name__}"
+            )
+        return cls([(name, strategy)])
+
+    @classmethod
+    def brand_and_demand(cls, budget: float, brand_share: float = 0.6) -> MediaPlan:
+        """Brand and demand together, as marketers run them: an always-on broad brand
+        campaign with universal shareable creative (``brand``, ``brand_share`` of the money)
+        and an intent-triggered account-based demand campaign with personalized creative
+        (``abm``, the rest).
+
+        Example:
+            >>> MediaPlan.brand_and_demand(2_000).campaigns[1][1].timing.kind
+            'triggered'
+        """
+        checks.real(budget, "budget")
+        checks.real(brand_share, "brand_share")
+        brand = Strategy.quantum(budget * brand_share).replace(brand_share=1.0)
+        abm = Strategy.planetary(budget * (1 - brand_share)).replace(
+            targeting=Targeting.scored(0.05, by="people"), brand_share=0.0
+        )
+        return cls([("brand", brand), ("abm", abm)])
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """Each campaign's strategy dict with its ``name``, as the engine reads a plan."""
+        return [{"name": name, **s.to_dict()} for name, s in self.campaigns]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"campaigns": {name: strategy dict}}``, as scenario files write a plan."""
+        return {"campaigns": {name: s.to_dict() for name, s in self.campaigns}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MediaPlan:
+        """A plan from :meth:`to_dict`'s form; errors name the campaign.
+
+        Example:
+            >>> p = MediaPlan.brand_and_demand(900)
+            >>> MediaPlan.from_dict(p.to_dict()) == p
+            True
+        """
+        _refuse_unknown("plan", data, {"campaigns"})
+        campaigns = data.get("campaigns")
+        if not isinstance(campaigns, Mapping) or not campaigns:
+            raise ParameterError("plan.campaigns must be a table of named campaigns")
+        pairs = []
+        for name, spec in campaigns.items():
+            if not isinstance(spec, Mapping):
+                raise ParameterError(f"campaigns.{name} must be a table of strategy fields")
+            try:
+                pairs.append((name, Strategy.from_dict(spec)))
+            except ParameterError as err:
+                raise within(err, f"campaigns.{name}") from None
+        return cls(pairs)
+
+
+#: What a brand runs: one strategy (a one-campaign plan) or a media plan.
+Plan = Union[Strategy, MediaPlan]
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    """A strategy, or a media plan (a dict with ``campaigns``), from its ``to_dict()``.
+
+    Example:
+        >>> plan_from_dict(Strategy.quantum(100).to_dict()).budget
+        100.0
+    """
+    if "campaigns" in data:
+        return MediaPlan.from_dict(data)
+    return Strategy.from_dict(data)
+
+
+def plan_list(plan: Plan) -> list[dict[str, Any]]:
+    """A brand's campaigns as the engine reads them; a lone strategy is one unnamed
+    campaign (its errors then name the brand's strategy, not a campaign).
+
+    Example:
+        >>> [c["name"] for c in plan_list(MediaPlan.brand_and_demand(1_000))]
+        ['brand', 'abm']
+    """
+    if isinstance(plan, Strategy):
+        return [plan.to_dict()]
+    return plan.to_list()

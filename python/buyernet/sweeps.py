@@ -50,7 +50,7 @@ from buyernet.runner import (
     task_seed,
 )
 from buyernet.stats import NO_CLEAR_WINNER, paired_difference
-from buyernet.strategy import Strategy
+from buyernet.strategy import Plan, plan_from_dict
 
 __all__ = ["Sweep", "sweep"]
 
@@ -81,8 +81,8 @@ class _Point:
 
 def _points(
     market: Market,
-    alternatives: Mapping[str, Strategy],
-    rivals: Mapping[str, Strategy],
+    alternatives: Mapping[str, Plan],
+    rivals: Mapping[str, Plan],
     grid: Mapping[str, Sequence[Any]],
     sample: int | None,
     method: str,
@@ -147,13 +147,15 @@ def _run_task(task: dict[str, Any]) -> list[dict[str, Any]]:
     """
     comparison = compare(
         Market.from_dict(task["market"]),
-        {k: Strategy.from_dict(v) for k, v in task["alternatives"].items()},
+        {k: plan_from_dict(v) for k, v in task["alternatives"].items()},
         brand=task["brand"],
-        rivals={k: Strategy.from_dict(v) for k, v in task["rivals"].items()},
+        rivals={k: plan_from_dict(v) for k, v in task["rivals"].items()},
         periods=task["periods"],
         replicates=task["replicates"],
         seed=task["seed"],
         threads=task["threads"],
+        # The swept outcomes need no dark arm: it would cost one more run per point.
+        dark=False,
     )
     rows = []
     for name in comparison.results:
@@ -259,14 +261,14 @@ class Sweep:
 
 def sweep(
     market: Market | None,
-    strategies: Mapping[str, Strategy],
+    strategies: Mapping[str, Plan],
     *,
     grid: Mapping[str, Sequence[Any]],
     periods: int,
     replicates: int,
     seed: int,
     brand: str | int = 0,
-    rivals: Mapping[str, Strategy] | None = None,
+    rivals: Mapping[str, Plan] | None = None,
     baseline: str | None = None,
     block: int = 4,
     sample: int | None = None,

@@ -46,19 +46,44 @@ fn market_config(market: &Bound<'_, PyAny>) -> PyResult<MarketConfig> {
     Ok(config)
 }
 
-/// Brand `name`'s strategy, checked against `config` if given.
-fn strategy(name: &str, d: &Bound<'_, PyAny>, config: Option<&MarketConfig>) -> PyResult<Strategy> {
+/// Brand `name`'s media plan (a list of campaigns' strategies), checked against `config`;
+/// errors name the brand and the campaign (`strategies["us"]["abm"].budget`).
+fn media_plan(
+    name: &str,
+    d: &Bound<'_, PyAny>,
+    config: &MarketConfig,
+    periods: u32,
+) -> PyResult<Vec<Strategy>> {
     let at = [
         Segment::Field("strategies".into()),
         Segment::Key(name.into()),
     ];
-    let s: Strategy = read(d, &at)?;
-    let checked = match config {
-        Some(c) => c.validate_strategy(&s),
-        None => s.check(),
-    };
-    checked.map_err(|e| to_py(e.within(at[1].clone()).within(at[0].clone())))?;
-    Ok(s)
+    let plan: Vec<Strategy> = read(d, &at)?;
+    for (k, s) in plan.iter().enumerate() {
+        // A lone unnamed campaign is the brand's strategy: its errors name the brand only.
+        let campaign = match (plan.len(), s.name.is_empty()) {
+            (1, true) => None,
+            (_, true) => Some(Segment::Index(k)),
+            _ => Some(Segment::Key(s.name.clone())),
+        };
+        let within = |e: Error| {
+            let e = match &campaign {
+                Some(c) => e.within(c.clone()),
+                None => e,
+            };
+            to_py(e.within(at[1].clone()).within(at[0].clone()))
+        };
+        config.validate_strategy(s).map_err(within)?;
+        config.validate_horizon(s, periods).map_err(within)?;
+        if plan[..k].iter().any(|o| o.name == s.name) {
+            return Err(within(Error::out_of_range(
+                "name",
+                format!("{:?}", s.name),
+                "a name no other campaign of the plan has",
+            )));
+        }
+    }
+    Ok(plan)
 }
 
 /// Checks a value against one part of the engine's schema: `market`, `strategy`,
@@ -132,27 +157,28 @@ pub(crate) fn model_order() -> (Vec<&'static str>, Vec<&'static str>) {
     (STAGES.to_vec(), PHASES.iter().map(|p| p.name()).collect())
 }
 
-/// A brand's name and its strategy as a dict; None for a brand that does not advertise.
-type NamedStrategy<'py> = (String, Bound<'py, PyAny>);
+/// A brand's name and its media plan as a list of strategy dicts; None for a brand that does
+/// not advertise.
+type NamedPlan<'py> = (String, Bound<'py, PyAny>);
 
-/// One engine call's plan, read and checked: per arm, one strategy or None per brand.
+/// One engine call's plan, read and checked: per arm, one media plan or None per brand.
 fn plan(
     market: &Bound<'_, PyAny>,
-    arms: &[Vec<Option<NamedStrategy<'_>>>],
+    arms: &[Vec<Option<NamedPlan<'_>>>],
     network: Option<&Bound<'_, PyGraph>>,
     (periods, replicates): (i64, i64),
     seed: u64,
     metrics: Option<Vec<String>>,
 ) -> PyResult<Plan> {
     let config = market_config(market)?;
+    let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
     let arms = arms
         .iter()
         .map(|arm| {
             arm.iter()
-                .map(|s| {
-                    s.as_ref()
-                        .map(|(n, d)| strategy(n, d, Some(&config)))
-                        .transpose()
+                .map(|s| match s {
+                    Some((n, d)) => media_plan(n, d, &config, periods),
+                    None => Ok(Vec::new()),
                 })
                 .collect::<PyResult<Vec<_>>>()
         })
@@ -164,7 +190,7 @@ fn plan(
     Ok(Plan {
         market: config,
         arms,
-        periods: count("periods", periods, 1, i64::from(u32::MAX))? as u32,
+        periods,
         replicates: count("replicates", replicates, 1, i64::from(u32::MAX))? as u32,
         seed,
         network: network.map(|g| Arc::clone(&g.get().inner)),
@@ -177,7 +203,7 @@ fn plan(
 #[pyo3(signature = (market, arms, network, periods, replicates, threads))]
 pub(crate) fn estimate_bytes<'py>(
     market: &Bound<'py, PyAny>,
-    arms: Vec<Vec<Option<NamedStrategy<'py>>>>,
+    arms: Vec<Vec<Option<NamedPlan<'py>>>>,
     network: Option<&Bound<'py, PyGraph>>,
     periods: i64,
     replicates: i64,
@@ -187,7 +213,7 @@ pub(crate) fn estimate_bytes<'py>(
     Ok(plan.estimate_bytes(threads))
 }
 
-/// Runs every arm (one strategy or None per brand) on the same market draws; returns per arm
+/// Runs every arm (one media plan or None per brand) on the same market draws; returns per arm
 /// a dict of numpy arrays (one per recorded metric, plus the `deals` and `customers_log`
 /// tables).
 #[pyfunction]
@@ -196,7 +222,7 @@ pub(crate) fn estimate_bytes<'py>(
 pub(crate) fn simulate<'py>(
     py: Python<'py>,
     market: &Bound<'py, PyAny>,
-    arms: Vec<Vec<Option<NamedStrategy<'py>>>>,
+    arms: Vec<Vec<Option<NamedPlan<'py>>>>,
     network: Option<&Bound<'py, PyGraph>>,
     periods: i64,
     replicates: i64,

@@ -14,7 +14,7 @@ pub mod population;
 pub mod ties;
 
 use crate::check;
-use crate::errors::{Result, Segment, Within};
+use crate::errors::{Error, Result, Segment, Within};
 use crate::market::careers::CareersConfig;
 use crate::market::committees::CommitteesConfig;
 use crate::market::customers::CustomersConfig;
@@ -23,8 +23,9 @@ use crate::market::memory::BrandsConfig;
 use crate::market::needs::NeedsConfig;
 use crate::market::population::PopulationConfig;
 use crate::market::ties::NetworkConfig;
+use crate::marketing::media::MediaConfig;
 use crate::marketing::response::AdvertisingConfig;
-use crate::marketing::strategy::Strategy;
+use crate::marketing::strategy::{Strategy, Timing, Unit};
 use crate::marketing::word_of_mouth::ReferralsConfig;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,7 @@ pub struct MarketConfig {
     pub advertising: AdvertisingConfig,
     pub referrals: ReferralsConfig,
     pub start: StartConfig,
+    pub media: MediaConfig,
 }
 
 /// How the market stands when a run starts: in its steady state, not empty. Most B2B buyers
@@ -94,27 +96,95 @@ impl MarketConfig {
         self.customers.validate().in_field("customers")?;
         self.advertising.validate().in_field("advertising")?;
         self.referrals.validate().in_field("referrals")?;
-        self.start.validate().in_field("start")
+        self.start.validate().in_field("start")?;
+        self.media.validate().in_field("media")
     }
 
-    /// Checks one strategy against this market.
+    /// Checks one strategy against this market and its prices.
     pub fn validate_strategy(&self, s: &Strategy) -> Result<()> {
         let p = &self.population;
-        s.validate(p.people, p.companies, p.function_shares.len())
+        s.validate(p.people, p.companies, p.function_shares.len())?;
+        let media = &self.media;
+        if s.unit == Unit::Money && s.budget > 0.0 {
+            if media.base_cpm == 0.0 && media.frequency_cap == 0 {
+                return Err(Error::out_of_range(
+                    "budget",
+                    s.budget,
+                    "an impression budget: money buys unlimited free impressions when \
+                     media.base_cpm is 0 and media.frequency_cap is 0 (no cap)",
+                ));
+            }
+            let data = if matches!(s.timing, Timing::Triggered { .. }) {
+                media.intent_data
+            } else {
+                0.0
+            };
+            let fixed = data + media.creative_cost(s.creative.tailored);
+            if s.budget <= fixed {
+                return Err(Error::out_of_range(
+                    "budget",
+                    s.budget,
+                    format!(
+                        "above the campaign's fixed costs per period ({fixed}: creative and \
+                         intent data), or 0; it would buy no impressions"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
-    /// Checks one (optional) strategy per brand against this market.
-    pub fn validate_strategies(&self, strategies: &[Option<Strategy>]) -> Result<()> {
+    /// Checks that a money budget buys at least one impression in `periods` periods, at the
+    /// cheapest price there is.
+    pub fn validate_horizon(&self, s: &Strategy, periods: u32) -> Result<()> {
+        let media = &self.media;
+        if s.unit != Unit::Money || s.budget == 0.0 || media.base_cpm == 0.0 {
+            return Ok(());
+        }
+        let data = if matches!(s.timing, Timing::Triggered { .. }) {
+            media.intent_data
+        } else {
+            0.0
+        };
+        let left = s.budget - data - media.creative_cost(s.creative.tailored);
+        if left * f64::from(periods) * 1000.0 / media.base_cpm < 1.0 {
+            return Err(Error::out_of_range(
+                "budget",
+                s.budget,
+                format!(
+                    "enough to buy one impression in {periods} periods at the lowest CPM \
+                     ({}) after creative and data",
+                    media.base_cpm
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks each brand's campaigns (its media plan; none: dark) against this market:
+    /// every campaign's strategy, and names unique within a plan.
+    pub fn validate_strategies(&self, strategies: &[Vec<Strategy>]) -> Result<()> {
         check::length(
             "strategies",
             self.brands.count(),
             strategies.len(),
-            "one (or none) per brand",
+            "one plan (maybe empty) per brand",
         )?;
-        for (b, s) in strategies.iter().enumerate() {
-            if let Some(s) = s {
-                self.validate_strategy(s)
-                    .map_err(|e| e.within(Segment::Index(b)).in_field("strategies"))?;
+        for (b, plan) in strategies.iter().enumerate() {
+            for (k, s) in plan.iter().enumerate() {
+                let at = |e: Error| {
+                    e.within(Segment::Index(k))
+                        .within(Segment::Index(b))
+                        .in_field("strategies")
+                };
+                self.validate_strategy(s).map_err(at)?;
+                if plan[..k].iter().any(|o| o.name == s.name) {
+                    return Err(at(Error::out_of_range(
+                        "name",
+                        format!("{:?}", s.name),
+                        "a name no other campaign of the plan has",
+                    )));
+                }
             }
         }
         Ok(())

@@ -34,8 +34,12 @@ const OUT: u32 = u32::MAX;
 enum Members {
     /// Everyone who passes the targeting rule now, kept up to date as jobs change.
     Members { list: Vec<u32>, position: Vec<u32> },
-    /// A fixed weight per person, sampled with an alias table.
-    Weighted { alias: Alias, weights: Vec<f32> },
+    /// A fixed weight per person, sampled with an alias table; `size` people have weight.
+    Weighted {
+        alias: Alias,
+        weights: Vec<f32>,
+        size: usize,
+    },
 }
 
 /// Walker's alias table: a draw in O(1) from a fixed discrete distribution.
@@ -160,6 +164,7 @@ impl Audience {
             Targeting::Weights { weights: w } => Members::Weighted {
                 alias: Alias::new(w)?,
                 weights: w.to_vec(),
+                size: w.iter().filter(|&&x| x > 0.0).count(),
             },
             _ => {
                 let mut position = try_filled(pop.len(), OUT, "the audience")?;
@@ -217,7 +222,7 @@ impl Audience {
     pub fn len(&self) -> usize {
         match &self.members {
             Members::Members { list, .. } => list.len(),
-            Members::Weighted { weights, .. } => weights.iter().filter(|&&w| w > 0.0).count(),
+            Members::Weighted { size, .. } => *size,
         }
     }
 
@@ -263,21 +268,12 @@ impl Audience {
         }
     }
 
-    /// Draws `n` people from the audience, with replacement (uniformly, or in proportion to
-    /// the weights), into `out`; nothing if the audience is empty.
-    pub fn draw(&self, n: u64, rng: &mut Stream, out: &mut Vec<u32>) {
+    /// One person from a non-empty audience (uniformly, or in proportion to the weights).
+    #[inline]
+    pub fn pick(&self, rng: &mut Stream) -> u32 {
         match &self.members {
-            Members::Members { list, .. } if !list.is_empty() => {
-                for _ in 0..n {
-                    out.push(list[below(rng, list.len() as u64) as usize]);
-                }
-            }
-            Members::Weighted { alias, .. } if alias.total > 0.0 => {
-                for _ in 0..n {
-                    out.push(alias.draw(rng));
-                }
-            }
-            _ => {}
+            Members::Members { list, .. } => list[below(rng, list.len() as u64) as usize],
+            Members::Weighted { alias, .. } => alias.draw(rng),
         }
     }
 

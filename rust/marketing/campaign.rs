@@ -2,7 +2,9 @@
 //! budget buys each period.
 //!
 //! Impressions are drawn with replacement (the same person can be hit several times:
-//! frequency). Flights concentrate the budget in their bursts; fractional budgets carry over.
+//! frequency), up to the platform's frequency cap per person. Flights concentrate the budget
+//! in their bursts; a budget in money buys impressions at the audience's price
+//! ([`crate::marketing::media`]); what buys less than one impression carries over.
 //! Intent-triggered campaigns draw from the employees of the accounts with a live signal who
 //! are in the audience.
 
@@ -11,20 +13,24 @@ use crate::market::committees::CommitteesConfig;
 use crate::market::customers::CustomersConfig;
 use crate::market::population::Population;
 use crate::marketing::audience::Audience;
+use crate::marketing::media::{MAX_IMPRESSIONS, MediaConfig, Spend};
 use crate::marketing::signals::Signals;
-use crate::marketing::strategy::{Strategy, Timing};
+use crate::marketing::strategy::{Strategy, Timing, Unit};
 use crate::rng::{Stream, below};
 
-/// One brand's strategy at work.
+/// One campaign of a brand's plan at work.
 #[derive(Clone, Debug)]
 pub struct Campaign {
     pub strategy: Strategy,
     pub audience: Audience,
-    /// Fractional impressions carried to the next period (budgets need not be integers).
+    /// What the budget left over last period that buys less than one impression: money, or
+    /// fractional impressions (budgets need not be integers).
     carry: f64,
     brand_carry: f64,
     /// Scratch: the audience at signalled accounts.
     triggered: Vec<u32>,
+    /// Scratch, with a frequency cap: impressions each person has seen this period.
+    seen: Vec<u8>,
 }
 
 /// One period's paid impressions: the people hit (with repeats) and whether each was brand
@@ -33,6 +39,40 @@ pub struct Campaign {
 pub struct Impressions {
     pub people: Vec<u32>,
     pub brand: Vec<bool>,
+}
+
+/// Rejected draws allowed per impression before a capped draw gives up (a few heavy
+/// weights can leave little room under the cap); what is not drawn is unspent.
+const TRIES_PER_IMPRESSION: u64 = 20;
+
+/// Draws `n` people with `pick`, none more than `cap` times (0: no cap), into `out`;
+/// `seen` counts each person's draws and is left all zero.
+fn capped(
+    n: u64,
+    cap: u32,
+    seen: &mut [u8],
+    rng: &mut Stream,
+    out: &mut Vec<u32>,
+    mut pick: impl FnMut(&mut Stream) -> u32,
+) {
+    if cap == 0 {
+        out.extend((0..n).map(|_| pick(rng)));
+        return;
+    }
+    let start = out.len();
+    let mut tries = TRIES_PER_IMPRESSION * n + 10_000;
+    while ((out.len() - start) as u64) < n && tries > 0 {
+        tries -= 1;
+        let p = pick(rng);
+        let k = &mut seen[p as usize];
+        if u32::from(*k) < cap {
+            *k += 1;
+            out.push(p);
+        }
+    }
+    for &p in &out[start..] {
+        seen[p as usize] = 0;
+    }
 }
 
 impl Campaign {
@@ -49,6 +89,7 @@ impl Campaign {
             carry: 0.0,
             brand_carry: 0.0,
             triggered: Vec::new(),
+            seen: Vec::new(),
         })
     }
 
@@ -57,10 +98,10 @@ impl Campaign {
         self.audience.update(pop, changed);
     }
 
-    /// The impressions the budget buys in `period` (1-based) before timing's audience is
-    /// known: flights concentrate the budget in their bursts; fractions carry over.
-    fn budget_for(&mut self, period: u32) -> u64 {
-        let factor = match self.strategy.timing {
+    /// How much of the average budget period `period` (1-based) spends: flights concentrate
+    /// the budget in their bursts.
+    fn factor(&self, period: u32) -> f64 {
+        match self.strategy.timing {
             Timing::AlwaysOn | Timing::Triggered { .. } => 1.0,
             Timing::Flighted { on, off } => {
                 if (period - 1) % (on + off) < on {
@@ -69,36 +110,48 @@ impl Campaign {
                     0.0
                 }
             }
-        };
-        let want = self.strategy.budget * factor + self.carry;
-        let whole = want.floor();
-        self.carry = want - whole;
-        whole as u64
+        }
     }
 
-    /// Draws period `period`'s impressions into `out`. Impressions equal the period's budget
-    /// whenever the audience (at signalled accounts, for triggered timing) is not empty; an
-    /// empty audience spends nothing.
+    /// Draws period `period`'s impressions into `out` and says what they cost. A money
+    /// budget pays the campaign's creative (and, with `pays_data`, the brand's intent data)
+    /// first and buys impressions with the rest at the price of the audience drawn from now
+    /// (at signalled accounts, for triggered timing). Budget the frequency cap, an empty
+    /// audience or a missing signal leaves undelivered is unspent; less than one
+    /// impression's worth carries over.
+    #[allow(clippy::too_many_arguments)]
     pub fn deliver(
         &mut self,
         period: u32,
         pop: &Population,
         signals: &Signals,
+        media: &MediaConfig,
+        pays_data: bool,
         rng: &mut Stream,
         out: &mut Impressions,
-    ) {
+    ) -> Spend {
         out.people.clear();
         out.brand.clear();
-        let n = self.budget_for(period);
-        if n == 0 {
-            return;
+        let mut spend = Spend::default();
+        if pays_data {
+            spend.data = media.intent_data;
         }
-        if let Timing::Triggered { window } = self.strategy.timing {
+        let factor = self.factor(period);
+        let money = self.strategy.unit == Unit::Money;
+        // The budget of the period; a money budget pays intent data first.
+        let mut budget = self.strategy.budget * factor;
+        if money {
+            budget -= spend.data;
+        }
+        if factor == 0.0 || self.strategy.budget == 0.0 {
+            return spend;
+        }
+        let triggered = if let Timing::Triggered { window } = self.strategy.timing {
             // Signals are read as of the end of the previous period.
-            let mut triggered = std::mem::take(&mut self.triggered);
-            triggered.clear();
+            let mut list = std::mem::take(&mut self.triggered);
+            list.clear();
             for c in signals.actionable(period - 1, window) {
-                triggered.extend(
+                list.extend(
                     pop.companies.employees[c as usize]
                         .iter()
                         .copied()
@@ -107,17 +160,82 @@ impl Campaign {
             }
             // Employee lists change order as people move: sort so the draws below do not
             // depend on it.
-            triggered.sort_unstable();
-            if !triggered.is_empty() {
-                for _ in 0..n {
-                    out.people
-                        .push(triggered[below(rng, triggered.len() as u64) as usize]);
-                }
-            }
-            self.triggered = triggered;
+            list.sort_unstable();
+            self.triggered = list;
+            true
         } else {
-            self.audience.draw(n, rng, &mut out.people);
+            false
+        };
+        let size = if triggered {
+            self.triggered.len()
+        } else {
+            self.audience.len()
+        };
+        let price = media.cpm(size, pop.len()) / 1000.0;
+        if size == 0 {
+            // Nobody to show the ads to: the creative is not in use, the budget unspent.
+            spend.unspent = if money {
+                budget.max(0.0)
+            } else {
+                budget * price
+            };
+            return spend;
         }
+        spend.creative = media.creative_cost(self.strategy.creative.tailored);
+        // Impressions wanted (fractional), and the money they are bought with.
+        let (want, funds) = if money {
+            let funds = (budget - spend.creative).max(0.0) + self.carry;
+            let want = if price > 0.0 {
+                funds / price
+            } else {
+                f64::INFINITY
+            };
+            (want, funds)
+        } else {
+            let want = budget + self.carry;
+            (want, want * price)
+        };
+        let wanted = want.floor();
+        let capacity = if media.frequency_cap == 0 {
+            f64::INFINITY
+        } else {
+            f64::from(media.frequency_cap) * size as f64
+        };
+        let bought = wanted.min(capacity).min(MAX_IMPRESSIONS);
+        if bought == wanted {
+            self.carry = if money {
+                funds - bought * price
+            } else {
+                want - wanted
+            };
+        } else {
+            // Under-delivery: what the cap leaves is unspent, not carried.
+            spend.unspent += if money {
+                funds - bought * price
+            } else {
+                (wanted - bought) * price
+            };
+            self.carry = if money { 0.0 } else { want - wanted };
+        }
+        let n = bought as u64;
+        if media.frequency_cap > 0 && self.seen.len() != pop.len() {
+            self.seen = vec![0; pop.len()];
+        }
+        let cap = media.frequency_cap;
+        if triggered {
+            let list = &self.triggered;
+            capped(n, cap, &mut self.seen, rng, &mut out.people, |rng| {
+                list[below(rng, list.len() as u64) as usize]
+            });
+        } else {
+            let audience = &self.audience;
+            capped(n, cap, &mut self.seen, rng, &mut out.people, |rng| {
+                audience.pick(rng)
+            });
+        }
+        let delivered = out.people.len() as f64;
+        spend.unspent += (bought - delivered) * price;
+        spend.media = delivered * price;
         // In person order: the exposures that follow then walk memory forwards instead of
         // jumping about it (several times faster at a million people).
         out.people.sort_unstable();
@@ -131,6 +249,7 @@ impl Campaign {
             }
             out.brand.push(brand);
         }
+        spend
     }
 }
 
@@ -154,11 +273,21 @@ mod tests {
 
     fn strategy(targeting: Targeting, timing: Timing, budget: f64) -> Strategy {
         Strategy {
+            name: String::new(),
             budget,
+            unit: Unit::Impressions,
             brand_share: 0.3,
             targeting,
             creative: Creative::universal(),
             timing,
+        }
+    }
+
+    /// Default prices, no frequency cap.
+    fn uncapped() -> MediaConfig {
+        MediaConfig {
+            frequency_cap: 0,
+            ..Default::default()
         }
     }
 
@@ -263,11 +392,11 @@ mod tests {
         .unwrap();
         let (mut a, mut f, mut brand) = (0, 0, 0);
         for t in 1..=20 {
-            always.deliver(t, &pop, &signals, &mut rng, &mut out);
+            always.deliver(t, &pop, &signals, &uncapped(), false, &mut rng, &mut out);
             a += out.people.len();
             brand += out.brand.iter().filter(|&&b| b).count();
             assert!(out.people.len() == 12 || out.people.len() == 13);
-            flighted.deliver(t, &pop, &signals, &mut rng, &mut out);
+            flighted.deliver(t, &pop, &signals, &uncapped(), false, &mut rng, &mut out);
             f += out.people.len();
             let on = (t - 1) % 5 < 2;
             assert_eq!(out.people.len(), if on { 25 } else { 0 }, "period {t}");
@@ -298,6 +427,8 @@ mod tests {
             1,
             &pop,
             &signals,
+            &uncapped(),
+            false,
             &mut stream(8, Subsystem::Campaigns, 0),
             &mut out,
         );
@@ -327,19 +458,145 @@ mod tests {
         let mut rng = stream(10, Subsystem::Signals, 0);
         let mut out = Impressions::default();
         for t in 1..10 {
-            c.deliver(t, &pop, &signals, &mut rng, &mut out);
+            c.deliver(t, &pop, &signals, &uncapped(), true, &mut rng, &mut out);
             assert!(out.people.is_empty());
             signals.step(&needs, t, 2, &mut rng);
         }
         config.observability = 1.0;
         let mut signals = Signals::new(&config, 1_000);
         signals.step(&needs, 1, 2, &mut rng);
-        c.deliver(2, &pop, &signals, &mut rng, &mut out);
+        c.deliver(2, &pop, &signals, &uncapped(), true, &mut rng, &mut out);
         assert_eq!(out.people.len(), 500);
         assert!(
             out.people
                 .iter()
                 .all(|&p| needs.is_open(pop.people.company[p as usize]))
         );
+    }
+
+    /// Checks one period's money: what was paid adds up, to the cent, and the period's
+    /// budget is paid, unspent or carried.
+    fn spend_adds_up(spend: &Spend, budget: f64, carried: f64) {
+        let paid = spend.media + spend.data + spend.creative;
+        assert!((spend.total() - paid).abs() < 0.005);
+        assert!(
+            (budget - (paid + spend.unspent + carried)).abs() < 0.005,
+            "{spend:?} budget {budget} carried {carried}"
+        );
+    }
+
+    #[test]
+    fn a_money_budget_buys_spend_over_cpm_impressions_with_carry_over() {
+        let pop = population();
+        let signals = Signals::new(&NeedsConfig::default(), 1_000);
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let media = uncapped();
+        let s = Strategy {
+            unit: Unit::Money,
+            ..strategy(
+                Targeting::Broad { min_influence: 0.0 },
+                Timing::AlwaysOn,
+                100.37,
+            )
+        };
+        let mut c = Campaign::new(&s, &pop, &committees, &customers).unwrap();
+        let cpm = media.cpm(c.audience.len(), pop.len());
+        assert!((25.0..=45.0).contains(&cpm), "{cpm}");
+        let (mut rng, mut out) = (stream(11, Subsystem::Campaigns, 0), Impressions::default());
+        let (mut impressions, mut media_spend, mut carried) = (0usize, 0.0, 0.0);
+        for t in 1..=30 {
+            let before = c.carry;
+            let spend = c.deliver(t, &pop, &signals, &media, false, &mut rng, &mut out);
+            spend_adds_up(&spend, 100.37, c.carry - before);
+            assert_eq!(spend.creative, media.creative);
+            assert_eq!(spend.unspent, 0.0);
+            impressions += out.people.len();
+            media_spend += spend.media;
+            carried = c.carry;
+            assert!(carried >= 0.0 && carried < cpm / 1000.0);
+        }
+        // Every period's media money, carry-over included, bought impressions at the CPM.
+        let money = 30.0 * (100.37 - media.creative);
+        assert_eq!(
+            impressions,
+            ((money - carried) / cpm * 1000.0).round() as usize
+        );
+        assert_eq!(impressions, (money / cpm * 1000.0).floor() as usize);
+        assert!((media_spend - impressions as f64 * cpm / 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_frequency_cap_leaves_budget_unspent_and_no_one_over_it() {
+        let pop = population();
+        let signals = Signals::new(&NeedsConfig::default(), 1_000);
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let media = MediaConfig::default();
+        let small = strategy(
+            Targeting::Narrow {
+                functions: vec![],
+                min_level: 0,
+                accounts: vec![3, 10],
+            },
+            Timing::AlwaysOn,
+            10_000.0,
+        );
+        for unit in [Unit::Money, Unit::Impressions] {
+            let s = Strategy {
+                unit,
+                ..small.clone()
+            };
+            let mut c = Campaign::new(&s, &pop, &committees, &customers).unwrap();
+            let size = c.audience.len();
+            assert!(size > 0 && size < 200, "{size}");
+            let (mut rng, mut out) = (stream(12, Subsystem::Campaigns, 0), Impressions::default());
+            let spend = c.deliver(1, &pop, &signals, &media, false, &mut rng, &mut out);
+            assert_eq!(out.people.len(), 3 * size, "everyone exactly at the cap");
+            let mut counts = std::collections::HashMap::new();
+            for &p in &out.people {
+                *counts.entry(p).or_insert(0) += 1;
+            }
+            assert!(counts.values().all(|&k| k == 3));
+            assert!(spend.unspent > 0.0);
+            let price = media.cpm(size, pop.len()) / 1000.0;
+            assert!((spend.media - 3.0 * size as f64 * price).abs() < 1e-9);
+            if unit == Unit::Money {
+                spend_adds_up(&spend, 10_000.0, c.carry);
+            } else {
+                assert!((spend.unspent - (10_000.0 - 3.0 * size as f64) * price).abs() < 1e-6);
+            }
+            assert!(c.seen.iter().all(|&k| k == 0), "the scratch is left clean");
+        }
+    }
+
+    #[test]
+    fn triggered_campaigns_pay_for_data_and_leave_the_budget_unspent_without_signals() {
+        let pop = population();
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let config = NeedsConfig {
+            observability: 0.0,
+            false_signal_weekly: 0.0,
+            ..Default::default()
+        };
+        let signals = Signals::new(&config, 1_000);
+        let media = MediaConfig::default();
+        let s = Strategy {
+            unit: Unit::Money,
+            creative: Creative::personalized(),
+            ..strategy(
+                Targeting::Broad { min_influence: 0.0 },
+                Timing::Triggered { window: 2 },
+                1_000.0,
+            )
+        };
+        let mut c = Campaign::new(&s, &pop, &committees, &customers).unwrap();
+        let (mut rng, mut out) = (stream(13, Subsystem::Campaigns, 0), Impressions::default());
+        let spend = c.deliver(3, &pop, &signals, &media, true, &mut rng, &mut out);
+        assert!(out.people.is_empty());
+        assert_eq!(spend.data, media.intent_data);
+        assert_eq!((spend.media, spend.creative), (0.0, 0.0));
+        assert_eq!(spend.unspent, 1_000.0 - media.intent_data);
+        spend_adds_up(&spend, 1_000.0, 0.0);
+        let other = c.deliver(4, &pop, &signals, &media, false, &mut rng, &mut out);
+        assert_eq!((other.data, other.unspent), (0.0, 1_000.0));
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod audience;
 pub mod campaign;
+pub mod media;
 pub mod response;
 pub mod signals;
 pub mod strategy;

@@ -1,6 +1,7 @@
 //! Marketing strategies: who a brand's budget reaches, with what creative, and when.
 //!
-//! A strategy is a budget of impressions per period, split between brand (builds memory
+//! A strategy is a budget per period (money by default, or impressions spelled explicitly),
+//! split between brand (builds memory
 //! that fades slowly) and demand (moves people on open committees, the more the better
 //! they remember the brand), plus three choices: targeting, creative and timing. Both the
 //! "planetary" (narrow, personalized, intent-triggered) and the "quantum" (broad,
@@ -9,6 +10,7 @@
 use crate::check::{self, Range, UNIT};
 use crate::errors::{Error, Result, Within};
 use crate::market::population::LEVELS;
+use crate::marketing::media::MAX_IMPRESSIONS;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -100,12 +102,30 @@ pub enum Timing {
     Triggered { window: u32 },
 }
 
-/// A brand's marketing strategy.
+/// What a budget counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Money per period: creative and intent data are paid first, the rest buys impressions
+    /// at the price of the audience at the time (see [`crate::marketing::media`]).
+    #[default]
+    Money,
+    /// Impressions per period; creative and intent data are paid on top.
+    Impressions,
+}
+
+/// A brand's marketing strategy: one campaign of its media plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Strategy {
-    /// Impressions per period (on average over a flight).
+    /// The campaign's name (its channel) within the brand's plan.
+    #[serde(default)]
+    pub name: String,
+    /// Money (or impressions, per `unit`) per period, on average over a flight.
     pub budget: f64,
+    /// What `budget` counts.
+    #[serde(default)]
+    pub unit: Unit,
     /// Share of impressions that are brand advertising; the rest is demand.
     pub brand_share: f64,
     pub targeting: Targeting,
@@ -118,11 +138,15 @@ impl Strategy {
     /// path within the strategy (`targeting.top_share`).
     pub fn check(&self) -> Result<()> {
         // Each impression is held in memory for its period: 1e8 is ~0.5 GB.
-        if !(self.budget >= 0.0 && self.budget <= 1e8) {
+        let (most, unit) = match self.unit {
+            Unit::Money => (1e12, "money"),
+            Unit::Impressions => (MAX_IMPRESSIONS, "impressions"),
+        };
+        if !(self.budget >= 0.0 && self.budget <= most) {
             return Err(Error::out_of_range(
                 "budget",
                 self.budget,
-                "in [0, 1e8] impressions per period",
+                format!("in [0, {most:e}] {unit} per period"),
             ));
         }
         check::real("brand_share", self.brand_share, UNIT)?;
@@ -227,12 +251,14 @@ impl Timing {
     }
 }
 
-/// The quantum preset's shape (broad, universal, always on, 60% brand) at `budget`: the
-/// strategy the engine's tests share.
+/// The quantum preset's shape (broad, universal, always on, 60% brand) at `budget`
+/// impressions a period: the strategy the engine's tests share.
 #[cfg(test)]
 pub(crate) fn quantum(budget: f64) -> Strategy {
     Strategy {
+        name: String::new(),
         budget,
+        unit: Unit::Impressions,
         brand_share: 0.6,
         targeting: Targeting::Broad { min_influence: 0.0 },
         creative: Creative::universal(),

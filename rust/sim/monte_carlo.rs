@@ -10,7 +10,7 @@ use crate::control::Interrupt;
 use crate::errors::{Result, try_filled};
 use crate::market::customers::Relationship;
 use crate::sim::plan::Plan;
-use crate::sim::record::{Deal, M, METRICS, Recorder};
+use crate::sim::record::{CampaignPeriod, Deal, M, METRICS, Recorder};
 use crate::sim::replicate::{Replicate, Start};
 use rayon::prelude::*;
 
@@ -21,6 +21,8 @@ pub struct Run {
     pub deals: Vec<Deal>,
     /// Every customer relationship.
     pub customers: Vec<Relationship>,
+    /// Every campaign's impressions and spend, per period.
+    pub campaigns: Vec<CampaignPeriod>,
     /// Needs open at the start and at the end.
     pub open_at_start: u32,
     pub open_at_end: u32,
@@ -55,9 +57,9 @@ pub enum Column {
 }
 
 /// The event logs of every replicate of an arm, as named columns: one row per decision
-/// (`deals`) or customer relationship (`customers`), tagged with the replicate. Absent
-/// values (no winner, not ended) are -1.
-pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>); 2] {
+/// (`deals`), customer relationship (`customers`) or campaign and period (`campaigns`),
+/// tagged with the replicate. Absent values (no winner, not ended) are -1.
+pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>); 3] {
     fn whole<T>(rows: &[(usize, &T)], f: impl Fn(&T) -> i64) -> Column {
         Column::Whole(rows.iter().map(|(_, row)| f(row)).collect())
     }
@@ -71,6 +73,11 @@ pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>);
         .iter()
         .enumerate()
         .flat_map(|(r, run)| run.deals.iter().map(move |d| (r, d)))
+        .collect();
+    let campaigns: Vec<(usize, &CampaignPeriod)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(r, run)| run.campaigns.iter().map(move |c| (r, c)))
         .collect();
     let customers: Vec<(usize, &Relationship)> = runs
         .iter()
@@ -104,6 +111,24 @@ pub fn event_logs(runs: &[Run]) -> [(&'static str, Vec<(&'static str, Column)>);
                 ("sales", whole(&customers, |c| i64::from(c.sales))),
                 ("sale_value", real(&customers, |c| c.sale_value)),
                 ("revenue", real(&customers, Relationship::revenue)),
+            ],
+        ),
+        (
+            "campaigns",
+            vec![
+                ("replicate", replicate(&campaigns)),
+                ("period", whole(&campaigns, |c| i64::from(c.period))),
+                ("brand", whole(&campaigns, |c| i64::from(c.brand))),
+                ("campaign", whole(&campaigns, |c| i64::from(c.campaign))),
+                (
+                    "impressions",
+                    whole(&campaigns, |c| i64::from(c.impressions)),
+                ),
+                ("spend", real(&campaigns, |c| c.spend.total())),
+                ("media_spend", real(&campaigns, |c| c.spend.media)),
+                ("data_spend", real(&campaigns, |c| c.spend.data)),
+                ("creative_spend", real(&campaigns, |c| c.spend.creative)),
+                ("unspent", real(&campaigns, |c| c.spend.unspent)),
             ],
         ),
     ]
@@ -174,6 +199,7 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
             open_at_end: market.needs.open().len() as u32,
             open_at_start,
             deals: std::mem::take(&mut market.deals),
+            campaigns: std::mem::take(&mut market.campaign_log),
             customers: market.customer_log().to_vec(),
         })
     };
@@ -263,14 +289,17 @@ mod tests {
     }
 
     fn dark(config: &MarketConfig, periods: u32, replicates: u32, seed: u64) -> Plan {
-        Plan::single(config.clone(), vec![None; 4], periods, replicates, seed)
+        Plan::single(config.clone(), vec![vec![]; 4], periods, replicates, seed)
     }
 
     #[test]
     fn replicates_do_not_depend_on_threads_or_order() {
         let go = AtomicBool::new(false);
         let mut plan = dark(&small(), 30, 4, 9);
-        plan.arms = vec![vec![Some(quantum(500.0)), None, None, None], vec![None; 4]];
+        plan.arms = vec![
+            vec![vec![quantum(500.0)], vec![], vec![], vec![]],
+            vec![vec![]; 4],
+        ];
         let serial = run(&plan, false, &go).unwrap();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
@@ -294,8 +323,8 @@ mod tests {
     fn arms_face_the_same_market_and_equal_their_runs_alone() {
         let go = AtomicBool::new(false);
         let config = small();
-        let a = vec![Some(quantum(800.0)), None, None, None];
-        let b = vec![None, Some(quantum(300.0)), None, None];
+        let a = vec![vec![quantum(800.0)], vec![], vec![], vec![]];
+        let b = vec![vec![], vec![quantum(300.0)], vec![], vec![]];
         let mut both = dark(&config, 25, 2, 4);
         both.arms = vec![a.clone(), b.clone()];
         let both = run(&both, true, &go).unwrap();
@@ -312,7 +341,7 @@ mod tests {
     fn a_run_records_only_the_metrics_asked_for() {
         let go = AtomicBool::new(false);
         let mut plan = dark(&small(), 10, 1, 2);
-        plan.arms = vec![vec![Some(quantum(500.0)), None, None, None]];
+        plan.arms = vec![vec![vec![quantum(500.0)], vec![], vec![], vec![]]];
         let all = run(&plan, false, &go).unwrap();
         let mut wanted = vec![false; METRICS.len()];
         wanted[M::Wins as usize] = true;
@@ -358,8 +387,15 @@ mod tests {
     fn committees_follow_needs_and_members_work_there() {
         let config = small();
         let start = Start::draw(&config, 4, 0, None, &crate::control::Never).unwrap();
-        let mut market =
-            Replicate::new(&config, &[None, None, None, None], 4, 0, start, true).unwrap();
+        let mut market = Replicate::new(
+            &config,
+            &[vec![], vec![], vec![], vec![]],
+            4,
+            0,
+            start,
+            true,
+        )
+        .unwrap();
         let mut rec = Recording::new(60, 4, None);
         let mut sizes = Vec::new();
         for t in 1..=60 {
@@ -486,7 +522,7 @@ mod tests {
             config.needs.in_market_share = in_market;
             proptest::prop_assume!(config.validate().is_ok());
             let start = Start::draw(&config, seed, 0, None, &crate::control::Never).unwrap();
-            let mut market = Replicate::new(&config, &[None, None, None, None], seed, 0, start, true).unwrap();
+            let mut market = Replicate::new(&config, &[vec![], vec![], vec![], vec![]], seed, 0, start, true).unwrap();
             let mut rec = Recording::new(40, 4, None);
             for t in 1..=40 {
                 market.step(&mut rec.recorder(t));

@@ -25,11 +25,13 @@
 
 use crate::market::decisions;
 use crate::market::needs::NeedEvents;
+use crate::marketing::media::Spend;
 use crate::marketing::response::{Seat, expose};
+use crate::marketing::strategy::Timing;
 use crate::marketing::word_of_mouth::endorsers;
 use crate::measures::{Tracker, hourglass};
 use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
-use crate::sim::record::{Deal, M, Recorder};
+use crate::sim::record::{CampaignPeriod, Deal, M, Recorder};
 use crate::sim::replicate::Replicate;
 
 /// A phase of a period.
@@ -153,75 +155,98 @@ impl<T: Tracker> Replicate<T> {
             need: needs.is_open(company).then_some(company),
             seated: committees.is_seated(p),
         };
-        for (b, campaign) in self.campaigns.iter_mut().enumerate() {
-            let Some(campaign) = campaign else { continue };
-            campaign.update(&self.population, &self.career_events.changed);
-            if self.warming {
-                continue;
-            }
-            let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), b as u64);
-            campaign.deliver(
-                now,
-                &self.population,
-                &self.signals,
-                &mut rng,
-                &mut self.impressions,
-            );
-            let creative = &campaign.strategy.creative;
-            let share = adv.share_rate * creative.shareability;
-            let people = &self.population.people;
-            self.people.clear();
-            for (&p, &brand) in self.impressions.people.iter().zip(&self.impressions.brand) {
-                let q = creative.quality(people.taste[p as usize], true, adv.taste_width, &mut rng);
-                let weight = if brand { 1.0 } else { 0.0 };
-                let at = seat(p, people.company[p as usize]);
-                expose(
-                    &mut self.memory,
-                    &mut self.opportunities,
-                    adv,
-                    p,
-                    b,
-                    q,
-                    weight,
-                    at,
-                );
-                self.trackers
-                    .exposed(p, b, people.company[p as usize], t, false);
-                if share > 0.0 && coin(&mut rng, (share * q) as f32) {
-                    self.people.push(p);
-                    self.trackers.shared(p, b);
+        for (b, plan) in self.campaigns.iter_mut().enumerate() {
+            // The brand's intent data is one subscription, paid by its first triggered
+            // campaign.
+            let data = plan.iter().position(|c| {
+                c.strategy.budget > 0.0 && matches!(c.strategy.timing, Timing::Triggered { .. })
+            });
+            for (k, campaign) in plan.iter_mut().enumerate() {
+                // Campaign k of brand b draws from its own stream; the first keeps the brand's.
+                let key = b as u64 + ((k as u64) << 32);
+                campaign.update(&self.population, &self.career_events.changed);
+                if self.warming {
+                    continue;
                 }
-            }
-            self.tally.impressions[b] = self.impressions.people.len() as u32;
-            let pass = adv.pass_rate * creative.shareability;
-            if self.people.is_empty() || pass <= 0.0 {
-                self.tally.shares[b] = self.people.len() as u32;
-                continue;
-            }
-            let mut rng = brand_stream(seed, Subsystem::Sharing, r, u64::from(t), b as u64);
-            let (earned, sharers) =
-                self.spreader
-                    .spread(&self.network, &self.people, pass, &mut rng);
-            self.tally.earned_reach[b] = earned.len() as u32;
-            self.tally.shares[b] = sharers as u32;
-            // A shared copy carries the sharer's mix of brand and demand messages.
-            let weight = campaign.strategy.brand_share;
-            for &p in earned {
-                let q =
-                    creative.quality(people.taste[p as usize], false, adv.taste_width, &mut rng);
-                let at = seat(p, people.company[p as usize]);
-                expose(
-                    &mut self.memory,
-                    &mut self.opportunities,
-                    adv,
-                    p,
-                    b,
-                    q,
-                    weight,
-                    at,
+                let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), key);
+                let spend = campaign.deliver(
+                    now,
+                    &self.population,
+                    &self.signals,
+                    &self.media,
+                    data == Some(k),
+                    &mut rng,
+                    &mut self.impressions,
                 );
-                self.trackers
-                    .exposed(p, b, people.company[p as usize], t, true);
+                self.tally.spend[b].add(&spend);
+                self.campaign_log.push(CampaignPeriod {
+                    period: now,
+                    brand: b as u16,
+                    campaign: k as u16,
+                    impressions: self.impressions.people.len() as u32,
+                    spend,
+                });
+                let creative = &campaign.strategy.creative;
+                let share = adv.share_rate * creative.shareability;
+                let people = &self.population.people;
+                self.people.clear();
+                for (&p, &brand) in self.impressions.people.iter().zip(&self.impressions.brand) {
+                    let q =
+                        creative.quality(people.taste[p as usize], true, adv.taste_width, &mut rng);
+                    let weight = if brand { 1.0 } else { 0.0 };
+                    let at = seat(p, people.company[p as usize]);
+                    expose(
+                        &mut self.memory,
+                        &mut self.opportunities,
+                        adv,
+                        p,
+                        b,
+                        q,
+                        weight,
+                        at,
+                    );
+                    self.trackers
+                        .exposed(p, b, people.company[p as usize], t, false);
+                    if share > 0.0 && coin(&mut rng, (share * q) as f32) {
+                        self.people.push(p);
+                        self.trackers.shared(p, b);
+                    }
+                }
+                self.tally.impressions[b] += self.impressions.people.len() as u32;
+                let pass = adv.pass_rate * creative.shareability;
+                if self.people.is_empty() || pass <= 0.0 {
+                    self.tally.shares[b] += self.people.len() as u32;
+                    continue;
+                }
+                let mut rng = brand_stream(seed, Subsystem::Sharing, r, u64::from(t), key);
+                let (earned, sharers) =
+                    self.spreader
+                        .spread(&self.network, &self.people, pass, &mut rng);
+                self.tally.earned_reach[b] += earned.len() as u32;
+                self.tally.shares[b] += sharers as u32;
+                // A shared copy carries the sharer's mix of brand and demand messages.
+                let weight = campaign.strategy.brand_share;
+                for &p in earned {
+                    let q = creative.quality(
+                        people.taste[p as usize],
+                        false,
+                        adv.taste_width,
+                        &mut rng,
+                    );
+                    let at = seat(p, people.company[p as usize]);
+                    expose(
+                        &mut self.memory,
+                        &mut self.opportunities,
+                        adv,
+                        p,
+                        b,
+                        q,
+                        weight,
+                        at,
+                    );
+                    self.trackers
+                        .exposed(p, b, people.company[p as usize], t, true);
+                }
             }
         }
     }
@@ -428,6 +453,18 @@ impl<T: Tracker> Replicate<T> {
             rec.brands(M::MemoryMean, &self.memory.mean_over(seated));
         }
         rec.brands(M::Impressions, &self.tally.impressions);
+        let spend = &self.tally.spend;
+        for (m, part) in [
+            (M::Spend, Spend::total as fn(&Spend) -> f64),
+            (M::MediaSpend, |s| s.media),
+            (M::DataSpend, |s| s.data),
+            (M::CreativeSpend, |s| s.creative),
+            (M::Unspent, |s| s.unspent),
+        ] {
+            if rec.wants(m) {
+                rec.brands(m, &spend.iter().map(part).collect::<Vec<_>>());
+            }
+        }
         rec.brands(M::EarnedReach, &self.tally.earned_reach);
         rec.brands(M::Shares, &self.tally.shares);
         rec.brands(M::Endorsers, &self.tally.endorsers);
@@ -461,7 +498,7 @@ mod tests {
     use crate::market::MarketConfig;
     use crate::market::committees::Committees;
     use crate::market::population::PopulationConfig;
-    use crate::marketing::strategy::quantum;
+    use crate::marketing::strategy::{Strategy, Unit, quantum};
     use crate::sim::record::Recording;
     use crate::sim::replicate::Start;
 
@@ -507,7 +544,7 @@ mod tests {
             ..Default::default()
         };
         config.referrals.refer_weekly = 0.05;
-        let plan = [Some(quantum(400.0)), Some(quantum(400.0)), None, None];
+        let plan = [vec![quantum(400.0)], vec![quantum(400.0)], vec![], vec![]];
         let start = Start::draw(&config, 3, 0, None, &crate::control::Never).unwrap();
         let mut market =
             Replicate::with_tracker(&config, &plan, 3, 0, start, true, Counts::default()).unwrap();
@@ -531,6 +568,67 @@ mod tests {
         assert_eq!(counts.members as f64, total(M::Deciders));
         assert!(counts.earned > 0 && counts.shared > 0 && counts.endorsed > 0);
         assert!(counts.decided > 0);
+    }
+
+    #[test]
+    fn the_campaign_log_adds_up_to_each_brands_recorded_spend() {
+        let config = MarketConfig {
+            population: PopulationConfig {
+                people: 5_000,
+                companies: 250,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let money = |budget: f64, timing: Timing| Strategy {
+            unit: Unit::Money,
+            timing,
+            ..quantum(budget)
+        };
+        let plan = [
+            vec![
+                money(200.0, Timing::AlwaysOn),
+                Strategy {
+                    name: "bursts".into(),
+                    ..money(300.0, Timing::Flighted { on: 2, off: 1 })
+                },
+                Strategy {
+                    name: "intent".into(),
+                    ..money(400.0, Timing::Triggered { window: 3 })
+                },
+            ],
+            vec![quantum(100.0)],
+            vec![],
+            vec![],
+        ];
+        let start = Start::draw(&config, 8, 0, None, &crate::control::Never).unwrap();
+        let mut market = Replicate::new(&config, &plan, 8, 0, start, false).unwrap();
+        let mut rec = Recording::new(12, 4, None);
+        for t in 1..=12 {
+            market.step(&mut rec.recorder(t));
+        }
+        assert_eq!(market.campaign_log.len(), 12 * 4);
+        for t in 1..=12 {
+            for b in 0..2 {
+                let rows: Vec<_> = market
+                    .campaign_log
+                    .iter()
+                    .filter(|c| c.period == t && usize::from(c.brand) == b)
+                    .collect();
+                let sum = |f: fn(&Spend) -> f64| rows.iter().map(|c| f(&c.spend)).sum::<f64>();
+                let impressions: u32 = rows.iter().map(|c| c.impressions).sum();
+                assert_eq!(f64::from(impressions), rec.get(M::Impressions, t, b));
+                assert!((sum(Spend::total) - rec.get(M::Spend, t, b)).abs() < 1e-9);
+                assert!((sum(|s| s.unspent) - rec.get(M::Unspent, t, b)).abs() < 1e-9);
+                // The brand's intent data is paid once, by its triggered campaign.
+                let data = if b == 0 {
+                    config.media.intent_data
+                } else {
+                    0.0
+                };
+                assert_eq!(rec.get(M::DataSpend, t, b), data);
+            }
+        }
     }
 
     #[test]

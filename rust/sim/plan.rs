@@ -2,7 +2,7 @@
 //! (alternative), periods, replicates, a seed, optionally the user's network, and which
 //! metrics to record. Every arm of replicate r runs on the same draws of the market.
 
-use crate::errors::{Error, Result};
+use crate::errors::{Error, Result, Segment};
 use crate::graph::csr::Graph;
 use crate::market::MarketConfig;
 use crate::marketing::strategy::Strategy;
@@ -13,8 +13,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub market: MarketConfig,
-    /// Per arm, one optional strategy per brand.
-    pub arms: Vec<Vec<Option<Strategy>>>,
+    /// Per arm, each brand's campaigns (its media plan; empty: the brand is dark).
+    pub arms: Vec<Vec<Vec<Strategy>>>,
     pub periods: u32,
     pub replicates: u32,
     pub seed: u64,
@@ -30,7 +30,7 @@ impl Plan {
     /// One arm of `strategies`, every metric.
     pub fn single(
         market: MarketConfig,
-        strategies: Vec<Option<Strategy>>,
+        strategies: Vec<Vec<Strategy>>,
         periods: u32,
         replicates: u32,
         seed: u64,
@@ -62,7 +62,7 @@ impl Plan {
         };
         // Company, function, level, taste, place among the employees, employee lists.
         let population = people * 24.0;
-        let arm_state = |arm: &[Option<Strategy>]| {
+        let arm_state = |arm: &[Vec<Strategy>]| {
             let advertising = arm.iter().flatten().count() as f64;
             // Careers, committee seats, spreading workspace; ad-stock, long-term memory,
             // familiarity, attitude and disposition per brand; audience and reach history per
@@ -86,6 +86,17 @@ impl Plan {
         }
         for strategies in &self.arms {
             self.market.validate_strategies(strategies)?;
+            for (b, plan) in strategies.iter().enumerate() {
+                for (k, s) in plan.iter().enumerate() {
+                    self.market
+                        .validate_horizon(s, self.periods.max(1))
+                        .map_err(|e| {
+                            e.within(Segment::Index(k))
+                                .within(Segment::Index(b))
+                                .in_field("strategies")
+                        })?;
+                }
+            }
         }
         if let Some(graph) = &self.network {
             if graph.n_nodes() != self.market.population.people {

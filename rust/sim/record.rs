@@ -130,6 +130,16 @@ catalogue! {
         "Mean brand memory among people on open committees.";
     Impressions "impressions" Brand Flow "impressions"
         "Paid impressions delivered.";
+    Spend "spend" Brand Flow "currency"
+        "Money spent: media, intent data and creative.";
+    MediaSpend "media_spend" Brand Flow "currency"
+        "Money spent on impressions (impressions x the audience's CPM / 1,000).";
+    DataSpend "data_spend" Brand Flow "currency"
+        "Money spent on intent data (a subscription while a triggered campaign runs).";
+    CreativeSpend "creative_spend" Brand Flow "currency"
+        "Money spent producing creative (per creative, or per variant when tailored).";
+    Unspent "unspent" Brand Flow "currency"
+        "Budget that could not be delivered (frequency cap, no audience, no intent signal).";
     PaidReach "paid_reach" Brand Flow "people"
         "Unique people reached by paid impressions.";
     Reach "reach" Brand Flow "people"
@@ -193,6 +203,18 @@ pub struct Deal {
     pub brand: Option<u16>,
     /// Value of the sale (0 for no decision).
     pub value: f64,
+}
+
+/// One campaign's period: what it bought and paid (a row of the per-campaign log; the
+/// catalogue's spend metrics are its sums per brand).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignPeriod {
+    pub period: u32,
+    pub brand: u16,
+    /// The campaign's place in its brand's plan.
+    pub campaign: u16,
+    pub impressions: u32,
+    pub spend: crate::marketing::media::Spend,
 }
 
 /// One replicate's columns: for each metric of the catalogue, its `[period, width]` slice

@@ -19,6 +19,7 @@ use crate::market::opportunities::Opportunities;
 use crate::market::population::Population;
 use crate::market::ties::professional_network;
 use crate::marketing::campaign::{Campaign, Impressions};
+use crate::marketing::media::{MediaConfig, Spend};
 use crate::marketing::response::AdvertisingConfig;
 use crate::marketing::signals::Signals;
 use crate::marketing::strategy::{Strategy, Timing};
@@ -26,7 +27,7 @@ use crate::marketing::word_of_mouth::{ReferralsConfig, Spreader};
 use crate::measures::Tracker;
 use crate::measures::reach::Reach;
 use crate::rng::{KeyedDraws, Subsystem, market_stream};
-use crate::sim::record::Deal;
+use crate::sim::record::{CampaignPeriod, Deal};
 use fixedbitset::FixedBitSet;
 use std::sync::Arc;
 
@@ -109,8 +110,8 @@ pub struct Replicate<T: Tracker = ()> {
     /// The demand activation of each open need.
     pub opportunities: Opportunities,
     pub customers: Customers,
-    /// Each brand's campaign, if it advertises.
-    pub campaigns: Vec<Option<Campaign>>,
+    /// Each brand's campaigns (its media plan; none if it does not advertise).
+    pub campaigns: Vec<Vec<Campaign>>,
     pub signals: Signals,
     /// Who each advertising brand has reached (None when the run records no reach metric),
     /// and the caller's tracker.
@@ -120,6 +121,8 @@ pub struct Replicate<T: Tracker = ()> {
     pub referred: FixedBitSet,
     /// Every decision so far.
     pub deals: Vec<Deal>,
+    /// Every campaign's impressions and spend, per period.
+    pub campaign_log: Vec<CampaignPeriod>,
     pub(crate) decisions: DecisionsConfig,
     pub(crate) committee_weights: CommitteesConfig,
     pub(crate) decider: Decider,
@@ -130,6 +133,7 @@ pub struct Replicate<T: Tracker = ()> {
     pub(crate) continuing: Vec<u32>,
     pub(crate) brands_config: BrandsConfig,
     pub(crate) advertising: AdvertisingConfig,
+    pub(crate) media: MediaConfig,
     pub(crate) referrals: ReferralsConfig,
     pub(crate) spreader: Spreader,
     /// The longest signal window a strategy looks back.
@@ -155,6 +159,8 @@ pub(crate) struct Tally {
     pub deciders: u32,
     pub endorsers: Vec<u32>,
     pub endorsed: Vec<u32>,
+    /// Money per brand: media, data, creative and unspent budget.
+    pub spend: Vec<Spend>,
 }
 
 impl Tally {
@@ -166,6 +172,7 @@ impl Tally {
             wins: vec![0; brands],
             endorsers: vec![0; brands],
             endorsed: vec![0; brands],
+            spend: vec![Spend::default(); brands],
             ..Default::default()
         }
     }
@@ -181,18 +188,19 @@ impl Tally {
         ] {
             v.iter_mut().for_each(|x| *x = 0);
         }
+        self.spend.iter_mut().for_each(|s| *s = Spend::default());
         self.no_decisions = 0;
         self.deciders = 0;
     }
 }
 
 impl Replicate {
-    /// Replicate `replicate` of the market named by `seed`, from its `start`, with one
-    /// optional strategy per brand; `reach` keeps who each brand reached (needed by the
+    /// Replicate `replicate` of the market named by `seed`, from its `start`, with each
+    /// brand's campaigns (none: dark); `reach` keeps who each brand reached (needed by the
     /// reach and future-buyer metrics). The config and strategies must be valid.
     pub fn new(
         config: &MarketConfig,
-        strategies: &[Option<Strategy>],
+        strategies: &[Vec<Strategy>],
         seed: u64,
         replicate: u64,
         start: Start,
@@ -207,7 +215,7 @@ impl<T: Tracker> Replicate<T> {
     #[allow(clippy::too_many_arguments)]
     pub fn with_tracker(
         config: &MarketConfig,
-        strategies: &[Option<Strategy>],
+        strategies: &[Vec<Strategy>],
         seed: u64,
         replicate: u64,
         start: Start,
@@ -262,10 +270,10 @@ impl<T: Tracker> Replicate<T> {
         );
         let campaigns = strategies
             .iter()
-            .map(|s| {
-                s.as_ref()
+            .map(|plan| {
+                plan.iter()
                     .map(|s| Campaign::new(s, &population, &config.committees, &config.customers))
-                    .transpose()
+                    .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<Vec<_>>>()?;
         let signal_window = strategies
@@ -279,7 +287,7 @@ impl<T: Tracker> Replicate<T> {
             .unwrap_or(1);
         let people = population.len();
         let cells = people * brands;
-        let advertises: Vec<bool> = strategies.iter().map(Option::is_some).collect();
+        let advertises: Vec<bool> = strategies.iter().map(|plan| !plan.is_empty()).collect();
         let spreader = Spreader::new(&network);
         Ok(Self {
             seed,
@@ -305,6 +313,7 @@ impl<T: Tracker> Replicate<T> {
             referred: FixedBitSet::with_capacity(cells),
             spreader,
             deals: Vec::new(),
+            campaign_log: Vec::new(),
             decisions: config.decisions.clone(),
             committee_weights: config.committees.clone(),
             decider: Decider::default(),
@@ -317,6 +326,7 @@ impl<T: Tracker> Replicate<T> {
             continuing: Vec::new(),
             brands_config: config.brands.clone(),
             advertising: config.advertising.clone(),
+            media: config.media.clone(),
             referrals: config.referrals.clone(),
             signal_window,
             impressions: Impressions::default(),
@@ -394,7 +404,7 @@ mod tests {
             timing: Timing::Flighted { on: 1, off: 520 },
             ..quantum(2_000.0)
         };
-        let strategies = [Some(pulse), None, None, None];
+        let strategies = [vec![pulse], vec![], vec![], vec![]];
         let start = Start::draw(&config, 1, 0, None, &Never).unwrap();
         let mut market = Replicate::new(&config, &strategies, 1, 0, start, true).unwrap();
         let mut rec = Recording::new(5, 4, None);
@@ -464,7 +474,7 @@ mod tests {
     #[test]
     fn a_warm_up_is_not_recorded_and_the_run_counts_from_its_end() {
         let config = small();
-        let plan = [Some(quantum(500.0)), None, None, None];
+        let plan = [vec![quantum(500.0)], vec![], vec![], vec![]];
         let start = Start::draw(&config, 3, 0, None, &Never).unwrap();
         let mut market = Replicate::new(&config, &plan, 3, 0, start, true).unwrap();
         market.warm_up(30);
@@ -504,7 +514,7 @@ mod tests {
             },
             ..quantum(700.0)
         };
-        let strategies = [Some(closed), Some(quantum(700.0)), None, None];
+        let strategies = [vec![closed], vec![quantum(700.0)], vec![], vec![]];
         let start = Start::draw(&config, 2, 0, None, &Never).unwrap();
         let mut market = Replicate::new(&config, &strategies, 2, 0, start, true).unwrap();
         let mut rec = Recording::new(40, 4, None);
