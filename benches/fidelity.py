@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 import buyernet
-from buyernet import Strategy, Timing
+from buyernet import Media, Strategy, Timing
+from buyernet.scenario import Scenario
 from buyernet.stats import interval, paired_difference, ratio_interval
 
 #: Brand shares of the broad always-on plan searched for the revenue-maximising one.
@@ -105,9 +106,11 @@ def plans(budget: float) -> dict[str, Strategy]:
         "brand": quantum.replace(budget=budget * share, brand_share=1.0),
         "demand": quantum.replace(budget=budget * (1 - share), brand_share=0.0),
         # A flighted plan spends the always-on total in its bursts: scale it so the burst
-        # weeks get `budget` impressions each.
+        # weeks get what the quantum plan buys (in impressions: the burst measures memory,
+        # not prices).
         "burst": quantum.replace(
-            budget=budget * BURST_WEEKS / 520,
+            budget=budget * BURST_WEEKS / 520 * 1000 / Media().base_cpm,
+            unit="impressions",
             brand_share=1.0,
             timing=Timing.flighted(BURST_WEEKS, 520 - BURST_WEEKS),
         ),
@@ -120,8 +123,15 @@ def plans(budget: float) -> dict[str, Strategy]:
 
 def run(people: int, replicates: int, periods: int, seed: int, threads: int | None) -> Any:
     """The comparison every row is read from."""
-    market = buyernet.Market().replace(population={"people": people, "companies": people // 20})
-    budget = 0.05 * people  # the built-in scenario: 5,000 a week for 100k people
+    # The built-in scenario (money a week for 100k people) scaled to `people`, its fixed
+    # costs (creative, intent data) with it.
+    scale = people / 100_000
+    media = Media()
+    market = buyernet.Market().replace(
+        population={"people": people, "companies": people // 20},
+        media={"creative": media.creative * scale, "intent_data": media.intent_data * scale},
+    )
+    budget = Scenario.default().alternatives["quantum"].budget * scale
     rivals = {"rival_1": Strategy.quantum(budget), "rival_2": Strategy.planetary(budget)}
     return buyernet.compare(
         market,
@@ -133,6 +143,7 @@ def run(people: int, replicates: int, periods: int, seed: int, threads: int | No
         replicates=replicates,
         seed=seed,
         threads=threads,
+        dark=False,  # "neither" is our brand dark
     )
 
 

@@ -85,7 +85,7 @@ def check(
 def market_network(market: dict[str, dict[str, Any]], seed: int, replicate: int) -> Graph: ...
 def estimate_bytes(
     market: dict[str, dict[str, Any]],
-    arms: list[list[tuple[str, dict[str, Any]] | None]],
+    arms: list[list[tuple[str, list[dict[str, Any]]] | None]],
     network: Graph | None,
     periods: int,
     replicates: int,

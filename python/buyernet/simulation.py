@@ -166,11 +166,14 @@ def _run(
 
 
 def _core_arms(
-    market: Market, arms: list[list[Strategy | None]]
-) -> list[list[tuple[str, dict[str, Any]] | None]]:
-    """Each arm as the engine reads it: per brand, (name, strategy as a dict) or None."""
+    market: Market, arms: list[list[Plan | None]]
+) -> list[list[tuple[str, list[dict[str, Any]]] | None]]:
+    """Each arm as the engine reads it: per brand, (name, its campaigns as dicts) or None."""
     return [
-        [None if st is None else (market.brand_names[b], st.to_dict()) for b, st in enumerate(plan)]
+        [
+            None if st is None else (market.brand_names[b], plan_list(st))
+            for b, st in enumerate(plan)
+        ]
         for plan in arms
     ]
 
