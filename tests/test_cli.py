@@ -394,7 +394,7 @@ def test_the_memory_estimate_grows_with_what_a_run_holds():
     q = {"q": buyernet.Strategy.quantum(100)}
     one = estimate_bytes(m, q, {}, "us", 52, 2, 1)
     assert estimate_bytes(small_market(200_000, 10_000), q, {}, "us", 52, 2, 1) > 1.8 * one
-    assert estimate_bytes(m, {**q, "p": buyernet.Strategy.quantum(5)}, {}, "us", 52, 2, 1) > one
+    assert estimate_bytes(m, {**q, "p": buyernet.Strategy.quantum(50)}, {}, "us", 52, 2, 1) > one
     assert estimate_bytes(m, q, {}, "us", 52, 2, 2) > one, "two replicates in flight"
     graph = buyernet.Graph.erdos_renyi(100_000, 4, seed=1)
     assert estimate_bytes(m, q, {}, "us", 52, 2, 1, network=graph) < one, "no network to draw"

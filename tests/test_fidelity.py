@@ -33,7 +33,7 @@ fidelity = _fidelity()
 #: - the elasticity of revenue to budget: calibrated to +5-18% for a doubling at the old
 #:   built-in budget of 5,000 impressions a week; the built-in budget is now money (250 a
 #:   week buys about 7,600 broad impressions), where a doubling gives about +21-24%;
-#: - incumbents at the start: the default market settles at about 17% of companies buying
+#: - incumbents at the start: the default market settles at about 13% of companies buying
 #:   from one of the brands (customers churn once in about 5 years and a need ends with a
 #:   purchase about 40% of the time), and the start is drawn at that steady state so that
 #:   year 1 and year 4 agree; "most" would need longer relationships than the 95-5 rule's;

@@ -153,7 +153,11 @@ def test_comparing_a_strategy_with_itself_gives_exactly_zero():
     )
     for d in c.table():
         if not math.isnan(d.mean):
-            assert (d.mean, d.low, d.high) == (0.0, 0.0, 0.0), d
+            assert d.mean == 0.0, d
+            # An interval needs two replicates where the metric is defined (a cost per win
+            # is not where nothing was won).
+            if d.replicates >= 2:
+                assert (d.low, d.high) == (0.0, 0.0), d
             assert not d.significant
     assert "wins" in str(c) and "95% interval" in str(c)
 
@@ -207,8 +211,10 @@ def test_the_default_market_does_not_bake_in_a_winner():
                 "p": Strategy.planetary(budget, unit="impressions"),
             },
             periods=208,
-            replicates=6,
+            replicates=20,  # precision's edge at small budgets is about 9 wins in 70
             seed=11,
+            dark=False,
+            metrics=["wins"],
         )
         return c.difference("wins")
 

@@ -348,7 +348,7 @@ def test_money_does_not_depend_on_threads():
 def test_each_campaign_of_a_plan_reports_its_own_spend(tmp_path):
     m = small_market()
     plan = MediaPlan.brand_and_demand(600)
-    r = run(m, {"us": plan, "rival_1": Strategy.quantum(200)}, periods=12)
+    r = run(m, {"us": plan, "rival_1": Strategy.quantum(200)}, periods=12, replicates=4)
     per_campaign = r.campaign_outcomes()
     assert sorted(per_campaign) == [("rival_1", "main"), ("us", "abm"), ("us", "brand")]
     brand_totals = r.run_metrics()

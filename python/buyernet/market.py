@@ -381,7 +381,7 @@ class Start:
             advertising (the same for every alternative compared): simulated, not recorded.
     """
 
-    incumbent_share: float = 0.18
+    incumbent_share: float = 0.13
     warmup_weeks: int = 52
 
 

@@ -67,7 +67,7 @@ pub struct StartConfig {
 impl Default for StartConfig {
     fn default() -> Self {
         Self {
-            incumbent_share: 0.18,
+            incumbent_share: 0.13,
             warmup_weeks: 52,
         }
     }
