@@ -3,4 +3,5 @@
 
 pub mod cascade;
 pub mod csr;
+pub mod fused;
 pub mod generators;
