@@ -18,6 +18,7 @@ from buyernet.cascade import (
     cascade_sizes,
     expected_spread,
     random_seeds,
+    replay,
 )
 from buyernet.comparison import Comparison, Difference, Synergy, compare, synergy
 from buyernet.exceptions import BuyernetError, ParameterError
@@ -35,6 +36,7 @@ from buyernet.market import (
     Referrals,
 )
 from buyernet.network import Graph
+from buyernet.seeding import SeedSelection, select_seeds
 from buyernet.simulation import STAGES, Results, market_network, simulate
 from buyernet.strategy import FUNCTIONS, Creative, Strategy, Targeting, Timing
 from buyernet.sweeps import Sweep, sweep
@@ -61,6 +63,7 @@ __all__ = [
     "Population",
     "Referrals",
     "Results",
+    "SeedSelection",
     "Spread",
     "Strategy",
     "Sweep",
@@ -74,6 +77,8 @@ __all__ = [
     "expected_spread",
     "market_network",
     "random_seeds",
+    "replay",
+    "select_seeds",
     "simulate",
     "sweep",
     "synergy",

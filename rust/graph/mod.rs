@@ -5,3 +5,5 @@ pub mod cascade;
 pub mod csr;
 pub mod fused;
 pub mod generators;
+pub mod reverse;
+pub mod seeding;
