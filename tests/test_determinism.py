@@ -164,6 +164,7 @@ def observe(make, seeds, p_of, seed) -> dict:
         "sizes": buyernet.cascade_sizes(
             g, seeds, p, runs=12, seed=seed, method="sequential"
         ).tolist(),
+        "fused_sizes": buyernet.cascade_sizes(g, seeds, p, runs=12, seed=seed).tolist(),
         "trace_sha256": sha256(trace.generation, trace.parent),
         "trace_size": trace.size,
     }
