@@ -168,10 +168,13 @@ impl LaneCoins {
         if t >= COIN_ONE {
             return need;
         }
-        let key = mix(mix(self.base ^ edge) ^ word.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut state = mix(mix(self.base ^ edge) ^ word.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let (mut undecided, mut heads) = (need, 0u64);
         for j in 0..53u64 {
-            let bits = mix(key.wrapping_add(j.wrapping_mul(0xBF58_476D_1CE4_E5B9)));
+            // Bit plane j: a wyrand step (one 128-bit product; passes BigCrush).
+            state = state.wrapping_add(0xA076_1D64_78BD_642F);
+            let m = u128::from(state) * u128::from(state ^ 0xE703_7ED1_A0B4_28DB);
+            let bits = (m >> 64) as u64 ^ m as u64;
             if t >> (52 - j) & 1 == 1 {
                 // U's bit is 0 where t's is 1: U < t whatever follows.
                 heads |= undecided & !bits;

@@ -10,8 +10,11 @@
 //! the source of traces. Random seeds of run `r` are drawn like the one-run engine's, from the
 //! stream `(seed, Cascade, r)`, so with p = 0 or 1 the two give the very same sizes.
 //!
-//! Work per word is one pass over the edges out of nodes that any lane activates, and a node's
-//! word is read once per edge for 64 runs, where one run at a time reads it once per run.
+//! A node is handed on when lanes reach it; one handed on before waits until the queue runs
+//! dry, gathering lanes, and from its second pass on reuses its edges' coins for every lane
+//! (8 bytes per stored edge per thread). Where cascades are small each node is handed on once,
+//! in few lanes, and fusing gains little; where they are large, lanes share the passes over a
+//! node's edges.
 
 use crate::control::Interrupt;
 use crate::errors::{Error, Result, try_filled};
@@ -58,22 +61,36 @@ impl<'a> Thresholds<'a> {
 pub(crate) struct Lanes {
     /// The lanes in which each node is active.
     active: Vec<u64>,
-    /// The lanes in which each node became active in the generation being handed on.
+    /// The lanes in which each node became active and has not yet handed on.
     fresh: Vec<u64>,
     /// Nodes active in some lane, each once: what to clear and count.
     touched: Vec<u32>,
-    frontier: Vec<(u32, u64)>,
+    /// Nodes with lanes to hand on, each once while it waits.
     upcoming: Vec<u32>,
+    /// Nodes with lanes to hand on that were handed on before, waiting to gather more.
+    later: Vec<u32>,
+    /// The coins of every lane of the current word on each edge out of a node handed on
+    /// more than once, so later passes reuse them (valid where `visits` says so).
+    coins: Vec<u64>,
+    /// Per node, `2 w + 1` once handed on in word stamp `w`, `2 w + 2` once its edges' coins
+    /// are in `coins`; older values mean neither.
+    visits: Vec<u32>,
+    /// The current word's stamp.
+    stamp: u32,
 }
 
 impl Lanes {
-    pub(crate) fn new(n: u32) -> Result<Self> {
+    pub(crate) fn new(graph: &Graph) -> Result<Self> {
+        let n = graph.n_nodes();
         Ok(Self {
             active: try_filled(n as usize, 0, "the fused cascades' active lanes")?,
             fresh: try_filled(n as usize, 0, "the fused cascades' frontier")?,
             touched: Vec::new(),
-            frontier: Vec::new(),
             upcoming: Vec::new(),
+            later: Vec::new(),
+            coins: try_filled(graph.n_stored(), 0, "the fused cascades' coins")?,
+            visits: try_filled(n as usize, 0, "the fused cascades' visits")?,
+            stamp: 0,
         })
     }
 
@@ -92,8 +109,13 @@ impl Lanes {
         sizes: &mut [u32; LANES],
         cancel: &dyn Interrupt,
     ) -> Result<()> {
+        if self.stamp >= u32::MAX / 2 - 1 {
+            self.visits.fill(0);
+            self.stamp = 0;
+        }
+        self.stamp += 1;
         self.plant(graph.n_nodes(), seeds, seed, word, mask);
-        let result = self.spread(graph, t, coins, word, cancel);
+        let result = self.spread(graph, t, coins, word, mask, cancel);
         for &v in &self.touched {
             let mut a = std::mem::take(&mut self.active[v as usize]);
             self.fresh[v as usize] = 0;
@@ -103,8 +125,8 @@ impl Lanes {
             }
         }
         self.touched.clear();
-        self.frontier.clear();
         self.upcoming.clear();
+        self.later.clear();
         result
     }
 
@@ -152,46 +174,84 @@ impl Lanes {
         }
     }
 
-    /// Hands newly active lanes on, one generation at a time, until no lane changes.
+    /// Hands newly active lanes on until no lane changes. The set a lane reaches is fixed by
+    /// its coins, whatever the order nodes are handled in, so a node waiting in the queue
+    /// gathers the lanes that reach it meanwhile and hands them all on in one pass over its
+    /// edges, instead of one pass per generation.
     fn spread(
         &mut self,
         graph: &Graph,
         t: Thresholds,
         coins: &LaneCoins,
         word: u64,
+        mask: u64,
         cancel: &dyn Interrupt,
     ) -> Result<()> {
+        let (once, cached) = (2 * self.stamp + 1, 2 * self.stamp + 2);
+        // Nodes already handed on once wait in `later` until the queue runs dry, gathering
+        // the lanes that reach them meanwhile; those that waited are then handed on
+        // without waiting again (up to `forced`).
+        let (mut head, mut forced) = (0, 0);
         loop {
-            if self.upcoming.is_empty() {
-                return Ok(());
+            if head == self.upcoming.len() {
+                if self.later.is_empty() {
+                    break;
+                }
+                self.upcoming.clear();
+                std::mem::swap(&mut self.upcoming, &mut self.later);
+                (head, forced) = (0, self.upcoming.len());
             }
-            if cancel.stop() {
+            if head % 4096 == 4095 && cancel.stop() {
                 return Err(Error::Interrupted);
             }
-            // Take this generation's fresh lanes before handing them on, so lanes activated
-            // now wait for the next generation.
-            self.frontier.clear();
-            for &u in &self.upcoming {
-                let f = std::mem::take(&mut self.fresh[u as usize]);
-                self.frontier.push((u, f));
+            let u = self.upcoming[head];
+            head += 1;
+            if head > forced && self.visits[u as usize] >= once {
+                self.later.push(u);
+                continue;
             }
-            self.upcoming.clear();
-            let frontier = std::mem::take(&mut self.frontier);
-            for &(u, f) in &frontier {
-                for e in graph.edge_range(u) {
+            let f = std::mem::take(&mut self.fresh[u as usize]);
+            let range = graph.edge_range(u);
+            let visits = &mut self.visits[u as usize];
+            if *visits < once {
+                // First pass: only the coins of the lanes that need them (a small cascade
+                // hands each node on once, often in one lane).
+                *visits = once;
+                for e in range {
                     let v = graph.target(e);
                     let need = f & !self.active[v as usize];
-                    if need == 0 {
+                    if need != 0 {
+                        let heads = coins.heads(e as u64, word, t.of(e), need);
+                        if heads != 0 {
+                            self.activate(v, heads);
+                        }
+                    }
+                }
+            } else {
+                // Handed on again: every lane's coins, once, then reused.
+                if *visits == once {
+                    *visits = cached;
+                    for e in range.clone() {
+                        self.coins[e] = coins.heads(e as u64, word, t.of(e), mask);
+                    }
+                }
+                for e in range {
+                    let live = f & self.coins[e];
+                    if live == 0 {
                         continue;
                     }
-                    let heads = coins.heads(e as u64, word, t.of(e), need);
+                    let v = graph.target(e);
+                    let heads = live & !self.active[v as usize];
                     if heads != 0 {
                         self.activate(v, heads);
                     }
                 }
             }
-            self.frontier = frontier;
         }
+        if cancel.stop() {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
     }
 }
 
@@ -225,7 +285,7 @@ pub(crate) fn sizes_with(
     let t = Thresholds::new(p);
     let mut sizes = try_filled(runs, 0u32, "the cascade sizes")?;
     let fill = |first_word: usize, out: &mut [u32]| -> Result<()> {
-        let mut lanes = Lanes::new(graph.n_nodes())?;
+        let mut lanes = Lanes::new(graph)?;
         for (i, chunk) in out.chunks_mut(LANES).enumerate() {
             if cancel.stop() {
                 return Err(Error::Interrupted);
@@ -292,7 +352,7 @@ pub fn replay(
     cancel: &dyn Interrupt,
 ) -> Result<u32> {
     seeds.check(graph)?;
-    let mut lanes = Lanes::new(graph.n_nodes())?;
+    let mut lanes = Lanes::new(graph)?;
     let mut sizes = [0u32; LANES];
     let (word, lane) = (run / LANES as u64, run % LANES as u64);
     lanes.run_word(
