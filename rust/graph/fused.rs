@@ -70,7 +70,8 @@ pub(crate) struct Lanes {
     /// Nodes with lanes to hand on that were handed on before, waiting to gather more.
     later: Vec<u32>,
     /// The coins of every lane of the current word on each edge out of a node handed on
-    /// more than once, so later passes reuse them (valid where `visits` says so).
+    /// more than once, so later passes reuse them (valid where `visits` says so); allocated
+    /// the first time a node is handed on twice.
     coins: Vec<u64>,
     /// Per node, `2 w + 1` once handed on in word stamp `w`, `2 w + 2` once its edges' coins
     /// are in `coins`; older values mean neither.
@@ -88,7 +89,7 @@ impl Lanes {
             touched: Vec::new(),
             upcoming: Vec::new(),
             later: Vec::new(),
-            coins: try_filled(graph.n_stored(), 0, "the fused cascades' coins")?,
+            coins: Vec::new(),
             visits: try_filled(n as usize, 0, "the fused cascades' visits")?,
             stamp: 0,
         })
@@ -231,6 +232,9 @@ impl Lanes {
                 // Handed on again: every lane's coins, once, then reused.
                 if *visits == once {
                     *visits = cached;
+                    if self.coins.is_empty() {
+                        self.coins = try_filled(graph.n_stored(), 0, "the fused cascades' coins")?;
+                    }
                     for e in range.clone() {
                         self.coins[e] = coins.heads(e as u64, word, t.of(e), mask);
                     }
@@ -284,39 +288,39 @@ pub(crate) fn sizes_with(
     }
     let t = Thresholds::new(p);
     let mut sizes = try_filled(runs, 0u32, "the cascade sizes")?;
-    let fill = |first_word: usize, out: &mut [u32]| -> Result<()> {
-        let mut lanes = Lanes::new(graph)?;
-        for (i, chunk) in out.chunks_mut(LANES).enumerate() {
-            if cancel.stop() {
-                return Err(Error::Interrupted);
-            }
-            let w = first_word + i;
-            let mut word_sizes = [0u32; LANES];
-            lanes.run_word(
-                graph,
-                seeds,
-                t,
-                coins,
-                seed,
-                w as u64,
-                lane_mask(runs, w),
-                &mut word_sizes,
-                cancel,
-            )?;
-            chunk.copy_from_slice(&word_sizes[..chunk.len()]);
+    let word = |lanes: &mut Lanes, w: usize, out: &mut [u32]| -> Result<()> {
+        if cancel.stop() {
+            return Err(Error::Interrupted);
         }
+        let mut word_sizes = [0u32; LANES];
+        lanes.run_word(
+            graph,
+            seeds,
+            t,
+            coins,
+            seed,
+            w as u64,
+            lane_mask(runs, w),
+            &mut word_sizes,
+            cancel,
+        )?;
+        out.copy_from_slice(&word_sizes[..out.len()]);
         Ok(())
     };
-    let words = runs.div_ceil(LANES);
-    if parallel && words > 1 {
-        // A few chunks per thread balance the load; each reuses one workspace (2 words/node).
-        let per_chunk = words.div_ceil(rayon::current_num_threads() * 4).max(1);
-        sizes
-            .par_chunks_mut(per_chunk * LANES)
-            .enumerate()
-            .try_for_each(|(c, out)| fill(c * per_chunk, out))?;
+    if parallel && runs > LANES {
+        // One word per task for balance; a workspace per worker, reused across its words.
+        sizes.par_chunks_mut(LANES).enumerate().try_for_each_init(
+            || Lanes::new(graph),
+            |lanes, (w, out)| match lanes {
+                Ok(lanes) => word(lanes, w, out),
+                Err(e) => Err(e.clone()),
+            },
+        )?;
     } else {
-        fill(0, &mut sizes)?;
+        let mut lanes = Lanes::new(graph)?;
+        for (w, out) in sizes.chunks_mut(LANES).enumerate() {
+            word(&mut lanes, w, out)?;
+        }
     }
     Ok(sizes)
 }
