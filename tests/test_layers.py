@@ -43,7 +43,16 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "data",
         frozenset(
-            {"network", "cascade", "seeding", "market", "strategy", "simulation", "comparison", "scenario"}
+            {
+                "network",
+                "cascade",
+                "seeding",
+                "market",
+                "strategy",
+                "simulation",
+                "comparison",
+                "scenario",
+            }
         ),
     ),
     ("presentation", frozenset({"charts", "report"})),

@@ -147,7 +147,15 @@ def test_candidates_and_budget_are_respected():
     cost[:50] = 100.0  # the hubs are dear
     for method in ("imm", "celf"):
         chosen = buyernet.select_seeds(
-            g, 10, 0.1, method=method, seed=1, cost=cost, budget=5.0, runs=200, celf_runs=64,
+            g,
+            10,
+            0.1,
+            method=method,
+            seed=1,
+            cost=cost,
+            budget=5.0,
+            runs=200,
+            celf_runs=64,
             candidates=np.arange(0, 300),
         )
         assert cost[chosen.seeds].sum() <= 5.0

@@ -109,9 +109,7 @@ def select_seeds(
     runs: int,
     evaluation_runs: int,
     memory_limit: int | None,
-) -> tuple[
-    npt.NDArray[np.uint32], npt.NDArray[np.float64], float, float, int, int
-]: ...
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], float, float, int, int]: ...
 def market_defaults() -> dict[str, dict[str, Any]]: ...
 def check(
     part: str, value: dict[str, Any], market: dict[str, dict[str, Any]] | None = None

@@ -127,7 +127,9 @@ def select_seeds(
         if cost is None:
             raise ParameterError("cost must be given with budget (one cost per node)")
         budget = checks.real(budget, "budget")
-    limit = None if memory_limit is None else checks.integer(memory_limit, "memory_limit", 1, _MAX_INT)
+    limit = None
+    if memory_limit is not None:
+        limit = checks.integer(memory_limit, "memory_limit", 1, _MAX_INT)
     seeds, marginal, spread, stderr, rr_sets, rr_bytes = _core.select_seeds(
         graph._native,
         k,
