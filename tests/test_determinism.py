@@ -164,7 +164,9 @@ def observe(make, seeds, p_of, seed) -> dict:
         "sizes": buyernet.cascade_sizes(
             g, seeds, p, runs=12, seed=seed, method="sequential"
         ).tolist(),
-        "fused_sizes": buyernet.cascade_sizes(g, seeds, p, runs=12, seed=seed).tolist(),
+        "fused_sizes": buyernet.cascade_sizes(
+            g, seeds, p, runs=12, seed=seed, method="fused"
+        ).tolist(),
         "trace_sha256": sha256(trace.generation, trace.parent),
         "trace_size": trace.size,
     }

@@ -110,20 +110,21 @@ def test_fused_and_one_run_engines_agree_with_the_exact_spread(case, seed):
 
 def test_fused_agrees_with_the_one_run_engine_on_a_larger_graph():
     g = Graph.barabasi_albert(3_000, 3, seed=4)
-    a = buyernet.expected_spread(g, buyernet.random_seeds(3), 0.1, runs=3000, seed=1)
-    b = buyernet.expected_spread(
-        g, buyernet.random_seeds(3), 0.1, runs=3000, seed=2, method="sequential"
+    a = buyernet.expected_spread(
+        g, buyernet.random_seeds(3), 0.1, runs=3000, seed=1, method="fused"
     )
+    b = buyernet.expected_spread(g, buyernet.random_seeds(3), 0.1, runs=3000, seed=2)
     assert abs(a.mean - b.mean) <= 4 * math.hypot(a.stderr, b.stderr)
 
 
 def test_fused_sizes_do_not_depend_on_threads_or_batch_and_replay_alone():
     g = Graph.erdos_renyi(4_000, 5, seed=2)
     sizes = {
-        t: buyernet.cascade_sizes(g, [0, 5], 0.25, runs=200, seed=9, threads=t) for t in (1, 2, 3)
+        t: buyernet.cascade_sizes(g, [0, 5], 0.25, runs=200, seed=9, threads=t, method="fused")
+        for t in (1, 2, 3)
     }
     assert sizes[1].tolist() == sizes[2].tolist() == sizes[3].tolist()
-    short = buyernet.cascade_sizes(g, [0, 5], 0.25, runs=70, seed=9, threads=2)
+    short = buyernet.cascade_sizes(g, [0, 5], 0.25, runs=70, seed=9, threads=2, method="fused")
     assert short.tolist() == sizes[1][:70].tolist()
     for r in (0, 63, 64, 130, 199):
         assert buyernet.replay(g, [0, 5], 0.25, seed=9, run=r) == sizes[1][r]
