@@ -294,7 +294,10 @@ mod tests {
                 .sum();
             let trials = (n * 64) as f64;
             let sd = (p * (1.0 - p) / trials).sqrt();
-            assert!((heads as f64 / trials - p).abs() <= 5.0 * sd + 1e-12, "p={p}");
+            assert!(
+                (heads as f64 / trials - p).abs() <= 5.0 * sd + 1e-12,
+                "p={p}"
+            );
         }
         let t = coin_threshold(0.4);
         let all = coins.heads(9, 2, t, u64::MAX);
@@ -302,7 +305,10 @@ mod tests {
             assert_eq!(coins.heads(9, 2, t, 1 << lane), all & 1 << lane);
         }
         assert_ne!(all, coins.heads(9, 3, t, u64::MAX));
-        assert_ne!(all, LaneCoins::new(5, Subsystem::Cascade, 0).heads(9, 2, t, u64::MAX));
+        assert_ne!(
+            all,
+            LaneCoins::new(5, Subsystem::Cascade, 0).heads(9, 2, t, u64::MAX)
+        );
     }
 
     #[test]

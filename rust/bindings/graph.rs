@@ -5,8 +5,8 @@ use crate::errors::Error;
 use crate::graph::cascade::{self as engine, Seeds, Transmission};
 use crate::graph::csr::Graph;
 use crate::graph::fused;
-use crate::graph::seeding::{self, Method, Request};
 use crate::graph::generators;
+use crate::graph::seeding::{self, Method, Request};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -374,7 +374,9 @@ pub(crate) fn select_seeds<'py>(
         }
     };
     let candidates = candidates.map(|c| c.to_vec("candidates", n)).transpose()?;
-    let cost = cost.map(|c| c.as_slice().map(<[f64]>::to_vec)).transpose()?;
+    let cost = cost
+        .map(|c| c.as_slice().map(<[f64]>::to_vec))
+        .transpose()?;
     let cost = match (cost.as_deref(), budget) {
         (Some(c), Some(b)) => Some((c, b)),
         (None, None) => None,

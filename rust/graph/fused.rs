@@ -424,10 +424,7 @@ mod tests {
         assert_eq!(all, run(3, 300));
         assert_eq!(all[..100], run(2, 100)[..]);
         for r in [0u64, 63, 64, 65, 199, 299] {
-            assert_eq!(
-                replay(&g, &seeds, p, 4, r, &go()).unwrap(),
-                all[r as usize]
-            );
+            assert_eq!(replay(&g, &seeds, p, 4, r, &go()).unwrap(), all[r as usize]);
         }
         assert!(all.iter().any(|&s| s > 50));
     }
@@ -462,9 +459,16 @@ mod tests {
         // random node is a branching process with Poisson(T) offspring: mean size 1 / (1 - T).
         let (c, p) = (4.0, 0.125);
         let g = erdos_renyi(200_000, c, 8).unwrap();
-        let sizes =
-            cascade_sizes(&g, &Seeds::Random(1), Transmission::Uniform(p), 20_000, 3, true, &go())
-                .unwrap();
+        let sizes = cascade_sizes(
+            &g,
+            &Seeds::Random(1),
+            Transmission::Uniform(p),
+            20_000,
+            3,
+            true,
+            &go(),
+        )
+        .unwrap();
         let (mean, se) = mean_se(&sizes);
         let want = 1.0 / (1.0 - c * p);
         assert!((mean - want).abs() <= 4.0 * se + 0.01, "{mean} vs {want}");
@@ -476,9 +480,16 @@ mod tests {
         // s = 1 - exp(-T s) (bond percolation on ER); the chance to start one is also s.
         let (c, p) = (10.0, 0.2);
         let g = erdos_renyi(100_000, c, 9).unwrap();
-        let sizes =
-            cascade_sizes(&g, &Seeds::Random(1), Transmission::Uniform(p), 640, 5, true, &go())
-                .unwrap();
+        let sizes = cascade_sizes(
+            &g,
+            &Seeds::Random(1),
+            Transmission::Uniform(p),
+            640,
+            5,
+            true,
+            &go(),
+        )
+        .unwrap();
         let mut s = 0.5f64;
         for _ in 0..200 {
             s = 1.0 - (-c * p * s).exp();

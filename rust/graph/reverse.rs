@@ -320,7 +320,12 @@ pub(crate) struct Choice<'a> {
 /// Greedy maximum coverage: `k` times, the eligible node covering most uncovered sets (per
 /// unit of cost, among those the budget left still buys; ties to the lowest id). With costs,
 /// the better of that and the best single affordable node (Khuller et al.'s budgeted rule).
-pub(crate) fn greedy(sets: &RrSets, n: u32, choice: &Choice, cancel: &dyn Interrupt) -> Result<Chosen> {
+pub(crate) fn greedy(
+    sets: &RrSets,
+    n: u32,
+    choice: &Choice,
+    cancel: &dyn Interrupt,
+) -> Result<Chosen> {
     let n = n as usize;
     let mut counts = try_filled(n, 0u32, "the coverage counts")?;
     for &v in &sets.nodes {

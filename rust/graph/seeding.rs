@@ -122,10 +122,19 @@ fn check(graph: &Graph, req: &Request) -> Result<(Option<FixedBitSet>, usize)> {
     }
     if let Some((cost, budget)) = req.cost {
         if cost.len() != n as usize {
-            return Err(Error::length("cost", n as usize, cost.len(), "one cost per node"));
+            return Err(Error::length(
+                "cost",
+                n as usize,
+                cost.len(),
+                "one cost per node",
+            ));
         }
         if let Some(bad) = cost.iter().find(|c| !(c.is_finite() && **c >= 0.0)) {
-            return Err(Error::out_of_range("cost", bad, "finite and >= 0 for every node"));
+            return Err(Error::out_of_range(
+                "cost",
+                bad,
+                "finite and >= 0 for every node",
+            ));
         }
         if !(budget.is_finite() && budget >= 0.0) {
             return Err(Error::out_of_range("budget", budget, "finite and >= 0"));
@@ -248,9 +257,9 @@ fn opim_c(
     let delta = 1.0 / nf;
     let e1 = 1.0 - (-1f64).exp();
     let lnc = ln_choose(nf, k);
-    let theta_max = 2.0 * nf * (e1 * (6.0 / delta).ln().sqrt()
-        + (e1 * (lnc + (6.0 / delta).ln())).sqrt())
-    .powi(2)
+    let theta_max = 2.0
+        * nf
+        * (e1 * (6.0 / delta).ln().sqrt() + (e1 * (lnc + (6.0 / delta).ln())).sqrt()).powi(2)
         / (eps * eps * k);
     let theta0 = (theta_max * eps * eps * k / nf).max(1.0);
     let rounds = (theta_max / theta0).log2().ceil().max(1.0);
@@ -369,7 +378,11 @@ fn celf(
         if let Some((cost, budget)) = choice.cost {
             heap.retain(|e| spent + cost[e.1 as usize] <= budget);
         }
-        let Some(top) = heap.iter().enumerate().max_by(|a, b| better(a.1, b.1)).map(|x| x.0)
+        let Some(top) = heap
+            .iter()
+            .enumerate()
+            .max_by(|a, b| better(a.1, b.1))
+            .map(|x| x.0)
         else {
             break;
         };
@@ -426,8 +439,20 @@ pub fn select_seeds(
         }
         Method::Imm | Method::OpimC => {
             let reverse = Reverse::new(graph, p)?;
-            let run = if req.method == Method::Imm { imm } else { opim_c };
-            let sampled = run(graph, &reverse, &choice, eligible.as_ref(), req, parallel, cancel)?;
+            let run = if req.method == Method::Imm {
+                imm
+            } else {
+                opim_c
+            };
+            let sampled = run(
+                graph,
+                &reverse,
+                &choice,
+                eligible.as_ref(),
+                req,
+                parallel,
+                cancel,
+            )?;
             let per_set = f64::from(graph.n_nodes()) / sampled.n_sets_final as f64;
             let marginal = sampled
                 .chosen
@@ -435,12 +460,7 @@ pub fn select_seeds(
                 .iter()
                 .map(|&g| g as f64 * per_set)
                 .collect();
-            (
-                sampled.chosen.seeds,
-                marginal,
-                sampled.sets,
-                sampled.bytes,
-            )
+            (sampled.chosen.seeds, marginal, sampled.sets, sampled.bytes)
         }
     };
     let coins = LaneCoins::new(req.seed, Subsystem::Seeding, 1);
