@@ -15,6 +15,7 @@ use crate::rng::{GeometricSkip, Stream, Subsystem, below, stream};
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The probability of each reversed edge, aligned with [`Reverse`]'s sources.
 #[derive(Clone, Debug)]
@@ -324,27 +325,64 @@ pub(crate) fn greedy(
     sets: &RrSets,
     n: u32,
     choice: &Choice,
+    parallel: bool,
     cancel: &dyn Interrupt,
 ) -> Result<Chosen> {
     let n = n as usize;
-    let mut counts = try_filled(n, 0u32, "the coverage counts")?;
-    for &v in &sets.nodes {
-        counts[v as usize] += 1;
-    }
-    // Inverted index: the sets each node is in.
-    let mut starts = try_filled(n + 1, 0u64, "the coverage index")?;
-    for v in 0..n {
-        starts[v + 1] = starts[v] + u64::from(counts[v]);
-    }
-    let mut index: Vec<u32> = try_filled(sets.nodes.len(), 0u32, "the coverage index")?;
-    {
-        let mut cursor = starts.clone();
-        for i in 0..sets.len() {
+    // The sets are split into one range per thread. Each range counts its nodes, so it knows
+    // where its entries go in each node's list of the inverted index, and fills them; a
+    // node's list holds its sets in ascending order, whatever the number of threads.
+    let parts = if parallel {
+        rayon::current_num_threads().max(1)
+    } else {
+        1
+    };
+    let bounds: Vec<usize> = (0..=parts).map(|r| sets.len() * r / parts).collect();
+    let count_range = |r: usize| -> Result<Vec<u64>> {
+        let mut c = try_filled(n, 0u64, "the coverage counts")?;
+        for i in bounds[r]..bounds[r + 1] {
             for &v in sets.set(i) {
-                index[cursor[v as usize] as usize] = i as u32;
+                c[v as usize] += 1;
+            }
+        }
+        Ok(c)
+    };
+    let mut cursors: Vec<Vec<u64>> = if parallel {
+        (0..parts)
+            .into_par_iter()
+            .map(count_range)
+            .collect::<Result<_>>()?
+    } else {
+        vec![count_range(0)?]
+    };
+    let mut counts = try_filled(n, 0u32, "the coverage counts")?;
+    let mut next = 0u64;
+    for v in 0..n {
+        // Turn each range's count into where its entries for v start.
+        for cursor in cursors.iter_mut() {
+            let c = cursor[v];
+            cursor[v] = next;
+            next += c;
+        }
+        counts[v] = u32::try_from(next - cursors[0][v]).unwrap_or(u32::MAX);
+    }
+    let starts: Vec<u64> = (0..=n)
+        .map(|v| if v == n { next } else { cursors[0][v] })
+        .collect();
+    let index: Vec<AtomicU32> = (0..sets.nodes.len()).map(|_| AtomicU32::new(0)).collect();
+    let fill = |(r, mut cursor): (usize, Vec<u64>)| {
+        for i in bounds[r]..bounds[r + 1] {
+            for &v in sets.set(i) {
+                // Ranges own disjoint slots: relaxed stores, read after the join.
+                index[cursor[v as usize] as usize].store(i as u32, Ordering::Relaxed);
                 cursor[v as usize] += 1;
             }
         }
+    };
+    if parallel {
+        cursors.into_par_iter().enumerate().for_each(fill);
+    } else {
+        cursors.into_iter().enumerate().for_each(fill);
     }
     if cancel.stop() {
         return Err(Error::Interrupted);
@@ -395,7 +433,8 @@ pub(crate) fn greedy(
             spent += cost[v];
         }
         let mut gain = 0u64;
-        for &s in &index[starts[v] as usize..starts[v + 1] as usize] {
+        for s in &index[starts[v] as usize..starts[v + 1] as usize] {
+            let s = s.load(Ordering::Relaxed);
             if !covered.put(s as usize) {
                 gain += 1;
                 for &w in sets.set(s as usize) {

@@ -214,7 +214,7 @@ fn imm(
         let theta = (lambda1 / x).ceil() as usize;
         check_fits(theta, sets.mean_size(), limit)?;
         sets.extend_to(reverse, theta, req.seed, keep, parallel, cancel)?;
-        let chosen = greedy(&sets, graph.n_nodes(), choice, cancel)?;
+        let chosen = greedy(&sets, graph.n_nodes(), choice, parallel, cancel)?;
         peak = peak.max(sets.bytes());
         let spread = nf * chosen.covered() as f64 / theta as f64;
         if spread >= (1.0 + eps1) * x {
@@ -233,7 +233,7 @@ fn imm(
     check_fits(theta, mean, limit)?;
     let mut sets = RrSets::new(1);
     sets.extend_to(reverse, theta, req.seed, keep, parallel, cancel)?;
-    let chosen = greedy(&sets, graph.n_nodes(), choice, cancel)?;
+    let chosen = greedy(&sets, graph.n_nodes(), choice, parallel, cancel)?;
     Ok(Sampled {
         chosen,
         sets: drawn + theta,
@@ -273,7 +273,7 @@ fn opim_c(
         check_fits(2 * theta, r1.mean_size(), limit)?;
         r1.extend_to(reverse, theta, req.seed, keep, parallel, cancel)?;
         r2.extend_to(reverse, theta, req.seed, keep, parallel, cancel)?;
-        let chosen = greedy(&r1, graph.n_nodes(), choice, cancel)?;
+        let chosen = greedy(&r1, graph.n_nodes(), choice, parallel, cancel)?;
         let covered2 = coverage(&r2, &chosen.seeds);
         let lower = ((covered2 + 2.0 * a2 / 9.0).sqrt() - (a2 / 2.0).sqrt()).powi(2) - a2 / 18.0;
         let upper = ((chosen.upper as f64 + a1 / 2.0).sqrt() + (a1 / 2.0).sqrt()).powi(2);
@@ -482,4 +482,108 @@ pub fn select_seeds(
         rr_sets,
         rr_bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::generators::barabasi_albert;
+    use std::sync::atomic::AtomicBool;
+
+    fn request(method: Method) -> Request<'static> {
+        Request {
+            k: 5,
+            method,
+            epsilon: 0.2,
+            seed: 3,
+            candidates: None,
+            cost: None,
+            memory_limit: None,
+            evaluation_runs: 64,
+        }
+    }
+
+    #[test]
+    fn the_same_seeds_for_any_threads() {
+        let g = barabasi_albert(3_000, 3, 1).unwrap();
+        let go = AtomicBool::new(false);
+        for method in [Method::Imm, Method::OpimC, Method::Celf { runs: 64 }] {
+            let req = request(method);
+            let run = |threads: usize| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| {
+                        select_seeds(&g, Transmission::Uniform(0.05), &req, threads > 1, &go)
+                            .unwrap()
+                    })
+            };
+            let one = run(1);
+            assert_eq!(one, run(3), "{method:?}");
+            assert_eq!(one.seeds.len(), 5);
+        }
+    }
+
+    #[test]
+    fn bad_requests_name_their_argument() {
+        let g = barabasi_albert(100, 2, 1).unwrap();
+        let go = AtomicBool::new(false);
+        let p = Transmission::Uniform(0.1);
+        let fails = |req: Request, name: &str| {
+            let err = select_seeds(&g, p, &req, false, &go).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        };
+        fails(
+            Request {
+                k: 0,
+                ..request(Method::Imm)
+            },
+            "k must",
+        );
+        fails(
+            Request {
+                k: 101,
+                ..request(Method::Imm)
+            },
+            "k must",
+        );
+        fails(
+            Request {
+                epsilon: 1.0,
+                ..request(Method::Imm)
+            },
+            "epsilon must",
+        );
+        fails(
+            Request {
+                candidates: Some(&[]),
+                ..request(Method::Imm)
+            },
+            "candidates must",
+        );
+        let cost = vec![2.0; 100];
+        fails(
+            Request {
+                cost: Some((&cost, 1.0)),
+                ..request(Method::Imm)
+            },
+            "budget must",
+        );
+        let nan = vec![f64::NAN; 100];
+        fails(
+            Request {
+                cost: Some((&nan, 1.0)),
+                ..request(Method::Imm)
+            },
+            "cost must",
+        );
+        fails(
+            Request {
+                memory_limit: Some(1_000),
+                ..request(Method::Imm)
+            },
+            "not enough memory for the reverse-reachable sets",
+        );
+    }
 }
