@@ -325,6 +325,32 @@ pub(crate) fn sizes_with(
     Ok(sizes)
 }
 
+/// The mean size of `runs` cascades from `seeds` on this thread, in the workspace `lanes`
+/// (reused from call to call: a workspace costs 20 bytes per node to clear).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn mean_in(
+    lanes: &mut Lanes,
+    graph: &Graph,
+    seeds: &Seeds,
+    p: Transmission,
+    coins: &LaneCoins,
+    runs: usize,
+    seed: u64,
+    cancel: &dyn Interrupt,
+) -> Result<f64> {
+    let t = Thresholds::new(p);
+    let mut total = 0u64;
+    for w in 0..runs.div_ceil(LANES) {
+        let mut sizes = [0u32; LANES];
+        let mask = lane_mask(runs, w);
+        lanes.run_word(
+            graph, seeds, t, coins, seed, w as u64, mask, &mut sizes, cancel,
+        )?;
+        total += sizes.iter().map(|&s| u64::from(s)).sum::<u64>();
+    }
+    Ok(total as f64 / runs as f64)
+}
+
 /// The coins of [`cascade_sizes`] for `seed`.
 pub fn cascade_coins(seed: u64) -> LaneCoins {
     LaneCoins::new(seed, Subsystem::Cascade, 0)

@@ -15,7 +15,7 @@ use crate::control::Interrupt;
 use crate::errors::{Error, Result};
 use crate::graph::cascade::{Seeds, Transmission};
 use crate::graph::csr::Graph;
-use crate::graph::fused::sizes_with;
+use crate::graph::fused::{Lanes, mean_in, sizes_with};
 use crate::graph::reverse::{Choice, Chosen, Reverse, RrSets, check_fits, greedy};
 use crate::rng::{LaneCoins, Subsystem};
 use fixedbitset::FixedBitSet;
@@ -347,16 +347,24 @@ fn celf(
     let eligible: Vec<u32> = (0..n as u32)
         .filter(|&v| choice.eligible.is_none_or(|e| e[v as usize]))
         .collect();
-    let alone = |v: u32| estimate(graph, &[v], p, &coins, runs, req.seed, false, cancel);
+    let mean = |lanes: &mut Lanes, seeds: Vec<u32>| {
+        let seeds = Seeds::Nodes(seeds);
+        mean_in(lanes, graph, &seeds, p, &coins, runs, req.seed, cancel)
+    };
+    let alone = |lanes: &mut Result<Lanes>, v: u32| match lanes {
+        Ok(lanes) => mean(lanes, vec![v]),
+        Err(e) => Err(e.clone()),
+    };
     let singles: Vec<f64> = if parallel {
         eligible
             .par_iter()
-            .map(|&v| alone(v).map(|m| m.0))
+            .map_init(|| Lanes::new(graph), |lanes, &v| alone(lanes, v))
             .collect::<Result<_>>()?
     } else {
+        let mut lanes = Lanes::new(graph);
         eligible
             .iter()
-            .map(|&v| alone(v).map(|m| m.0))
+            .map(|&v| alone(&mut lanes, v))
             .collect::<Result<_>>()?
     };
     let score = |v: u32, gain: f64| match choice.cost {
@@ -374,6 +382,7 @@ fn celf(
     };
     let (mut seeds, mut gains) = (Vec::new(), Vec::new());
     let (mut current, mut spent) = (0.0, 0.0);
+    let mut lanes = Lanes::new(graph)?;
     while seeds.len() < choice.k {
         if let Some((cost, budget)) = choice.cost {
             heap.retain(|e| spent + cost[e.1 as usize] <= budget);
@@ -398,7 +407,7 @@ fn celf(
         }
         let mut with = seeds.clone();
         with.push(entry.1);
-        let (s, _) = estimate(graph, &with, p, &coins, runs, req.seed, parallel, cancel)?;
+        let s = mean(&mut lanes, with)?;
         let gain = s - current;
         heap.push((score(entry.1, gain), entry.1, gain, seeds.len()));
     }
