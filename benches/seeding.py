@@ -6,8 +6,8 @@
 2. ``select_seeds(k=50, epsilon=0.1)``: buyernet's IMM and OPIM-C on 1 and 2 threads,
    pynetim's IMM (C++ backend, one thread) and a CELF greedy over the 100 highest-degree
    nodes (CELF over all nodes costs n x runs cascades per seed). Every method's seeds are
-   evaluated by the same independent Monte Carlo (fused, 1,000 runs, one seed for all, so
-   they share coins) with 95% intervals.
+   evaluated by the same independent Monte Carlo (the one-run engine, 1,000 runs, one seed
+   for all, so they share random numbers) with 95% intervals.
 3. Peak bytes of the RR sets (sets and inverted index), per node and per stored edge.
 
 Graphs (mean degree ~20): Barabasi-Albert (m = 10), Erdos-Renyi, and a real-world-shaped
