@@ -49,6 +49,9 @@ pub enum Subsystem {
     Signals = 13,
     /// Customers' endorsements spreading over the network (see [`brand_stream`]).
     Referrals = 14,
+    /// Influence maximization: reverse-reachable sets (`index` = set) and the coins of the
+    /// spread estimates that choose and evaluate seeds (see [`LaneCoins`]).
+    Seeding = 15,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.
@@ -124,6 +127,68 @@ impl KeyedDraws {
     pub fn unit(&self, key: u64, k: u64) -> f64 {
         let bits = mix(mix(self.base ^ key) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         ((bits >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+/// Coins keyed by (edge, run) rather than by position in a stream, 64 runs to a machine word:
+/// lane `l` of word `w` is run `64 w + l`. The coin of edge `e` in run `r` is heads when a
+/// 53-bit uniform `U` is below the edge's threshold `t` (probability `t / 2^53`); bit `j` of
+/// `U`, most significant first, is bit `l` of the `j`-th hash of `(key, e, w)`. A coin is
+/// therefore a function of its name only: a run replayed alone, or in a batch of any size, on
+/// any thread, sees the same coins; and comparing `U` with `t` from the top bit down settles
+/// half the undecided lanes per hash, so a word of 64 coins costs a handful of hashes.
+#[derive(Clone, Copy, Debug)]
+pub struct LaneCoins {
+    base: u64,
+}
+
+/// `t / 2^53` is the probability of heads for a coin threshold `t`.
+pub const COIN_ONE: u64 = 1 << 53;
+
+/// The threshold of a coin with probability `p` in [0, 1]: heads exactly when a 53-bit
+/// uniform integer is below it, as [`coin`] decides.
+#[inline]
+pub fn coin_threshold(p: f64) -> u64 {
+    (p * COIN_ONE as f64).ceil().clamp(0.0, COIN_ONE as f64) as u64
+}
+
+impl LaneCoins {
+    /// The coins of `subsystem` under `seed`, for use `index` (an estimator, say).
+    pub fn new(seed: u64, subsystem: Subsystem, index: u64) -> Self {
+        let base = mix(mix(mix(seed ^ 0xD6E8_FEB8_6659_FD93) ^ subsystem as u64) ^ index);
+        Self { base }
+    }
+
+    /// The lanes of `need` whose coin for `edge` in word `word` is heads at threshold `t`.
+    #[inline]
+    pub fn heads(&self, edge: u64, word: u64, t: u64, need: u64) -> u64 {
+        if t == 0 || need == 0 {
+            return 0;
+        }
+        if t >= COIN_ONE {
+            return need;
+        }
+        let mut state = mix(mix(self.base ^ edge) ^ word.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let (mut undecided, mut heads) = (need, 0u64);
+        for j in 0..53u64 {
+            // Bit plane j: a wyrand step (one 128-bit product; passes BigCrush).
+            state = state.wrapping_add(0xA076_1D64_78BD_642F);
+            let m = u128::from(state) * u128::from(state ^ 0xE703_7ED1_A0B4_28DB);
+            let bits = (m >> 64) as u64 ^ m as u64;
+            if t >> (52 - j) & 1 == 1 {
+                // U's bit is 0 where t's is 1: U < t whatever follows.
+                heads |= undecided & !bits;
+                undecided &= bits;
+            } else {
+                // U's bit is 1 where t's is 0: U > t.
+                undecided &= !bits;
+            }
+            if undecided == 0 {
+                break;
+            }
+        }
+        // Lanes still undecided have U = t: not below it.
+        heads
     }
 }
 
@@ -216,6 +281,34 @@ mod tests {
         let mean = (0..n).map(|i| draws.unit(i, 0)).sum::<f64>() / n as f64;
         assert!((mean - 0.5).abs() < 0.005, "{mean}");
         assert!((0..n).all(|i| draws.unit(i, 1) > 0.0 && draws.unit(i, 1) <= 1.0));
+    }
+
+    #[test]
+    fn lane_coins_have_their_probability_and_are_fixed_by_name() {
+        let coins = LaneCoins::new(4, Subsystem::Cascade, 0);
+        for p in [0.0, 1e-3, 0.05, 0.3, 0.5, 0.77, 1.0] {
+            let t = coin_threshold(p);
+            let n = 20_000u64;
+            let heads: u64 = (0..n)
+                .map(|e| u64::from(coins.heads(e, 3, t, u64::MAX).count_ones()))
+                .sum();
+            let trials = (n * 64) as f64;
+            let sd = (p * (1.0 - p) / trials).sqrt();
+            assert!(
+                (heads as f64 / trials - p).abs() <= 5.0 * sd + 1e-12,
+                "p={p}"
+            );
+        }
+        let t = coin_threshold(0.4);
+        let all = coins.heads(9, 2, t, u64::MAX);
+        for lane in 0..64 {
+            assert_eq!(coins.heads(9, 2, t, 1 << lane), all & 1 << lane);
+        }
+        assert_ne!(all, coins.heads(9, 3, t, u64::MAX));
+        assert_ne!(
+            all,
+            LaneCoins::new(5, Subsystem::Cascade, 0).heads(9, 2, t, u64::MAX)
+        );
     }
 
     #[test]

@@ -42,6 +42,10 @@ def test_all_names_exist_and_are_documented():
         "cascade_sizes",
         "expected_spread",
         "random_seeds",
+        "replay",
+        # Seeding.
+        "SeedSelection",
+        "select_seeds",
         # The market.
         "Brands",
         "Careers",

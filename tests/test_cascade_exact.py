@@ -332,7 +332,7 @@ def test_trace_is_run_0_of_cascade_sizes(seed, p, seeds):
     if seeds == "random":
         seeds = buyernet.random_seeds(3)
     trace = buyernet.cascade(g, seeds, p, seed=seed)
-    sizes = buyernet.cascade_sizes(g, seeds, p, runs=4, seed=seed)
+    sizes = buyernet.cascade_sizes(g, seeds, p, runs=4, seed=seed, method="sequential")
     assert trace.size == sizes[0]
 
 

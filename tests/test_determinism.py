@@ -161,7 +161,12 @@ def observe(make, seeds, p_of, seed) -> dict:
         "n_nodes": g.n_nodes,
         "n_edges": g.n_edges,
         "csr_sha256": sha256(offsets, targets, weights),
-        "sizes": buyernet.cascade_sizes(g, seeds, p, runs=12, seed=seed).tolist(),
+        "sizes": buyernet.cascade_sizes(
+            g, seeds, p, runs=12, seed=seed, method="sequential"
+        ).tolist(),
+        "fused_sizes": buyernet.cascade_sizes(
+            g, seeds, p, runs=12, seed=seed, method="fused"
+        ).tolist(),
         "trace_sha256": sha256(trace.generation, trace.parent),
         "trace_size": trace.size,
     }

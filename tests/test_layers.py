@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             {
                 "network",
                 "cascade",
+                "seeding",
                 "market",
                 "strategy",
                 "simulation",

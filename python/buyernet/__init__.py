@@ -18,6 +18,7 @@ from buyernet.cascade import (
     cascade_sizes,
     expected_spread,
     random_seeds,
+    replay,
 )
 from buyernet.comparison import (
     Comparison,
@@ -45,6 +46,7 @@ from buyernet.market import (
     Start,
 )
 from buyernet.network import Graph
+from buyernet.seeding import SeedSelection, select_seeds
 from buyernet.simulation import STAGES, Results, market_network, simulate
 from buyernet.strategy import FUNCTIONS, Creative, MediaPlan, Strategy, Targeting, Timing
 from buyernet.sweeps import Sweep, sweep
@@ -74,6 +76,7 @@ __all__ = [
     "Referrals",
     "ResponseCurve",
     "Results",
+    "SeedSelection",
     "Spread",
     "Start",
     "Strategy",
@@ -89,7 +92,9 @@ __all__ = [
     "expected_spread",
     "market_network",
     "random_seeds",
+    "replay",
     "response_curve",
+    "select_seeds",
     "simulate",
     "sweep",
     "synergy",

@@ -14,10 +14,13 @@ __all__ = [
     "cascade_sizes",
     "check",
     "estimate_bytes",
+    "fused_cascade_sizes",
+    "fused_replay",
     "market_defaults",
     "market_network",
     "metrics",
     "model_order",
+    "select_seeds",
     "simulate",
 ]
 
@@ -78,6 +81,36 @@ def cascade_sizes(
     seed: int,
     threads: int | None,
 ) -> npt.NDArray[np.int64]: ...
+def fused_cascade_sizes(
+    graph: Graph,
+    seeds: int | _Ids,
+    p: float | str | npt.NDArray[np.float32],
+    runs: int,
+    seed: int,
+    threads: int | None,
+) -> npt.NDArray[np.int64]: ...
+def fused_replay(
+    graph: Graph,
+    seeds: int | _Ids,
+    p: float | str | npt.NDArray[np.float32],
+    seed: int,
+    run: int,
+) -> int: ...
+def select_seeds(
+    graph: Graph,
+    k: int,
+    p: float | str | npt.NDArray[np.float32],
+    method: str,
+    epsilon: float,
+    seed: int,
+    threads: int | None,
+    candidates: _Ids | None,
+    cost: npt.NDArray[np.float64] | None,
+    budget: float | None,
+    runs: int,
+    evaluation_runs: int,
+    memory_limit: int | None,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], float, float, int, int]: ...
 def market_defaults() -> dict[str, dict[str, Any]]: ...
 def check(
     part: str, value: dict[str, Any], market: dict[str, dict[str, Any]] | None = None

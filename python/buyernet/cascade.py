@@ -4,13 +4,21 @@ Seeds are active at generation 0. Every node activated at generation g gets exac
 chance per out-edge to activate that neighbour at generation g + 1, independently with the
 edge's probability ``p``. Run ``r`` of a call with ``seed=s`` draws only from its own random
 stream, named by ``(s, r)``, so results are identical for any number of threads.
+
+Runs go one after another by default (``method="sequential"``); :func:`cascade` traces run 0.
+``method="fused"`` advances 64 runs together, one per bit of a machine word, with the coin of
+every (edge, run) a hash of ``(seed, edge, run)``: a run gives the same size alone
+(:func:`replay`), in any batch and on any thread. Same law, different draws. Fused wins where
+cascades are large and dense (p times the mean degree well above 1, e.g. 3-9x at 6-12 on
+Erdos-Renyi graphs); where they are small or thin, one at a time is faster, because it
+skips straight to the edges that fire instead of passing over every edge of a node.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Union
+from typing import Any, Literal, NamedTuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +34,7 @@ __all__ = [
     "cascade_sizes",
     "expected_spread",
     "random_seeds",
+    "replay",
 ]
 
 _MAX_INT = 2**63 - 1
@@ -116,6 +125,18 @@ def _threads(threads: int | None) -> int | None:
     return None if threads is None else checks.integer(threads, "threads", 1, 4096)
 
 
+Method = Literal["fused", "sequential"]
+"""How many cascades run: 64 at a time (``"fused"``) or one after another."""
+
+
+def _method(method: str) -> Any:
+    if method == "fused":
+        return _core.fused_cascade_sizes
+    if method == "sequential":
+        return _core.cascade_sizes
+    raise ParameterError(f"method must be 'fused' or 'sequential'; got {method!r}")
+
+
 def cascade(
     graph: Graph,
     seeds: Seeds,
@@ -132,7 +153,7 @@ def cascade(
         p: probability that an edge passes the cascade on: a number in [0, 1], an array with
             one per stored edge (in CSR order, see :meth:`Graph.csr`), or ``"weights"``.
         seed: random seed, an integer in [0, 2**64). The realization is run 0 of
-            :func:`cascade_sizes` with the same arguments.
+            :func:`cascade_sizes` with the same arguments and ``method="sequential"``.
         max_generations: stop after this many generations (None: run to completion).
 
     Example:
@@ -162,6 +183,7 @@ def cascade_sizes(
     runs: int,
     seed: int,
     threads: int | None = None,
+    method: Method = "sequential",
 ) -> npt.NDArray[np.int64]:
     """Run many independent cascades in parallel and return their final sizes.
 
@@ -175,6 +197,8 @@ def cascade_sizes(
         runs: number of cascades (at least 1).
         seed: random seed, an integer in [0, 2**64).
         threads: worker threads (default: all cores).
+        method: ``"sequential"`` (one at a time; run 0 is :func:`cascade`) or ``"fused"``
+            (64 at a time; run ``r`` is :func:`replay` of ``r``). Same law.
 
     Example:
         >>> import buyernet
@@ -184,7 +208,7 @@ def cascade_sizes(
         ((100,), True)
     """
     graph = _check_graph(graph)
-    return _core.cascade_sizes(
+    return _method(method)(  # type: ignore[no-any-return]
         graph._native,
         _seeds_arg(seeds),
         _p_arg(p, graph),
@@ -202,6 +226,7 @@ def expected_spread(
     runs: int,
     seed: int,
     threads: int | None = None,
+    method: Method = "sequential",
 ) -> Spread:
     """Estimate the expected final cascade size (the "spread") by Monte Carlo.
 
@@ -215,5 +240,25 @@ def expected_spread(
         True
     """
     runs = checks.integer(runs, "runs", 2, _MAX_INT)
-    sizes = cascade_sizes(graph, seeds, p, runs=runs, seed=seed, threads=threads)
+    sizes = cascade_sizes(graph, seeds, p, runs=runs, seed=seed, threads=threads, method=method)
     return Spread(float(sizes.mean()), float(sizes.std(ddof=1)) / math.sqrt(runs), runs)
+
+
+def replay(graph: Graph, seeds: Seeds, p: Probability, *, seed: int, run: int) -> int:
+    """The size of run ``run`` of :func:`cascade_sizes` with ``method="fused"``, run alone.
+
+    Example:
+        >>> import buyernet
+        >>> g = buyernet.Graph.barabasi_albert(2_000, 3, seed=1)
+        >>> sizes = buyernet.cascade_sizes(g, [0, 1], 0.2, runs=100, seed=4, method="fused")
+        >>> buyernet.replay(g, [0, 1], 0.2, seed=4, run=70) == int(sizes[70])
+        True
+    """
+    graph = _check_graph(graph)
+    return _core.fused_replay(
+        graph._native,
+        _seeds_arg(seeds),
+        _p_arg(p, graph),
+        checks.seed(seed),
+        checks.integer(run, "run", 0, 2**64 - 1),
+    )

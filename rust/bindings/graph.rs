@@ -4,7 +4,9 @@ use crate::bindings::runtime::{NodeIds, compute, count, to_py};
 use crate::errors::Error;
 use crate::graph::cascade::{self as engine, Seeds, Transmission};
 use crate::graph::csr::Graph;
+use crate::graph::fused;
 use crate::graph::generators;
+use crate::graph::seeding::{self, Method, Request};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -275,4 +277,145 @@ pub(crate) fn cascade_sizes<'py>(
         .map(i64::from)
         .collect::<Vec<_>>()
         .into_pyarray(py))
+}
+
+/// Sizes of many independent cascades, 64 runs per machine word.
+#[pyfunction]
+#[pyo3(signature = (graph, seeds, p, runs, seed, threads))]
+pub(crate) fn fused_cascade_sizes<'py>(
+    py: Python<'py>,
+    graph: &Bound<'py, PyGraph>,
+    seeds: SeedsArg<'py>,
+    p: ProbabilityArg<'py>,
+    runs: i64,
+    seed: u64,
+    threads: Option<i64>,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let graph = &graph.get().inner;
+    let seeds = seeds.resolve(graph)?;
+    let runs = count("runs", runs, 1, i64::MAX)? as usize;
+    let edges = p.per_edge()?;
+    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let sizes = compute(py, threads, None, |parallel, cancel| {
+        fused::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
+    })?;
+    Ok(sizes
+        .into_iter()
+        .map(i64::from)
+        .collect::<Vec<_>>()
+        .into_pyarray(py))
+}
+
+/// Run `run` of `fused_cascade_sizes`, replayed alone.
+#[pyfunction]
+#[pyo3(signature = (graph, seeds, p, seed, run))]
+pub(crate) fn fused_replay<'py>(
+    py: Python<'py>,
+    graph: &Bound<'py, PyGraph>,
+    seeds: SeedsArg<'py>,
+    p: ProbabilityArg<'py>,
+    seed: u64,
+    run: u64,
+) -> PyResult<i64> {
+    let graph = &graph.get().inner;
+    let seeds = seeds.resolve(graph)?;
+    let edges = p.per_edge()?;
+    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let size = compute(py, Some(1), None, |_, cancel| {
+        fused::replay(graph, &seeds, p, seed, run, cancel)
+    })?;
+    Ok(i64::from(size))
+}
+
+/// Seeds, their marginal spreads, the evaluated spread and its standard error, the RR sets
+/// drawn and their peak bytes.
+type SelectionTuple<'py> = (
+    Bound<'py, PyArray1<u32>>,
+    Bound<'py, PyArray1<f64>>,
+    f64,
+    f64,
+    usize,
+    u64,
+);
+
+/// Seeds chosen by IMM, OPIM-C or CELF, evaluated by independent Monte Carlo.
+#[pyfunction]
+#[pyo3(signature = (graph, k, p, method, epsilon, seed, threads, candidates, cost, budget, runs, evaluation_runs, memory_limit))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn select_seeds<'py>(
+    py: Python<'py>,
+    graph: &Bound<'py, PyGraph>,
+    k: i64,
+    p: ProbabilityArg<'py>,
+    method: &str,
+    epsilon: f64,
+    seed: u64,
+    threads: Option<i64>,
+    candidates: Option<NodeIds<'py>>,
+    cost: Option<PyReadonlyArray1<'py, f64>>,
+    budget: Option<f64>,
+    runs: i64,
+    evaluation_runs: i64,
+    memory_limit: Option<u64>,
+) -> PyResult<SelectionTuple<'py>> {
+    let graph = &graph.get().inner;
+    let n = u64::from(graph.n_nodes());
+    let runs = count("runs", runs, 1, i64::MAX)? as usize;
+    let method = match method {
+        "imm" => Method::Imm,
+        "opim-c" => Method::OpimC,
+        "celf" => Method::Celf { runs },
+        other => {
+            return Err(to_py(Error::out_of_range(
+                "method",
+                format!("{other:?}"),
+                "'imm', 'opim-c' or 'celf'",
+            )));
+        }
+    };
+    let candidates = candidates.map(|c| c.to_vec("candidates", n)).transpose()?;
+    let cost = cost
+        .map(|c| c.as_slice().map(<[f64]>::to_vec))
+        .transpose()?;
+    let cost = match (cost.as_deref(), budget) {
+        (Some(c), Some(b)) => Some((c, b)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(to_py(Error::out_of_range(
+                "budget",
+                "None",
+                "a number when cost is given",
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(to_py(Error::out_of_range(
+                "cost",
+                "None",
+                "one cost per node when budget is given",
+            )));
+        }
+    };
+    let edges = p.per_edge()?;
+    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let request = Request {
+        k,
+        method,
+        epsilon,
+        seed,
+        candidates: candidates.as_deref(),
+        cost,
+        memory_limit,
+        evaluation_runs: count("evaluation_runs", evaluation_runs, 2, i64::MAX)? as usize,
+    };
+    let s = compute(py, threads, None, |parallel, cancel| {
+        seeding::select_seeds(graph, p, &request, parallel, cancel)
+    })?;
+    Ok((
+        s.seeds.into_pyarray(py),
+        s.marginal.into_pyarray(py),
+        s.spread,
+        s.stderr,
+        s.rr_sets,
+        s.rr_bytes,
+    ))
 }

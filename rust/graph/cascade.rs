@@ -118,13 +118,13 @@ impl Observer for Lineage {
 }
 
 /// How a transmitting node picks which of its out-edges fire.
-trait Fire {
+pub(crate) trait Fire {
     /// Calls `hit(e)` for each edge in `edges` that transmits, in ascending order.
     fn fire(&self, rng: &mut Stream, edges: std::ops::Range<usize>, hit: impl FnMut(usize));
 }
 
 /// p = 1: every edge fires, no draws.
-struct Every;
+pub(crate) struct Every;
 
 impl Fire for Every {
     #[inline]
@@ -149,7 +149,7 @@ impl Fire for GeometricSkip {
 }
 
 /// One coin per edge with the edge's own probability.
-struct PerEdgeCoins<'a>(&'a [f32]);
+pub(crate) struct PerEdgeCoins<'a>(pub(crate) &'a [f32]);
 
 impl Fire for PerEdgeCoins<'_> {
     #[inline]
@@ -165,11 +165,11 @@ impl Fire for PerEdgeCoins<'_> {
 /// Edge e fires with probability min(1, scale x weight[e]): skip to candidates at the
 /// largest such probability, then keep each with its own share of it (thinning), so a node
 /// costs its candidates, not its degree, and the law is exactly the per-edge coins'.
-struct ThinnedSkip<'a> {
-    skip: GeometricSkip,
-    weights: &'a [f32],
+pub(crate) struct ThinnedSkip<'a> {
+    pub(crate) skip: GeometricSkip,
+    pub(crate) weights: &'a [f32],
     /// scale / (largest probability): the acceptance per unit of weight.
-    scale: f32,
+    pub(crate) scale: f32,
 }
 
 impl Fire for ThinnedSkip<'_> {

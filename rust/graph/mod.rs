@@ -3,4 +3,7 @@
 
 pub mod cascade;
 pub mod csr;
+pub mod fused;
 pub mod generators;
+pub mod reverse;
+pub mod seeding;
