@@ -45,7 +45,11 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     out = tmp_path / "buyernet-compare"
     names = {p.name for p in out.iterdir()}
     assert {"report.html", "scenario.toml", "summary.json", "run.json", "results"} <= names
-    assert {"series.csv", "runs.csv"} <= names or {"series.parquet", "runs.parquet"} <= names
+    assert {"series.csv", "runs.csv", "campaigns.csv"} <= names or {
+        "series.parquet",
+        "runs.parquet",
+        "campaigns.parquet",
+    } <= names
     report = (out / "report.html").read_text()
     for chart in CHARTS:
         assert f"alt='{chart}' src='data:image/png;base64," in report, chart

@@ -367,3 +367,26 @@ def test_each_campaign_of_a_plan_reports_its_own_spend(tmp_path):
     assert np.array_equal(
         back.campaign_outcomes()[("us", "abm")]["spend"], per_campaign[("us", "abm")]["spend"]
     )
+
+
+def test_the_campaign_table_adds_up_to_the_brand_and_leads_the_report(tmp_path):
+    from buyernet.export import campaign_columns
+    from buyernet.report import campaigns_html
+
+    m = small_market()
+    plan = MediaPlan.brand_and_demand(600)
+    r = run(m, {"us": plan, "rival_1": Strategy.quantum(200)}, periods=12, replicates=4)
+    t = campaign_columns(r)
+    assert len(t["replicate"]) == 3 * 4  # two campaigns of ours, one of the rival's
+    runs = r.run_metrics()
+    for b, brand in enumerate(m.brand_names[:2]):
+        for replicate in range(4):
+            rows = (t["brand"] == brand) & (t["replicate"] == replicate)
+            for metric in ("spend", "impressions", "unspent"):
+                assert t[metric][rows].sum() == pytest.approx(runs[metric][replicate, b])
+    c = buyernet.compare(
+        m, {"plan": plan, "one": Strategy.quantum(600)}, periods=8, replicates=2, seed=3
+    )
+    html = campaigns_html(c)
+    assert html.startswith("<h2>Spend by campaign</h2>")
+    assert html.count("<tr>") == 1 + 2 + 1  # header, the plan's two campaigns, one 'main'

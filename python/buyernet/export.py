@@ -7,8 +7,8 @@ row, and one per hourglass stage) for :meth:`buyernet.Results.to_pandas` and for
 all (see :mod:`buyernet.storage`):
 
 * a comparison: ``scenario.toml``, ``run.json``, ``summary.json`` (the paired differences),
-  ``results/<alternative>.npz``, ``series`` and ``runs`` tables (Parquet with pyarrow,
-  else CSV) and ``report.html``;
+  ``results/<alternative>.npz``, ``series``, ``runs`` and ``campaigns`` tables (Parquet
+  with pyarrow, else CSV) and ``report.html``;
 * a sweep: ``sweep.toml``, ``table``, ``comparisons``, ``winners.csv``, ``run.json``,
   ``summary.json`` and ``report.html``.
 
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REPORT",
+    "campaign_columns",
     "describe",
     "read_summary",
     "run_columns",
@@ -110,6 +111,35 @@ def run_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
     }
     columns.update({k: v.reshape(-1) for k, v in results.run_metrics().items()})
     return columns
+
+
+def campaign_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
+    """The per-campaign table as columns: ``replicate``, ``brand``, ``campaign`` (a lone
+    strategy's is ``main``) and each campaign's run totals from
+    :meth:`buyernet.Results.campaign_outcomes`: impressions, spend and its parts, unspent
+    budget and the CPM paid. One row per replicate and campaign of each advertising brand.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> plan = buyernet.MediaPlan.brand_and_demand(600)
+        >>> r = buyernet.simulate(m, periods=4, replicates=2, seed=1, strategies={"us": plan})
+        >>> t = campaign_columns(r)
+        >>> sorted(set(t["campaign"])), len(t["spend"])
+        (['abm', 'brand'], 4)
+    """
+    outcomes = results.campaign_outcomes()
+    columns: dict[str, list[Any]] = {"replicate": [], "brand": [], "campaign": []}
+    for (brand, campaign), totals in outcomes.items():
+        columns["replicate"].extend(range(results.replicates))
+        columns["brand"].extend([brand] * results.replicates)
+        columns["campaign"].extend([campaign] * results.replicates)
+        for k, v in totals.items():
+            columns.setdefault(k, []).extend(v.tolist())
+    return {
+        k: np.asarray(v, dtype=object if k in ("brand", "campaign") else None)
+        for k, v in columns.items()
+    }
 
 
 def series_frame(results: Results) -> Any:
@@ -198,10 +228,14 @@ def _tidy(c: Comparison, out: Path) -> None:
     """Every alternative's per-week series and per-run outcomes, one table each, with the
     alternative as the first column.
     """
-    tables: dict[str, dict[str, list[Any]]] = {"series": {}, "runs": {}}
+    tables: dict[str, dict[str, list[Any]]] = {"series": {}, "runs": {}, "campaigns": {}}
     for name in c.alternatives:
         r = c.results[name]
-        for stem, columns in (("series", series_columns(r)), ("runs", run_columns(r))):
+        for stem, columns in (
+            ("series", series_columns(r)),
+            ("runs", run_columns(r)),
+            ("campaigns", campaign_columns(r)),
+        ):
             table = tables[stem]
             rows = len(columns["replicate"])
             table.setdefault("alternative", []).extend([name] * rows)

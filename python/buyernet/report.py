@@ -198,6 +198,34 @@ def money_html(c: Comparison) -> str:
     )
 
 
+def campaigns_html(c: Comparison) -> str:
+    """Each alternative's spend by campaign (every advertising brand's campaigns; a lone
+    strategy's is ``main``): means over replicates of spend, impressions, the CPM paid and
+    budget left unspent. Empty if nothing advertises.
+    """
+    money, count = _formatter("currency units"), _formatter("impressions")
+    cells = []
+    for name in c.alternatives:
+        for (brand, campaign), t in c.results[name].campaign_outcomes().items():
+            with np.errstate(invalid="ignore"):
+                cpm = float(np.nanmean(t["cpm"])) if np.isfinite(t["cpm"]).any() else math.nan
+            cells.append(
+                f"<tr><td>{html.escape(name)}</td><td>{html.escape(brand)}</td>"
+                f"<td>{html.escape(campaign)}</td><td>{money(float(t['spend'].mean()))}</td>"
+                f"<td>{count(float(t['impressions'].mean()))}</td><td>{money(cpm)}</td>"
+                f"<td>{money(float(t['unspent'].mean()))}</td></tr>"
+            )
+    if not cells:
+        return ""
+    return (
+        "<h2>Spend by campaign</h2><p>Per run, mean of the replicates; CPM: media spend per "
+        "1,000 impressions; unspent: budget the audience or the frequency cap could not "
+        "absorb.</p><table class='summary campaigns'><tr><th>alternative</th><th>brand</th>"
+        "<th>campaign</th><th>spend</th><th>impressions</th><th>CPM</th><th>unspent</th>"
+        "</tr>" + "".join(cells) + "</table>"
+    )
+
+
 def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
     """The paired differences as text a marketer can read, from :func:`summary_rows` (or a
     saved ``summary.json``): what the columns are, each metric's unit, the difference with
@@ -525,6 +553,7 @@ buyernet {html.escape(str(meta["version"]))}. Differences are alternative minus
 {html.escape(c.baseline)} on the same market draws; bold rows have a 95% interval that
 excludes zero.</p>
 {money_html(c)}
+{campaigns_html(c)}
 {table_html(c)}
 {charts}
 {curve_html}
