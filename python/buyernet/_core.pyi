@@ -14,7 +14,6 @@ __all__ = [
     "cascade_sizes",
     "check",
     "estimate_bytes",
-    "fused_cascade_sizes",
     "fused_replay",
     "market_defaults",
     "market_network",
@@ -80,14 +79,7 @@ def cascade_sizes(
     runs: int,
     seed: int,
     threads: int | None,
-) -> npt.NDArray[np.int64]: ...
-def fused_cascade_sizes(
-    graph: Graph,
-    seeds: int | _Ids,
-    p: float | str | npt.NDArray[np.float32],
-    runs: int,
-    seed: int,
-    threads: int | None,
+    fused: bool = False,
 ) -> npt.NDArray[np.int64]: ...
 def fused_replay(
     graph: Graph,

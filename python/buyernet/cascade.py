@@ -129,12 +129,11 @@ Method = Literal["fused", "sequential"]
 """How many cascades run: 64 at a time (``"fused"``) or one after another."""
 
 
-def _method(method: str) -> Any:
-    if method == "fused":
-        return _core.fused_cascade_sizes
-    if method == "sequential":
-        return _core.cascade_sizes
-    raise ParameterError(f"method must be 'fused' or 'sequential'; got {method!r}")
+def _fused(method: str) -> bool:
+    """Whether ``method`` names the fused engine (checked)."""
+    if method not in ("fused", "sequential"):
+        raise ParameterError(f"method must be 'fused' or 'sequential'; got {method!r}")
+    return method == "fused"
 
 
 def cascade(
@@ -208,13 +207,14 @@ def cascade_sizes(
         ((100,), True)
     """
     graph = _check_graph(graph)
-    return _method(method)(  # type: ignore[no-any-return]
+    return _core.cascade_sizes(
         graph._native,
         _seeds_arg(seeds),
         _p_arg(p, graph),
         checks.integer(runs, "runs", 1, _MAX_INT),
         checks.seed(seed),
         _threads(threads),
+        _fused(method),
     )
 
 

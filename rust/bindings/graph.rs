@@ -252,9 +252,11 @@ pub(crate) fn cascade<'py>(
     ))
 }
 
-/// Sizes of many independent cascades, in parallel.
+/// Sizes of many independent cascades, in parallel: one run after another, or (`fused`)
+/// 64 runs per machine word.
 #[pyfunction]
-#[pyo3(signature = (graph, seeds, p, runs, seed, threads))]
+#[pyo3(signature = (graph, seeds, p, runs, seed, threads, fused=false))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn cascade_sizes<'py>(
     py: Python<'py>,
     graph: &Bound<'py, PyGraph>,
@@ -263,6 +265,7 @@ pub(crate) fn cascade_sizes<'py>(
     runs: i64,
     seed: u64,
     threads: Option<i64>,
+    fused: bool,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
     let graph = &graph.get().inner;
     let seeds = seeds.resolve(graph)?;
@@ -270,7 +273,11 @@ pub(crate) fn cascade_sizes<'py>(
     let edges = p.per_edge()?;
     let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
     let sizes = compute(py, threads, None, |parallel, cancel| {
-        engine::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
+        if fused {
+            fused::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
+        } else {
+            engine::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
+        }
     })?;
     Ok(sizes
         .into_iter()
@@ -279,34 +286,7 @@ pub(crate) fn cascade_sizes<'py>(
         .into_pyarray(py))
 }
 
-/// Sizes of many independent cascades, 64 runs per machine word.
-#[pyfunction]
-#[pyo3(signature = (graph, seeds, p, runs, seed, threads))]
-pub(crate) fn fused_cascade_sizes<'py>(
-    py: Python<'py>,
-    graph: &Bound<'py, PyGraph>,
-    seeds: SeedsArg<'py>,
-    p: ProbabilityArg<'py>,
-    runs: i64,
-    seed: u64,
-    threads: Option<i64>,
-) -> PyResult<Bound<'py, PyArray1<i64>>> {
-    let graph = &graph.get().inner;
-    let seeds = seeds.resolve(graph)?;
-    let runs = count("runs", runs, 1, i64::MAX)? as usize;
-    let edges = p.per_edge()?;
-    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
-    let sizes = compute(py, threads, None, |parallel, cancel| {
-        fused::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
-    })?;
-    Ok(sizes
-        .into_iter()
-        .map(i64::from)
-        .collect::<Vec<_>>()
-        .into_pyarray(py))
-}
-
-/// Run `run` of `fused_cascade_sizes`, replayed alone.
+/// Run `run` of `cascade_sizes(..., fused=True)`, replayed alone.
 #[pyfunction]
 #[pyo3(signature = (graph, seeds, p, seed, run))]
 pub(crate) fn fused_replay<'py>(

@@ -14,7 +14,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<graph::PyGraph>()?;
     m.add_function(wrap_pyfunction!(graph::cascade, m)?)?;
     m.add_function(wrap_pyfunction!(graph::cascade_sizes, m)?)?;
-    m.add_function(wrap_pyfunction!(graph::fused_cascade_sizes, m)?)?;
     m.add_function(wrap_pyfunction!(graph::fused_replay, m)?)?;
     m.add_function(wrap_pyfunction!(graph::select_seeds, m)?)?;
     m.add_function(wrap_pyfunction!(run::market_defaults, m)?)?;
