@@ -52,6 +52,9 @@ pub enum Subsystem {
     /// Influence maximization: reverse-reachable sets (`index` = set) and the coins of the
     /// spread estimates that choose and evaluate seeds (see [`LaneCoins`]).
     Seeding = 15,
+    /// Choosing a seeding campaign's seeds in the market (see [`brand_stream`]; the period
+    /// is the one they are chosen in).
+    Influencers = 16,
 }
 
 /// SplitMix64's finalizer: a bijective 64-bit mix with good avalanche.

@@ -273,6 +273,7 @@ def test_strategies_round_trip_and_save(tmp_path):
         Strategy(5, targeting=Targeting.narrow(["it"], 3, accounts=[1, 2])),
         Strategy(5, targeting=Targeting.from_weights(np.arange(4_000.0))),
         Strategy(5, targeting=Targeting.scored(0.1), timing=Timing.flighted(2, 2)),
+        Strategy(5, targeting=Targeting.seeding(30, Targeting.scored(0.2), every=3)),
     ):
         assert Strategy.from_dict(s.to_dict()) == s
     r = run(small(), {"us": Strategy.planetary(300)}, periods=5)
@@ -356,6 +357,12 @@ targetings = st.one_of(
         st.lists(st.integers(0, 119), max_size=5).map(tuple),
     ),
     st.builds(Targeting.scored, st.floats(0.01, 1.0), st.sampled_from(["accounts", "people"])),
+    st.builds(
+        Targeting.seeding,
+        st.integers(1, 300),
+        st.sampled_from([Targeting.broad(), Targeting.narrow(min_level=2)]),
+        st.integers(1, 5),
+    ),
 )
 creatives = st.builds(
     Creative,

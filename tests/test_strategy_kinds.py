@@ -11,7 +11,16 @@ import pytest
 
 import buyernet
 from buyernet import Strategy, Targeting, Timing
-from buyernet.strategy import AlwaysOn, Broad, Flighted, Narrow, Scored, Triggered, Weights
+from buyernet.strategy import (
+    AlwaysOn,
+    Broad,
+    Flighted,
+    Narrow,
+    Scored,
+    Seeding,
+    Triggered,
+    Weights,
+)
 
 FLAT_DEFAULTS = {
     "min_influence": 0.0,
@@ -20,6 +29,8 @@ FLAT_DEFAULTS = {
     "accounts": [],
     "top_share": 0.1,
     "people": False,
+    "size": 1_000,
+    "every": 13,
 }
 
 
@@ -36,6 +47,16 @@ FLAT_DEFAULTS = {
             Targeting.scored(0.2, by="people"),
             Scored,
             {"kind": "scored", "top_share": 0.2, "people": True},
+        ),
+        (
+            Targeting.seeding(50, Targeting.narrow(min_level=2), every=4),
+            Seeding,
+            {
+                "kind": "seeding",
+                "within": {"kind": "narrow", "functions": [], "min_level": 2, "accounts": []},
+                "size": 50,
+                "every": 4,
+            },
         ),
         (Timing.always_on(), AlwaysOn, {"kind": "always_on"}),
         (Timing.flighted(2, 6), Flighted, {"kind": "flighted", "on": 2, "off": 6}),

@@ -42,6 +42,7 @@ __all__ = [
     "MediaPlan",
     "Narrow",
     "Scored",
+    "Seeding",
     "Strategy",
     "Targeting",
     "Timing",
@@ -113,6 +114,8 @@ class _Kinds:
         out: dict[str, Any] = {"kind": self.kind}
         for f in dataclasses.fields(cast(Any, self)):
             value = getattr(self, f.name)
+            if isinstance(value, _Kinds):
+                value = value.to_dict()
             if isinstance(value, np.ndarray):
                 value = value.tolist()
             out[f.name] = list(value) if isinstance(value, tuple) else value
@@ -153,9 +156,10 @@ def _refuse_unknown(section: str, values: Mapping[str, Any], known: set[str]) ->
 
 class Targeting(_Kinds):
     """Who may be shown a brand's ads: one of the kinds :class:`Broad`, :class:`Narrow`,
-    :class:`Scored` or :class:`Weights`, built with the constructors below.
+    :class:`Scored`, :class:`Weights` or :class:`Seeding`, built with the constructors below.
 
-    Every kind has ``kind`` (``"broad"``, ``"narrow"``, ``"scored"`` or ``"weights"``) and
+    Every kind has ``kind`` (``"broad"``, ``"narrow"``, ``"scored"``, ``"weights"`` or
+    ``"seeding"``) and
     only its own fields; :meth:`to_dict` writes the kind and those fields, and
     :meth:`from_dict` reads that or the older flat form of scenario files.
 
@@ -220,6 +224,20 @@ class Targeting(_Kinds):
             'weights'
         """
         return Weights(weights=np.asarray(weights, dtype=np.float64))
+
+    @classmethod
+    def seeding(
+        cls, size: int = 1_000, within: Targeting | None = None, every: int = 13
+    ) -> Seeding:
+        """Influencer seeding: the ``size`` people within the audience of ``within``
+        (default broad) whose shares would spread the creative furthest through the
+        professional network, re-chosen every ``every`` weeks as people change jobs.
+
+        Example:
+            >>> Targeting.seeding(500, within=Targeting.narrow(min_level=2)).within.kind
+            'narrow'
+        """
+        return Seeding(size=size, within=Broad() if within is None else within, every=every)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Targeting:
@@ -342,6 +360,52 @@ class Weights(Targeting):
     def __hash__(self) -> int:
         # Equal arrays have equal lengths; hashing the values would cost O(people).
         return hash((self.kind, 0 if self.weights is None else len(self.weights)))
+
+
+@dataclass(frozen=True)
+class Seeding(Targeting):
+    """Influencer seeding: aim the campaign at the people whose shares would spread its
+    creative furthest through the professional network.
+
+    The engine chooses ``size`` people within the audience of ``within`` by influence
+    maximization on the network (OPIM-C, as :func:`~buyernet.select_seeds` with
+    ``method="opim-c"`` and ``epsilon=0.1``), with each tie passing the creative on with
+    probability ``market.advertising.pass_rate`` x the creative's shareability x the tie's
+    weight: the same law shared creative spreads by. They are chosen in the campaign's first
+    week and again every ``every`` weeks; ties persist as people change jobs, but a seed who
+    leaves ``within`` is dropped at once and new people join only at the next choice. The
+    audience is small, so its CPM is high and the frequency cap limits what it can absorb.
+
+    Attributes:
+        within: the audience the seeds are chosen from (broad, narrow or scored).
+        size: the number of seeds, 1 to 1,000,000 (fewer if ``within`` holds fewer people).
+        every: weeks between choices, 1 to 520.
+
+    Example:
+        >>> Seeding(size=200).to_dict()["within"]
+        {'kind': 'broad', 'min_influence': 0.0}
+    """
+
+    kind: ClassVar[str] = "seeding"
+    within: Targeting = field(default_factory=lambda: Broad())
+    size: int = 1_000
+    every: int = 13
+
+    def __post_init__(self) -> None:
+        base: object = self.within
+        if isinstance(base, Mapping):
+            try:
+                base = Targeting.from_dict(base)
+            except ParameterError as err:
+                raise within(err, "within") from None
+        if not isinstance(base, Targeting):
+            raise ParameterError(
+                f"within must be a Targeting (broad, narrow or scored); got {type(base).__name__}"
+            )
+        object.__setattr__(self, "within", base)
+        checks.integer(self.size, "size", 0, 2**32 - 1)
+        checks.integer(self.every, "every", 0, 2**32 - 1)
+        _core.check("targeting", self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -539,7 +603,7 @@ def within(err: ParameterError, name: str) -> ParameterError:
 
 # The constructors named when someone calls a family itself.
 _CONSTRUCTORS = {
-    "Targeting": ("broad", "narrow", "scored", "from_weights"),
+    "Targeting": ("broad", "narrow", "scored", "from_weights", "seeding"),
     "Timing": ("always_on", "flighted", "triggered"),
 }
 

@@ -172,6 +172,7 @@ struct Walk {
 
 /// A collection of RR sets, stored flat: set `i` is `nodes[ends[i - 1]..ends[i]]`. Only nodes
 /// that may be chosen are stored; a set with none of them still counts (no choice covers it).
+#[derive(Clone, Debug)]
 pub(crate) struct RrSets {
     collection: u64,
     pub(crate) nodes: Vec<u32>,

@@ -251,6 +251,32 @@ fn opim_c(
     parallel: bool,
     cancel: &dyn Interrupt,
 ) -> Result<Sampled> {
+    let (mut r1, mut r2) = (RrSets::new(2), RrSets::new(3));
+    opim_c_over(
+        graph,
+        reverse,
+        choice,
+        keep,
+        req,
+        (&mut r1, &mut r2),
+        parallel,
+        cancel,
+    )
+}
+
+/// OPIM-C over two collections that may already hold sets drawn with `req.seed` (and the same
+/// `keep`): they are extended as the rounds need, never redrawn.
+#[allow(clippy::too_many_arguments)]
+fn opim_c_over(
+    graph: &Graph,
+    reverse: &Reverse,
+    choice: &Choice,
+    keep: Option<&FixedBitSet>,
+    req: &Request,
+    (r1, r2): (&mut RrSets, &mut RrSets),
+    parallel: bool,
+    cancel: &dyn Interrupt,
+) -> Result<Sampled> {
     let nf = f64::from(graph.n_nodes()).max(2.0);
     let k = choice.k as f64;
     let eps = req.epsilon;
@@ -266,23 +292,30 @@ fn opim_c(
     let a1 = (3.0 * rounds / delta).ln();
     let a2 = a1;
     let limit = limit(req);
-    let (mut r1, mut r2) = (RrSets::new(2), RrSets::new(3));
     let mut theta = theta0.ceil() as usize;
     let mut round = 1.0;
+    // Rounds the sets already drawn cover need no greedy pass of their own.
+    while theta < r1.len().min(r2.len()) && round < rounds {
+        theta *= 2;
+        round += 1.0;
+    }
     loop {
-        check_fits(2 * theta, r1.mean_size(), limit)?;
+        let more = theta.saturating_sub(r1.len()) + theta.saturating_sub(r2.len());
+        check_fits(r1.len() + r2.len() + more, r1.mean_size(), limit)?;
         r1.extend_to(reverse, theta, req.seed, keep, parallel, cancel)?;
         r2.extend_to(reverse, theta, req.seed, keep, parallel, cancel)?;
-        let chosen = greedy(&r1, graph.n_nodes(), choice, parallel, cancel)?;
-        let covered2 = coverage(&r2, &chosen.seeds);
+        let chosen = greedy(r1, graph.n_nodes(), choice, parallel, cancel)?;
+        // Both bounds count sets; they compare like with like on collections of one size.
+        let scale = r1.len() as f64 / r2.len() as f64;
+        let covered2 = coverage(r2, &chosen.seeds) * scale;
         let lower = ((covered2 + 2.0 * a2 / 9.0).sqrt() - (a2 / 2.0).sqrt()).powi(2) - a2 / 18.0;
         let upper = ((chosen.upper as f64 + a1 / 2.0).sqrt() + (a1 / 2.0).sqrt()).powi(2);
         let bytes = r1.bytes() + r2.bytes();
         if lower / upper >= e1 - eps || round >= rounds {
             return Ok(Sampled {
                 chosen,
-                sets: 2 * theta,
-                n_sets_final: theta,
+                sets: r1.len() + r2.len(),
+                n_sets_final: r1.len(),
                 bytes,
             });
         }
@@ -291,11 +324,82 @@ fn opim_c(
     }
 }
 
+/// Reverse-reachable sets kept between choices on one graph with one law, for a caller that
+/// chooses again and again as its candidates change (a seeding campaign re-choosing as people
+/// change jobs): the sets keep every node, so any candidates can be chosen over them, and a
+/// later choice draws new sets only if its guarantee needs more than are kept.
+#[derive(Clone, Debug)]
+pub(crate) struct Pool {
+    seed: u64,
+    r1: RrSets,
+    r2: RrSets,
+}
+
+impl Pool {
+    /// An empty pool whose sets will be drawn from `seed`.
+    pub(crate) fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            r1: RrSets::new(2),
+            r2: RrSets::new(3),
+        }
+    }
+
+    /// OPIM-C's choice of `k` seeds among `candidates` (non-empty, `k` at most their number)
+    /// with slack `epsilon`, over the kept sets and as many more as it needs.
+    pub(crate) fn choose(
+        &mut self,
+        graph: &Graph,
+        p: Transmission,
+        k: usize,
+        candidates: &[u32],
+        epsilon: f64,
+        cancel: &dyn Interrupt,
+    ) -> Result<Vec<u32>> {
+        let req = Request {
+            k: k as i64,
+            method: Method::OpimC,
+            epsilon,
+            seed: self.seed,
+            candidates: Some(candidates),
+            cost: None,
+            memory_limit: None,
+            evaluation_runs: 2,
+        };
+        let (eligible, k) = check(graph, &req)?;
+        let choice = Choice {
+            k,
+            eligible: eligible.as_ref(),
+            cost: None,
+            upper_bound: true,
+        };
+        let reverse = Reverse::new(graph, p)?;
+        let sampled = opim_c_over(
+            graph,
+            &reverse,
+            &choice,
+            None,
+            &req,
+            (&mut self.r1, &mut self.r2),
+            false,
+            cancel,
+        )?;
+        Ok(sampled.chosen.seeds)
+    }
+}
+
 /// How many sets of `sets` meet `seeds`.
 fn coverage(sets: &RrSets, seeds: &[u32]) -> f64 {
+    let Some(&top) = seeds.iter().max() else {
+        return 0.0;
+    };
+    let mut chosen = FixedBitSet::with_capacity(top as usize + 1);
+    for &s in seeds {
+        chosen.insert(s as usize);
+    }
     (0..sets.len())
         .into_par_iter()
-        .filter(|&i| sets.set(i).iter().any(|v| seeds.contains(v)))
+        .filter(|&i| sets.set(i).iter().any(|&v| chosen.contains(v as usize)))
         .count() as f64
 }
 
@@ -434,6 +538,30 @@ pub fn select_seeds(
     parallel: bool,
     cancel: &dyn Interrupt,
 ) -> Result<Selection> {
+    let mut selection = choose(graph, p, req, parallel, cancel)?;
+    let coins = LaneCoins::new(req.seed, Subsystem::Seeding, 1);
+    (selection.spread, selection.stderr) = estimate(
+        graph,
+        &selection.seeds,
+        p,
+        &coins,
+        req.evaluation_runs,
+        req.seed,
+        parallel,
+        cancel,
+    )?;
+    Ok(selection)
+}
+
+/// Chooses seeds as `req` asks, without the independent evaluation: `spread` and `stderr`
+/// are NaN (what a campaign that seeds in the market needs, each time it re-chooses).
+pub(crate) fn choose(
+    graph: &Graph,
+    p: Transmission,
+    req: &Request,
+    parallel: bool,
+    cancel: &dyn Interrupt,
+) -> Result<Selection> {
     let (eligible, k) = check(graph, req)?;
     let choice = Choice {
         k,
@@ -472,22 +600,11 @@ pub fn select_seeds(
             (sampled.chosen.seeds, marginal, sampled.sets, sampled.bytes)
         }
     };
-    let coins = LaneCoins::new(req.seed, Subsystem::Seeding, 1);
-    let (spread, stderr) = estimate(
-        graph,
-        &seeds,
-        p,
-        &coins,
-        req.evaluation_runs,
-        req.seed,
-        parallel,
-        cancel,
-    )?;
     Ok(Selection {
         seeds,
         marginal,
-        spread,
-        stderr,
+        spread: f64::NAN,
+        stderr: f64::NAN,
         rr_sets,
         rr_bytes,
     })

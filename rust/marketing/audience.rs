@@ -4,8 +4,17 @@
 //! weight per person. The audience is built once and then kept up to date incrementally:
 //! each period only the people whose job changed are re-checked, so narrow lists follow
 //! roles and accounts as people move, at the cost of the moves, not of a pass over everyone.
+//!
+//! Influencer seeding is an audience within an audience: the people of a base audience whose
+//! shares would spread furthest through the professional network, chosen by influence
+//! maximization (OPIM-C, [`crate::graph::seeding`]) and re-chosen on a schedule. Between
+//! choices the base audience follows jobs as above and a seed who leaves it is dropped.
 
+use crate::control::Never;
 use crate::errors::{Result, try_filled};
+use crate::graph::cascade::Transmission;
+use crate::graph::csr::Graph;
+use crate::graph::seeding::Pool;
 use crate::market::committees::CommitteesConfig;
 use crate::market::customers::CustomersConfig;
 use crate::market::population::Population;
@@ -25,7 +34,18 @@ pub struct Audience {
     threshold: f64,
     relevance: Vec<f64>,
     level_weight: Vec<f64>,
+    /// Seeding: the base audience the seeds are chosen within, and the period they were
+    /// last chosen in.
+    within: Option<Box<Audience>>,
+    chosen: Option<u32>,
+    /// Seeding: the reverse-reachable sets every choice is made over (the network and the
+    /// creative do not change, so the sets of one choice serve the next).
+    pool: Option<Box<Pool>>,
 }
+
+/// The slack of the seeding guarantee: the seeds reach at least (1 - 1/e - ε) of the best
+/// spread of `size` people within the audience, with probability 1 - 1/people.
+pub const SEEDING_EPSILON: f64 = 0.1;
 
 const OUT: u32 = u32::MAX;
 
@@ -147,6 +167,9 @@ impl Audience {
             threshold: 0.0,
             relevance: committees.function_relevance.clone(),
             level_weight: committees.level_weight.to_vec(),
+            within: None,
+            chosen: None,
+            pool: None,
         };
         if let Targeting::Scored {
             top_share,
@@ -166,6 +189,14 @@ impl Audience {
                 weights: w.to_vec(),
                 size: w.iter().filter(|&&x| x > 0.0).count(),
             },
+            // No seeds until they are chosen on the network (see `choose_seeds`).
+            Targeting::Seeding { within, .. } => {
+                audience.within = Some(Box::new(Self::new(within, pop, committees, customers)?));
+                Members::Members {
+                    list: Vec::new(),
+                    position: try_filled(pop.len(), OUT, "the audience")?,
+                }
+            }
             _ => {
                 let mut position = try_filled(pop.len(), OUT, "the audience")?;
                 let mut list = Vec::new();
@@ -215,6 +246,10 @@ impl Audience {
                 s > 0.0 && s >= self.threshold
             }
             Targeting::Weights { weights: w } => w[i] > 0.0,
+            // A seed stays one while in the base audience; others join only when chosen.
+            Targeting::Seeding { .. } => {
+                self.contains(p) && self.within.as_ref().is_some_and(|w| w.eligible(pop, p))
+            }
         }
     }
 
@@ -228,6 +263,9 @@ impl Audience {
 
     /// Re-checks the people whose job changed this period.
     pub fn update(&mut self, pop: &Population, changed: &[u32]) {
+        if let Some(within) = &mut self.within {
+            within.update(pop, changed);
+        }
         let verdicts: Vec<(u32, bool)> = match &self.members {
             Members::Members { .. } => changed
                 .iter()
@@ -274,6 +312,53 @@ impl Audience {
         match &self.members {
             Members::Members { list, .. } => list[below(rng, list.len() as u64) as usize],
             Members::Weighted { alias, .. } => alias.draw(rng),
+        }
+    }
+
+    /// Whether the seeds of a seeding audience are due to be (re-)chosen in period `now`
+    /// (1-based): in the first period the campaign runs and every `every` periods after.
+    pub fn seeding_due(&self, now: u32) -> bool {
+        match (&self.targeting, self.chosen) {
+            (Targeting::Seeding { .. }, None) => true,
+            (Targeting::Seeding { every, .. }, Some(at)) => now >= at + every,
+            _ => false,
+        }
+    }
+
+    /// Chooses the seeds of a seeding audience in period `now`: the `size` people of the base
+    /// audience (all of them if it holds fewer) whose shares spread furthest over `graph`
+    /// when each tie passes the creative on with probability `pass`, by OPIM-C. The
+    /// reverse-reachable sets are drawn from `seed` at the first choice and kept for the
+    /// next (the seeds of later periods are not used). An empty base audience leaves no seeds
+    /// (the budget is then unspent); so does a choice that cannot get the memory it needs.
+    pub fn choose_seeds(&mut self, graph: &Graph, pass: Transmission, seed: u64, now: u32) {
+        let Targeting::Seeding { size, .. } = self.targeting else {
+            return;
+        };
+        self.chosen = Some(now);
+        let candidates = self
+            .within
+            .as_ref()
+            .and_then(|w| w.members())
+            .unwrap_or(&[]);
+        let seeds = if candidates.is_empty() {
+            Vec::new()
+        } else {
+            let k = (size as usize).min(candidates.len());
+            self.pool
+                .get_or_insert_with(|| Box::new(Pool::new(seed)))
+                .choose(graph, pass, k, candidates, SEEDING_EPSILON, &Never)
+                .unwrap_or_default()
+        };
+        if let Members::Members { list, position } = &mut self.members {
+            for &p in list.iter() {
+                position[p as usize] = OUT;
+            }
+            list.clear();
+            for p in seeds {
+                position[p as usize] = list.len() as u32;
+                list.push(p);
+            }
         }
     }
 

@@ -369,6 +369,107 @@ mod tests {
     }
 
     #[test]
+    fn seeding_chooses_far_spreaders_within_its_audience_and_follows_job_changes() {
+        use crate::control::Never;
+        use crate::graph::cascade::{Seeds, Transmission};
+        use crate::graph::fused::cascade_sizes;
+        use crate::graph::generators::barabasi_albert;
+        let mut pop = population();
+        let graph = barabasi_albert(pop.len() as u64, 5, 3).unwrap();
+        let (committees, customers) = (CommitteesConfig::default(), CustomersConfig::default());
+        let within = Targeting::Narrow {
+            functions: vec![],
+            min_level: 1,
+            accounts: (0..300).collect(),
+        };
+        let seeding = Targeting::Seeding {
+            within: Box::new(within.clone()),
+            size: 40,
+            every: 4,
+        };
+        let base = Campaign::new(
+            &strategy(within, Timing::AlwaysOn, 10.0),
+            &pop,
+            &committees,
+            &customers,
+        )
+        .unwrap();
+        let mut c = Campaign::new(
+            &strategy(seeding, Timing::AlwaysOn, 10.0),
+            &pop,
+            &committees,
+            &customers,
+        )
+        .unwrap();
+        // Nobody until the seeds are chosen; then exactly `size` people of the base audience.
+        assert!(c.audience.is_empty() && c.audience.seeding_due(1));
+        let p = Transmission::Uniform(0.01);
+        let mut again = c.clone();
+        c.audience.choose_seeds(&graph, p, 7, 1);
+        again.audience.choose_seeds(&graph, p, 7, 1);
+        let seeds = members(&c);
+        assert_eq!(
+            seeds,
+            members(&again),
+            "the same draw chooses the same seeds"
+        );
+        assert_eq!(seeds.len(), 40);
+        assert!(seeds.iter().all(|&s| base.audience.contains(s)));
+        assert!(!c.audience.seeding_due(4) && c.audience.seeding_due(5));
+        // They spread further than as many people of the audience spread over it (the
+        // generator gives low ids the most ties, so not the first ones).
+        let all = base.audience.members().unwrap();
+        let picked: Vec<u32> = all
+            .iter()
+            .step_by(all.len() / 40)
+            .take(40)
+            .copied()
+            .collect();
+        let spread = |nodes: &[u32]| {
+            let sizes = cascade_sizes(
+                &graph,
+                &Seeds::Nodes(nodes.to_vec()),
+                p,
+                512,
+                11,
+                false,
+                &Never,
+            )
+            .unwrap();
+            sizes.iter().map(|&x| f64::from(x)).sum::<f64>() / sizes.len() as f64
+        };
+        let (chosen, random) = (spread(&seeds), spread(&picked));
+        assert!(chosen > 1.5 * random, "{chosen} vs {random}");
+        // Seeds who leave the base audience are dropped at once; nobody joins until the next
+        // choice, which picks within the audience as it is then.
+        let mut careers = Careers::new(
+            &CareersConfig {
+                change_within_4_years: 0.9,
+                ..Default::default()
+            },
+            &PopulationConfig::default().level_shares,
+            &pop,
+            &mut stream(9, Subsystem::Careers, 0),
+        );
+        let (mut events, mut rng) = (CareerEvents::default(), stream(6, Subsystem::Careers, 0));
+        let mut base = base;
+        for _ in 0..30 {
+            careers.step(&mut pop, &mut rng, &mut events);
+            c.update(&pop, &events.changed);
+            base.update(&pop, &events.changed);
+        }
+        let kept = members(&c);
+        assert!(kept.len() < 40, "some seeds moved out of the audience");
+        assert!(
+            kept.iter()
+                .all(|&s| seeds.contains(&s) && base.audience.contains(s))
+        );
+        c.audience.choose_seeds(&graph, p, 8, 31);
+        assert_eq!(c.audience.len(), 40);
+        assert!(members(&c).iter().all(|&s| base.audience.contains(s)));
+    }
+
+    #[test]
     fn impressions_equal_the_budget_and_flights_keep_the_total() {
         let pop = population();
         let signals = Signals::new(&NeedsConfig::default(), 1_000);

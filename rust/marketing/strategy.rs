@@ -35,7 +35,21 @@ pub enum Targeting {
     Scored { top_share: f64, people: bool },
     /// A weight per person (index = person): impressions land in proportion to it.
     Weights { weights: Arc<[f32]> },
+    /// Influencer seeding: the `size` people within the audience of `within` whose shares
+    /// would spread the campaign's creative furthest through the professional network
+    /// (influence maximization on the network, with the creative's pass probability), chosen
+    /// when the campaign starts and re-chosen every `every` periods: ties persist as people
+    /// change jobs, but who is in `within` does not, and a seed who leaves it is dropped at
+    /// once.
+    Seeding {
+        within: Box<Targeting>,
+        size: u32,
+        every: u32,
+    },
 }
+
+/// The most seeds a seeding audience may hold.
+pub const MAX_SEEDS: u32 = 1_000_000;
 
 /// What the ads say and how well they land.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -200,6 +214,35 @@ impl Targeting {
                     None => Ok(()),
                 }
             }
+            Targeting::Seeding {
+                within,
+                size,
+                every,
+            } => {
+                check::whole("size", u64::from(*size), 1, u64::from(MAX_SEEDS))?;
+                check::whole("every", u64::from(*every), 1, 520)?;
+                match **within {
+                    Targeting::Seeding { .. } | Targeting::Weights { .. } => {
+                        Err(Error::out_of_range(
+                            "within",
+                            within.kind(),
+                            "broad, narrow or scored targeting",
+                        ))
+                    }
+                    _ => within.check().in_field("within"),
+                }
+            }
+        }
+    }
+
+    /// The kind's tag, as scenario files spell it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Targeting::Broad { .. } => "broad",
+            Targeting::Narrow { .. } => "narrow",
+            Targeting::Scored { .. } => "scored",
+            Targeting::Weights { .. } => "weights",
+            Targeting::Seeding { .. } => "seeding",
         }
     }
 
@@ -232,6 +275,9 @@ impl Targeting {
                 weights.len(),
                 "one weight per person",
             ),
+            Targeting::Seeding { within, .. } => within
+                .fit(people, companies, n_functions)
+                .in_field("within"),
             _ => Ok(()),
         }
     }

@@ -70,6 +70,19 @@ impl Spreader {
         }
     }
 
+    /// How ties of `graph` pass something on when a tie of weight 1 does with probability
+    /// `pass`.
+    pub fn transmission<'g>(&self, graph: &'g Graph, pass: f64) -> Transmission<'g> {
+        match graph.weights() {
+            Some(weights) => Transmission::Weighted {
+                weights,
+                scale: pass,
+                max_weight: self.max_weight,
+            },
+            None => Transmission::Uniform(pass.min(1.0)),
+        }
+    }
+
     /// Spreads from `seeds` (duplicates allowed) with each tie passing it on with probability
     /// `pass` x its weight; returns the people reached beyond the seeds, and the number of
     /// distinct seeds.
@@ -88,14 +101,7 @@ impl Spreader {
         if k == 0 {
             return (&[], 0);
         }
-        let transmission = match graph.weights() {
-            Some(weights) => Transmission::Weighted {
-                weights,
-                scale: pass,
-                max_weight: self.max_weight,
-            },
-            None => Transmission::Uniform(pass.min(1.0)),
-        };
+        let transmission = self.transmission(graph, pass);
         let seeds = Seeds::Nodes(std::mem::take(&mut self.seeds));
         // Cannot fail: the seeds are people of this graph and the run is never interrupted.
         let _ = self

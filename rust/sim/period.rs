@@ -33,6 +33,7 @@ use crate::measures::{Tracker, hourglass};
 use crate::rng::{KeyedDraws, Subsystem, brand_stream, coin, market_stream};
 use crate::sim::record::{CampaignPeriod, Deal, M, Recorder};
 use crate::sim::replicate::Replicate;
+use rand_core::Rng;
 
 /// A phase of a period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,6 +168,17 @@ impl<T: Tracker> Replicate<T> {
                 campaign.update(&self.population, &self.career_events.changed);
                 if self.warming {
                     continue;
+                }
+                if campaign.audience.seeding_due(now) {
+                    // Seeds spread the creative as shares do: each tie passes it on with
+                    // the campaign's pass probability x its weight.
+                    let pass = adv.pass_rate * campaign.strategy.creative.shareability;
+                    let draw =
+                        brand_stream(seed, Subsystem::Influencers, r, u64::from(t), key).next_u64();
+                    let transmission = self.spreader.transmission(&self.network, pass);
+                    campaign
+                        .audience
+                        .choose_seeds(&self.network, transmission, draw, now);
                 }
                 let mut rng = brand_stream(seed, Subsystem::Campaigns, r, u64::from(t), key);
                 let spend = campaign.deliver(
