@@ -133,11 +133,15 @@ def _run(
     network: Graph | None,
     progress: Callable[[int], object] | None,
     metrics: Sequence[str] | None = None,
+    arm_metrics: Sequence[Sequence[str] | None] = (),
 ) -> list[Results]:
     """One engine call: every arm (one strategy or None per brand) on the same market draws,
-    each replicate's population and network drawn once and shared by the arms.
+    each replicate's population and network drawn once and shared by the arms. ``metrics``
+    are recorded by every arm, except that arm ``i`` records ``arm_metrics[i]`` where that
+    is given and not None.
     """
     recorded = None if metrics is None else _recorded(metrics)
+    per_arm = [None if m is None else _recorded(m) for m in arm_metrics]
     core_network = None if network is None else network._native
     raw = _core.simulate(
         market.to_dict(),
@@ -149,6 +153,7 @@ def _run(
         threads,
         None if progress is None else _reporter(progress, replicates),
         recorded,
+        per_arm or None,
     )
     return [
         Results(
