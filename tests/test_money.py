@@ -233,6 +233,53 @@ def test_response_curves_pair_budgets_on_the_same_draws():
     assert plan.points[0].spend.mean > 0
 
 
+def test_curves_ride_on_the_comparisons_engine_call_and_reuse_its_arms():
+    from buyernet.curves import CURVE_METRICS, SCALES, CurveArms, compare_with_curves, curve_arms
+
+    m = small_market()
+    alternatives = {"q": Strategy.quantum(200), "plan": MediaPlan.brand_and_demand(400)}
+    rivals = {"rival_1": Strategy.planetary(200)}
+    run = {"rivals": rivals, "periods": 12, "replicates": 3, "seed": 5}
+    c, curves = compare_with_curves(m, alternatives, **run)
+    alone = buyernet.compare(m, alternatives, **run)
+    # The comparison is exactly compare()'s: more arms in the call change no arm.
+    for name in alternatives:
+        for metric in alone.results[name].metrics:
+            a, b = c.results[name].series(metric), alone.results[name].series(metric)
+            assert np.array_equal(a, b), (name, metric)
+    assert list(curves) == ["q", "plan"]
+    for name, plan in alternatives.items():
+        curve = curves[name]
+        own = MediaPlan.of(plan).budget
+        wanted = [f * own for f in SCALES]
+        budgets = [p.budget for p in curve.points]
+        refused = [b for b, _ in curve.left_out]
+        assert sorted(budgets + refused) == wanted
+        # The own budget is the comparison's arm and the dark arm is shared: not run again.
+        assert curve.comparison.results[f"{own:g}"] is c.results[name]
+        assert curve.comparison.dark is c.dark
+        for label, r in curve.comparison.results.items():
+            if r is not c.results[name]:
+                assert set(r.metrics) == set(CURVE_METRICS), label
+        # Each point is what response_curve() measures alone at that budget.
+        again = buyernet.response_curve(m, plan, budgets=budgets, **run)
+        assert again.points == curve.points
+    # Half the plan's 400 leaves its ABM campaign 80 a week: less than its fixed costs.
+    assert [b for b, _ in curves["plan"].left_out] == [200.0]
+    assert "fixed costs" in curves["plan"].left_out[0][1]
+    assert "left out: 200 a week" in str(curves["plan"])
+    # Given budgets override the scales; only those not run already are new arms.
+    arms = curve_arms(m, alternatives, budgets=[100, 200, 400])
+    assert arms.budgets["q"] == (100.0, 200.0, 400.0)
+    assert list(arms.extra["q"]) == [100.0, 400.0] and list(arms.extra["plan"]) == [100.0, 200.0]
+    assert arms.runs == 4 and not any(arms.left_out.values())
+    assert compare_with_curves(m, alternatives, arms=CurveArms.none(), **run)[1] == {}
+    impressions = {"q": Strategy.quantum(200, unit="impressions")}
+    assert curve_arms(m, impressions).budgets == {}, "no money budget, no curve"
+    with pytest.raises(buyernet.ParameterError, match=r"scales\[1\] must be >= 0"):
+        curve_arms(m, alternatives, scales=[1.0, -2.0])
+
+
 # -- bad input -------------------------------------------------------------------------------
 
 

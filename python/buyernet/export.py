@@ -37,11 +37,10 @@ from buyernet._version import __version__
 from buyernet.exceptions import ParameterError
 from buyernet.metrics import SERIES, STAGES
 from buyernet.report import (
-    differences_text,
     html_report,
     money_rows,
-    money_text,
     summary_rows,
+    summary_text,
     sweep_report,
 )
 from buyernet.storage import results_directory
@@ -358,11 +357,14 @@ def describe(path: str | Path) -> str:
             f"winner by mean {run['metric']} at each point:\n"
             f"{winners.rstrip()}\n\nreport: {path / REPORT}"
         )
-    money = money_text(summary.get("money", []))
+    text = summary_text(
+        summary.get("money", []),
+        summary.get("curves", {}),
+        summary["differences"],
+        run["baseline"],
+    )
     return (
         f"{run['brand']}: {' vs '.join(run['alternatives'])}; {run['replicates']} paired "
         f"replicates of {run['periods']} weeks, seed {run['seed']}, buyernet {run['version']}\n"
-        f"{money + chr(10) + chr(10) if money else ''}"
-        f"{differences_text(summary['differences'], run['baseline'])}\n\n"
-        f"report: {path / REPORT}"
+        f"{text}\n\nreport: {path / REPORT}"
     )
