@@ -45,7 +45,7 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     out = tmp_path / "buyernet-compare"
     names = {p.name for p in out.iterdir()}
     assert {"report.html", "scenario.toml", "summary.json", "run.json", "results"} <= names
-    tables = ("series", "runs", "campaigns")
+    tables = ("series", "runs", "campaigns", "campaign_series")
     assert {f"{t}.csv" for t in tables} <= names or {f"{t}.parquet" for t in tables} <= names
     report = (out / "report.html").read_text()
     for chart in CHARTS:

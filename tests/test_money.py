@@ -280,6 +280,40 @@ def test_curves_ride_on_the_comparisons_engine_call_and_reuse_its_arms():
         curve_arms(m, alternatives, scales=[1.0, -2.0])
 
 
+def test_the_weekly_campaign_table_adds_up_to_the_totals_and_the_brand():
+    from buyernet.export import campaign_columns, campaign_series_columns
+
+    m = small_market()
+    plan = MediaPlan.brand_and_demand(600)
+    r = run(m, {"us": plan, "rival_1": Strategy.quantum(200)}, periods=12, replicates=3)
+    weekly = r.campaign_series()
+    assert sorted(weekly) == [("rival_1", "main"), ("us", "abm"), ("us", "brand")]
+    totals = r.campaign_outcomes()
+    for key, weeks in weekly.items():
+        assert weeks["spend"].shape == (3, 12)
+        for metric in ("impressions", *SPEND):
+            assert np.allclose(weeks[metric].sum(axis=1), totals[key][metric]), (key, metric)
+    # Week by week, a brand's campaigns add up to its recorded series.
+    for b, brand in enumerate(m.brand_names[:2]):
+        for metric in ("impressions", *SPEND):
+            summed = sum(w[metric] for (owner, _), w in weekly.items() if owner == brand)
+            assert np.allclose(summed, r.series(metric)[:, :, b]), (brand, metric)
+    # The tidy table: one row per replicate, week and campaign; its sums are the run table's.
+    t, runs = campaign_series_columns(r), campaign_columns(r)
+    assert len(t["spend"]) == 3 * 12 * 3 and set(t["period"]) == set(range(1, 13))
+    for i in range(len(runs["spend"])):
+        rows = (
+            (t["replicate"] == runs["replicate"][i])
+            & (t["brand"] == runs["brand"][i])
+            & (t["campaign"] == runs["campaign"][i])
+        )
+        assert rows.sum() == 12
+        assert t["spend"][rows].sum() == pytest.approx(runs["spend"][i])
+        assert t["impressions"][rows].sum() == runs["impressions"][i]
+    quiet = buyernet.simulate(m, periods=3, replicates=2, seed=1)
+    assert quiet.campaign_series() == {} and len(campaign_series_columns(quiet)["replicate"]) == 0
+
+
 # -- bad input -------------------------------------------------------------------------------
 
 
