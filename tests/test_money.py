@@ -247,6 +247,10 @@ def test_curves_ride_on_the_comparisons_engine_call_and_reuse_its_arms():
         for metric in alone.results[name].metrics:
             a, b = c.results[name].series(metric), alone.results[name].series(metric)
             assert np.array_equal(a, b), (name, metric)
+        for metric in ("spend", "incremental_revenue", "incremental_roi", "wins"):
+            assert np.array_equal(c.values(metric, name), alone.values(metric, name))
+    # The dark arm records what incremental returns read, and no more.
+    assert c.dark is not None and set(c.dark.metrics) == set(CURVE_METRICS)
     assert list(curves) == ["q", "plan"]
     for name, plan in alternatives.items():
         curve = curves[name]

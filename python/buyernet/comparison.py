@@ -361,12 +361,13 @@ def _compare(
     metrics: Sequence[str] | None,
     dark: bool,
     extra_metrics: Sequence[str] | None = None,
+    dark_metrics: Sequence[str] | None = None,
 ) -> tuple[Comparison, list[Results]]:
     """:func:`compare`, with ``extra`` plans for ``brand`` run in the same engine call (on
     the same draws, after the alternatives and before the dark arm): the comparison, and
     the extra arms' results in the order given, each recording ``extra_metrics`` (None:
-    ``metrics``). Response curves read their budgets from these without drawing the market
-    again.
+    ``metrics``); the dark arm records ``dark_metrics`` (None: ``metrics``). Response curves
+    read their budgets from these without drawing the market again.
     """
     market = Market() if market is None else market
     if not isinstance(market, Market):
@@ -404,6 +405,8 @@ def _compare(
     if network is not None:
         network = as_network(network, market.population.people)
     arm_metrics = [None] * len(alternatives) + [extra_metrics] * len(extra)
+    if dark:
+        arm_metrics.append(dark_metrics)
     arms = _run(
         market, plans, periods, replicates, seed, threads, network, progress, metrics, arm_metrics
     )

@@ -59,9 +59,10 @@ __all__ = [
 #: Three points show which way returns bend at two extra arms per alternative.
 SCALES = (0.5, 1.0, 2.0)
 
-#: What the extra budgets of :func:`compare_with_curves` record: the money and what it
-#: bought and won. The engine skips the measures behind the rest (the hourglass pass, the
-#: per-person reach history), so an extra budget costs well under a full arm.
+#: What the extra budgets and the dark arm of :func:`compare_with_curves` record: the
+#: money and what it bought and won, all that incremental returns read. The engine skips
+#: the measures behind the rest (the hourglass pass, the per-person reach history), so such
+#: an arm costs about 40% of a full one.
 CURVE_METRICS = (
     "spend",
     "media_spend",
@@ -387,9 +388,10 @@ def compare_with_curves(
     alternative budgeted in money (at the budgets of :func:`curve_arms`), in one engine
     call: the curves' extra budgets are more arms on the same draws, each replicate's
     market is drawn once for all, an alternative's own budget is its comparison arm and the
-    dark arm is shared. The comparison is exactly what :func:`~buyernet.compare` returns,
-    and each curve's points what :func:`response_curve` returns at the same budgets; the
-    extra budgets' runs record only :data:`CURVE_METRICS`.
+    dark arm is shared. The alternatives' results and every outcome of the comparison are
+    exactly what :func:`~buyernet.compare` returns, and each curve's points what
+    :func:`response_curve` returns at the same budgets; the extra budgets and the dark arm
+    record only :data:`CURVE_METRICS`.
 
     Args:
         market: the market (default: ``Market()``).
@@ -446,6 +448,7 @@ def compare_with_curves(
         metrics=None,
         dark=True,
         extra_metrics=CURVE_METRICS,
+        dark_metrics=CURVE_METRICS,
     )
     runs = iter(more)
     added = {(name, budget): next(runs) for name, ps in arms.extra.items() for budget in ps}

@@ -180,7 +180,7 @@ def curves_text(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
         ...        "incremental_roi_high": 16.2}
         >>> print(curves_text({"q": [row]}))  # doctest: +NORMALIZE_WHITESPACE
         response curves, per run (mean of the replicates, 95% interval): each alternative at
-        other budgets a week, on the same market draws and against the same dark arm
+        several budgets a week, on the same market draws and against the same dark arm
         alternative  budget/week  spend   incremental revenue         incremental ROI
         q            125          26,000  500,000 [400,000, 600,000]  13.5 [10.8, 16.2]
     """
@@ -193,7 +193,7 @@ def curves_text(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
     ]
     head = (
         "response curves, per run (mean of the replicates, 95% interval): each alternative "
-        "at other budgets a week, on the same market draws and against the same dark arm"
+        "at several budgets a week, on the same market draws and against the same dark arm"
     )
     return "\n".join([head, *_aligned(table)])
 
