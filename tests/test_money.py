@@ -265,6 +265,8 @@ def test_curves_ride_on_the_comparisons_engine_call_and_reuse_its_arms():
         for label, r in curve.comparison.results.items():
             if r is not c.results[name]:
                 assert set(r.metrics) == set(CURVE_METRICS), label
+        # Its table holds what every budget recorded.
+        assert {d.metric for d in curve.comparison.table()} >= {"spend", "incremental_roi"}
         # Each point is what response_curve() measures alone at that budget.
         again = buyernet.response_curve(m, plan, budgets=budgets, **run)
         assert again.points == curve.points
@@ -282,6 +284,8 @@ def test_curves_ride_on_the_comparisons_engine_call_and_reuse_its_arms():
     assert curve_arms(m, impressions).budgets == {}, "no money budget, no curve"
     with pytest.raises(buyernet.ParameterError, match=r"scales\[1\] must be >= 0"):
         curve_arms(m, alternatives, scales=[1.0, -2.0])
+    with pytest.raises(buyernet.ParameterError, match=r"scales\[1\]: 200 is there twice"):
+        curve_arms(m, alternatives, scales=[1.0, 1.0])
 
 
 def test_the_weekly_campaign_table_adds_up_to_the_totals_and_the_brand():

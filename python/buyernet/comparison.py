@@ -229,7 +229,8 @@ class Comparison:
         :data:`buyernet.metrics.COMPARED`).
         """
         if metrics is None:
-            recorded = self._values[self.baseline]
+            # What every alternative recorded (a curve's extra budgets record fewer).
+            recorded = set.intersection(*(set(v) for v in self._values.values()))
             # Money first: spend, then what it earned over the brand dark.
             first = ("spend", "incremental_revenue", "incremental_roi", "incremental_gross_profit")
             order = dict.fromkeys((*first, *INCREMENTAL_NAMES, *METRICS))

@@ -99,7 +99,9 @@ class ResponseCurve:
 
     Attributes:
         points: one per budget, in the order given.
-        comparison: every budget's run and the dark arm, paired (labels are the budgets).
+        comparison: every budget's run and the dark arm, paired (labels are the budgets;
+            from :func:`compare_with_curves`, the extra budgets and the dark arm record
+            only :data:`CURVE_METRICS`).
         left_out: budgets of a default curve (:data:`SCALES`) that the market refuses for
             the plan, each with the reason (a budget that cannot pay a campaign's creative
             and intent data buys nothing): ``(budget, reason)``.
@@ -238,16 +240,18 @@ def _label(amount: float) -> str:
     return f"{amount:.12g}"
 
 
-def _at_budgets(plan: Plan, amounts: Sequence[float]) -> dict[str, tuple[float, Plan]]:
+def _at_budgets(
+    plan: Plan, amounts: Sequence[float], name: str = "budgets"
+) -> dict[str, tuple[float, Plan]]:
     """``plan`` at each money budget, each campaign keeping its share: (budget, plan) by
-    the budget's label.
+    the budget's label. ``name``: the parameter the budgets came from, for errors.
     """
     base = MediaPlan.of(plan)
     out: dict[str, tuple[float, Plan]] = {}
     for i, amount in enumerate(amounts):
         label = _label(amount)
         if label in out:
-            raise ParameterError(f"budgets[{i}]: {amount:g} is there twice")
+            raise ParameterError(f"{name}[{i}]: {amount:g} is there twice")
         scaled = base.scaled(amount)
         out[label] = (amount, scaled.campaigns[0][1] if isinstance(plan, Strategy) else scaled)
     return out
@@ -348,7 +352,9 @@ def curve_arms(
         if own <= 0:
             continue
         wanted = amounts if amounts is not None else [f * own for f in factors]
-        plans = list(_at_budgets(plan, wanted).values())
+        plans = list(
+            _at_budgets(plan, wanted, "budgets" if amounts is not None else "scales").values()
+        )
         refused: list[tuple[float, str]] = []
         if amounts is None:
             kept = []
