@@ -45,15 +45,30 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     out = tmp_path / "buyernet-compare"
     names = {p.name for p in out.iterdir()}
     assert {"report.html", "scenario.toml", "summary.json", "run.json", "results"} <= names
-    assert {"series.csv", "runs.csv", "campaigns.csv"} <= names or {
-        "series.parquet",
-        "runs.parquet",
-        "campaigns.parquet",
-    } <= names
+    tables = ("series", "runs", "campaigns", "campaign_series")
+    assert {f"{t}.csv" for t in tables} <= names or {f"{t}.parquet" for t in tables} <= names
     report = (out / "report.html").read_text()
     for chart in CHARTS:
         assert f"alt='{chart}' src='data:image/png;base64," in report, chart
         assert html.escape(CAPTIONS[chart]) in report, f"{chart}: a caption saying what to read"
+    # It leads with money: the table, spend over time, cumulative incremental gross profit,
+    # ROI per alternative, the response curves; then spend by campaign, the differences and
+    # the market's charts.
+    order = [
+        "<h2>Money</h2>",
+        "alt='spend'",
+        "alt='incremental_profit'",
+        "alt='roi'",
+        "<h2>Response curves</h2>",
+        "alt='response curves'",
+        "<h2>Spend by campaign</h2>",
+        "<h2>Paired differences</h2>",
+        "alt='payoff'",
+        "alt='wins'",
+    ]
+    at = [report.index(mark) for mark in order]
+    assert at == sorted(at), dict(zip(order, at))
+    assert "<table class='summary curves'>" in report
     assert "<table class='summary'>" in report and "seed 2026" in report
     # The scenario reads as tables; the full file sits behind a fold.
     assert "us (compared)" in report and "does not advertise" in report
@@ -414,9 +429,14 @@ def test_the_summary_reads_and_summary_json_is_what_json_prints(tmp_path):
     assert "planetary vs quantum:" in out, "a headline reconciling the metrics"
     saved = json.loads((tmp_path / "buyernet-compare" / "summary.json").read_text())
     shown = json.loads(cli("show", "buyernet-compare", "--json", cwd=tmp_path).stdout)
-    assert saved == shown and set(saved) == {"run", "money", "differences"}
-    # Money first: what each alternative spent, earned over the brand dark, and returned.
-    assert out.index("money, per run") < out.index("alternative - quantum")
+    assert saved == shown and set(saved) == {"run", "money", "curves", "differences"}
+    # Money first: what each alternative spent, earned over the brand dark, and returned;
+    # then each one's response curve; then the paired differences.
+    assert out.index("money, per run") < out.index("response curves, per run")
+    assert out.index("response curves, per run") < out.index("alternative - quantum")
+    # `show` prints what `compare` printed.
+    shown_text = cli("show", "buyernet-compare", cwd=tmp_path).stdout
+    assert out.split("\nreport: ")[0] in shown_text
     assert [m["alternative"] for m in saved["money"]] == ["quantum", "planetary"]
     assert saved["differences"][0]["metric"] == "spend"
     wins = next(d for d in saved["differences"] if d["metric"] == "wins")
@@ -426,15 +446,41 @@ def test_the_summary_reads_and_summary_json_is_what_json_prints(tmp_path):
     assert one.returncode == 0 and "warning: with one replicate there is no interval" in one.stdout
 
 
-def test_compare_draws_response_curves_on_request(tmp_path):
-    r = cli("compare", *SMALL, "--curves", "150,300", "-o", "curves", cwd=tmp_path)
+def test_compare_draws_response_curves_by_default_at_half_and_twice_the_budget(tmp_path):
+    r = cli("compare", *SMALL, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "response curve of quantum" in r.stdout and "response curve of planetary" in r.stdout
-    saved = json.loads((tmp_path / "curves" / "summary.json").read_text())
+    saved = json.loads((tmp_path / "buyernet-compare" / "summary.json").read_text())
+    for name in ("quantum", "planetary"):
+        assert [row["budget"] for row in saved["curves"][name]] == [125.0, 250.0, 500.0]
+        # The budget it runs at is its own arm: the same money as the comparison's.
+        money = next(m for m in saved["money"] if m["alternative"] == name)
+        assert saved["curves"][name][1]["spend"] == money["spend"]
+        assert saved["curves"][name][1]["incremental_roi"] == money["incremental_roi"]
+    assert "planetary    500" in r.stdout
+    assert "4 of the 7 runs for the response curves; --no-curves skips them" in r.stderr
+    report = (tmp_path / "buyernet-compare" / "report.html").read_text()
+    assert report.count("<td>planetary</td><td>") >= 3, "a row per budget in the curves table"
+    # --curves sets the budgets; --no-curves leaves them out.
+    given = cli("compare", *SMALL, "--curves", "150,300", "-o", "given", cwd=tmp_path)
+    assert given.returncode == 0, given.stderr
+    saved = json.loads((tmp_path / "given" / "summary.json").read_text())
     assert [row["budget"] for row in saved["curves"]["quantum"]] == [150.0, 300.0]
-    assert "Response curve: planetary" in (tmp_path / "curves" / "report.html").read_text()
+    none = cli("compare", *SMALL, "--no-curves", "-o", "none", cwd=tmp_path)
+    assert none.returncode == 0, none.stderr
+    assert "response curves" not in none.stdout and "response curves" not in none.stderr
+    assert "curves" not in json.loads((tmp_path / "none" / "summary.json").read_text())
+    assert "<h2>Response curves</h2>" not in (tmp_path / "none" / "report.html").read_text()
+    # A default budget the market refuses is left out and said; the run goes on.
+    low = cli("compare", *SMALL, "--budget", "200", "-o", "low", cwd=tmp_path)
+    assert low.returncode == 0, low.stderr
+    assert "the response curve of planetary leaves out 100 a week" in low.stderr
+    saved = json.loads((tmp_path / "low" / "summary.json").read_text())
+    assert [row["budget"] for row in saved["curves"]["planetary"]] == [200.0, 400.0]
     bad = cli("compare", *SMALL, "--curves", "150,lots", "-o", "bad", cwd=tmp_path)
     assert bad.returncode == 2 and "--curves" in bad.stderr and not (tmp_path / "bad").exists()
+    both = cli("compare", *SMALL, "--curves", "150", "--no-curves", "-o", "bad", cwd=tmp_path)
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+    assert not (tmp_path / "bad").exists()
 
 
 def _browser() -> str | None:

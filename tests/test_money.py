@@ -233,6 +233,95 @@ def test_response_curves_pair_budgets_on_the_same_draws():
     assert plan.points[0].spend.mean > 0
 
 
+def test_curves_ride_on_the_comparisons_engine_call_and_reuse_its_arms():
+    from buyernet.curves import CURVE_METRICS, SCALES, CurveArms, compare_with_curves, curve_arms
+
+    m = small_market()
+    alternatives = {"q": Strategy.quantum(200), "plan": MediaPlan.brand_and_demand(400)}
+    rivals = {"rival_1": Strategy.planetary(200)}
+    run = {"rivals": rivals, "periods": 12, "replicates": 3, "seed": 5}
+    c, curves = compare_with_curves(m, alternatives, **run)
+    alone = buyernet.compare(m, alternatives, **run)
+    # The comparison is exactly compare()'s: more arms in the call change no arm.
+    for name in alternatives:
+        for metric in alone.results[name].metrics:
+            a, b = c.results[name].series(metric), alone.results[name].series(metric)
+            assert np.array_equal(a, b), (name, metric)
+        for metric in ("spend", "incremental_revenue", "incremental_roi", "wins"):
+            assert np.array_equal(c.values(metric, name), alone.values(metric, name))
+    # The dark arm records what incremental returns read, and no more.
+    assert c.dark is not None and set(c.dark.metrics) == set(CURVE_METRICS)
+    assert list(curves) == ["q", "plan"]
+    for name, plan in alternatives.items():
+        curve = curves[name]
+        own = MediaPlan.of(plan).budget
+        wanted = [f * own for f in SCALES]
+        budgets = [p.budget for p in curve.points]
+        refused = [b for b, _ in curve.left_out]
+        assert sorted(budgets + refused) == wanted
+        # The own budget is the comparison's arm and the dark arm is shared: not run again.
+        assert curve.comparison.results[f"{own:g}"] is c.results[name]
+        assert curve.comparison.dark is c.dark
+        for label, r in curve.comparison.results.items():
+            if r is not c.results[name]:
+                assert set(r.metrics) == set(CURVE_METRICS), label
+        # Its table holds what every budget recorded.
+        assert {d.metric for d in curve.comparison.table()} >= {"spend", "incremental_roi"}
+        # Each point is what response_curve() measures alone at that budget.
+        again = buyernet.response_curve(m, plan, budgets=budgets, **run)
+        assert again.points == curve.points
+    # Half the plan's 400 leaves its ABM campaign 80 a week: less than its fixed costs.
+    assert [b for b, _ in curves["plan"].left_out] == [200.0]
+    assert "fixed costs" in curves["plan"].left_out[0][1]
+    assert "left out: 200 a week" in str(curves["plan"])
+    # Given budgets override the scales; only those not run already are new arms.
+    arms = curve_arms(m, alternatives, budgets=[100, 200, 400])
+    assert arms.budgets["q"] == (100.0, 200.0, 400.0)
+    assert list(arms.extra["q"]) == [100.0, 400.0] and list(arms.extra["plan"]) == [100.0, 200.0]
+    assert arms.runs == 4 and not any(arms.left_out.values())
+    assert compare_with_curves(m, alternatives, arms=CurveArms.none(), **run)[1] == {}
+    impressions = {"q": Strategy.quantum(200, unit="impressions")}
+    assert curve_arms(m, impressions).budgets == {}, "no money budget, no curve"
+    with pytest.raises(buyernet.ParameterError, match=r"scales\[1\] must be >= 0"):
+        curve_arms(m, alternatives, scales=[1.0, -2.0])
+    with pytest.raises(buyernet.ParameterError, match=r"scales\[1\]: 200 is there twice"):
+        curve_arms(m, alternatives, scales=[1.0, 1.0])
+
+
+def test_the_weekly_campaign_table_adds_up_to_the_totals_and_the_brand():
+    from buyernet.export import campaign_columns, campaign_series_columns
+
+    m = small_market()
+    plan = MediaPlan.brand_and_demand(600)
+    r = run(m, {"us": plan, "rival_1": Strategy.quantum(200)}, periods=12, replicates=3)
+    weekly = r.campaign_series()
+    assert sorted(weekly) == [("rival_1", "main"), ("us", "abm"), ("us", "brand")]
+    totals = r.campaign_outcomes()
+    for key, weeks in weekly.items():
+        assert weeks["spend"].shape == (3, 12)
+        for metric in ("impressions", *SPEND):
+            assert np.allclose(weeks[metric].sum(axis=1), totals[key][metric]), (key, metric)
+    # Week by week, a brand's campaigns add up to its recorded series.
+    for b, brand in enumerate(m.brand_names[:2]):
+        for metric in ("impressions", *SPEND):
+            summed = sum(w[metric] for (owner, _), w in weekly.items() if owner == brand)
+            assert np.allclose(summed, r.series(metric)[:, :, b]), (brand, metric)
+    # The tidy table: one row per replicate, week and campaign; its sums are the run table's.
+    t, runs = campaign_series_columns(r), campaign_columns(r)
+    assert len(t["spend"]) == 3 * 12 * 3 and set(t["period"]) == set(range(1, 13))
+    for i in range(len(runs["spend"])):
+        rows = (
+            (t["replicate"] == runs["replicate"][i])
+            & (t["brand"] == runs["brand"][i])
+            & (t["campaign"] == runs["campaign"][i])
+        )
+        assert rows.sum() == 12
+        assert t["spend"][rows].sum() == pytest.approx(runs["spend"][i])
+        assert t["impressions"][rows].sum() == runs["impressions"][i]
+    quiet = buyernet.simulate(m, periods=3, replicates=2, seed=1)
+    assert quiet.campaign_series() == {} and len(campaign_series_columns(quiet)["replicate"]) == 0
+
+
 # -- bad input -------------------------------------------------------------------------------
 
 

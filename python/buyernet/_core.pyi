@@ -128,6 +128,7 @@ def simulate(
     threads: int | None,
     progress: Callable[[int, int], object] | None = None,
     metrics: list[str] | None = None,
+    arm_metrics: list[list[str] | None] | None = None,
 ) -> list[dict[str, Any]]: ...
 
 BUILD_UNITS: int

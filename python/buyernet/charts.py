@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,7 +37,16 @@ if TYPE_CHECKING:
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
 
-__all__ = ["CAPTIONS", "CHARTS", "chart", "response_chart", "series_chart", "winner_chart"]
+__all__ = [
+    "CAPTIONS",
+    "CHARTS",
+    "MONEY_CHARTS",
+    "chart",
+    "curves_chart",
+    "response_chart",
+    "series_chart",
+    "winner_chart",
+]
 
 
 def _figure(width: float = 7.5, height: float = 4.2) -> Figure:
@@ -421,20 +430,40 @@ def response_chart(curve: Any) -> Figure:
         >>> response_chart(c).axes[1].get_ylabel()
         'incremental ROI'
     """
-    fig = _figure(7.5, 4.2)
+    return curves_chart({"mean, 95% interval": curve})
+
+
+def curves_chart(curves: Mapping[str, Any]) -> Figure:
+    """Response curves of several alternatives on one pair of axes (a line each, named by
+    the keys of ``curves``): incremental revenue and incremental ROI against budget, each
+    with its 95% interval.
+
+    Example:
+        >>> import buyernet
+        >>> from buyernet.curves import compare_with_curves
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> _, curves = compare_with_curves(
+        ...     m, {"q": buyernet.Strategy.quantum(100), "b": buyernet.Strategy.quantum(150)},
+        ...     periods=4, replicates=2, seed=1)
+        >>> [t.get_text() for t in curves_chart(curves).legends[0].get_texts()]
+        ['q', 'b']
+    """
+    fig = _figure(7.5, 4.4)
     axes = fig.subplots(1, 2)
-    x = [p.budget for p in curve.points]
-    for ax, field, label in (
-        (axes[0], "incremental_revenue", "incremental revenue (currency units)"),
-        (axes[1], "incremental_roi", "incremental ROI"),
+    for name, curve in curves.items():
+        x = [p.budget for p in curve.points]
+        for ax, field in ((axes[0], "incremental_revenue"), (axes[1], "incremental_roi")):
+            values = [getattr(p, field) for p in curve.points]
+            mid = [v.mean for v in values]
+            err = [
+                [v.mean - v.low if not math.isnan(v.low) else 0.0 for v in values],
+                [v.high - v.mean if not math.isnan(v.high) else 0.0 for v in values],
+            ]
+            ax.errorbar(x, mid, yerr=err, fmt="o-", capsize=3, label=name)
+    for ax, label in (
+        (axes[0], "incremental revenue (currency units)"),
+        (axes[1], "incremental ROI"),
     ):
-        values = [getattr(p, field) for p in curve.points]
-        mid = [v.mean for v in values]
-        err = [
-            [v.mean - v.low if not math.isnan(v.low) else 0.0 for v in values],
-            [v.high - v.mean if not math.isnan(v.high) else 0.0 for v in values],
-        ]
-        ax.errorbar(x, mid, yerr=err, fmt="o-", capsize=3, label="mean, 95% interval")
         ax.axhline(0, color="grey", linewidth=0.8)
         ax.set_xlabel("budget per week (currency units)")
         ax.set_ylabel(label)
@@ -442,7 +471,11 @@ def response_chart(curve: Any) -> Figure:
     axes[0].set_title("Incremental revenue")
     axes[1].set_title("Incremental ROI")
     fig.suptitle("Response curve: returns against budget, on the same market draws")
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center")
+    fig.legend(
+        *axes[0].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncols=min(len(curves), 4) or 1,
+    )
     return fig
 
 
@@ -476,7 +509,10 @@ CAPTIONS: dict[str, str] = {
     "95% interval: right of zero is more.",
 }
 
-#: The charts of a report, by name, in the order it shows them.
+#: The charts of money a report leads with, in order (then the response curves).
+MONEY_CHARTS = ("spend", "incremental_profit", "roi")
+
+#: The charts of a report, by name, in the order it shows them (:data:`MONEY_CHARTS` first).
 CHARTS: dict[str, Callable[[Comparison], Figure]] = {
     "spend": _spend,
     "incremental_profit": _incremental_profit,

@@ -16,16 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from buyernet.comparison import Comparison, compare
-from buyernet.curves import ResponseCurve, response_curve
+from buyernet.comparison import Comparison
+from buyernet.curves import CurveArms, ResponseCurve, compare_with_curves, curve_arms
 from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.export import describe, read_summary, write_comparison, write_sweep
-from buyernet.report import winners_text
+from buyernet.report import describe_comparison, winners_text
 from buyernet.runner import local_executor
 from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
 from buyernet.simulation import estimate_bytes
 from buyernet.storage import check_output, write_atomically
-from buyernet.strategy import MediaPlan, Plan
+from buyernet.strategy import Plan
 from buyernet.sweeps import sweep
 
 __all__ = ["main"]
@@ -68,12 +68,22 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress bar or table")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
         p.add_argument("--threads", type=int, default=None, help="worker threads (default: all)")
-        p.add_argument(
+
+    def curves(p: argparse.ArgumentParser) -> None:
+        which = p.add_mutually_exclusive_group()
+        which.add_argument(
             "--curves",
             default=None,
             metavar="BUDGETS",
-            help="also a response curve of every money-budgeted alternative at these budgets "
-            "a week, comma-separated (e.g. 150,250,500,1000): one more run per budget",
+            help="the response curves' budgets a week, comma-separated (e.g. "
+            "150,250,500,1000), the same for every money-budgeted alternative (default: "
+            "half, once and twice each alternative's own budget); one more run per budget "
+            "an alternative does not already run at",
+        )
+        which.add_argument(
+            "--no-curves",
+            action="store_true",
+            help="no response curves (the comparison alone, faster)",
         )
 
     c = sub.add_parser(
@@ -83,12 +93,14 @@ def _parser() -> argparse.ArgumentParser:
             "Run the built-in scenario: the calibrated default market (100k people, 5k "
             "companies), our brand with Strategy.quantum vs Strategy.planetary at equal money "
             "(250 a week each), against a quantum and a planetary rival; 208 weeks, 8 paired "
-            "replicates, and the same market with our brand dark for incremental returns. "
-            "Prints spend, incremental revenue and ROI first, then the paired differences, "
-            "and writes a report."
+            "replicates, and the same market with our brand dark for incremental returns; "
+            "on the same draws, a response curve of each (at half and twice its budget). "
+            "Prints spend, incremental revenue and ROI first, then the response curves and "
+            "the paired differences, and writes a report."
         ),
     )
     outputs(c, "buyernet-compare")
+    curves(c)
     c.add_argument("--periods", type=int, help="weeks per run (default 208)")
     c.add_argument("--replicates", type=int, help="replicates per strategy (default 8)")
     c.add_argument("--seed", type=int, help="seed (default 2026)")
@@ -106,11 +118,14 @@ def _parser() -> argparse.ArgumentParser:
         help="run a scenario file and write its report",
         description=(
             "Run a scenario file (see `buyernet init`): every alternative for our brand on the "
-            "same market draws. Prints the paired differences and writes a report."
+            "same market draws, with a response curve of each alternative budgeted in "
+            "money. Prints the money, the curves and the paired differences and writes a "
+            "report."
         ),
     )
     r.add_argument("scenario", type=Path, help="a scenario TOML file (see `buyernet init`)")
     outputs(r, "")
+    curves(r)
 
     i = sub.add_parser(
         "init",
@@ -242,11 +257,22 @@ def _execute(
     check_output(output, force=args.force, inputs=inputs)
     if args.threads is not None:
         scenario = scenario.replace(threads=args.threads)
-    _announce(scenario, quiet=args.quiet or args.json)
+    quiet = args.quiet or args.json
+    arms = None
+    if not args.no_curves:
+        budgets = _budgets(args.curves)
+        arms = curve_arms(scenario.market, scenario.alternatives, budgets=budgets)
+        if not quiet:
+            for name, refused in arms.left_out.items():
+                for budget, why in refused:
+                    print(
+                        f"buyernet: the response curve of {name} leaves out {budget:,.6g} a "
+                        f"week: {why}",
+                        file=sys.stderr,
+                    )
+    _announce(scenario, arms, quiet=quiet)
     started = time.time()
-    budgets = _budgets(args.curves)
-    comparison = _run(scenario, quiet=args.quiet or args.json)
-    curves = _curves(scenario, budgets, quiet=args.quiet or args.json)
+    comparison, curves = _run(scenario, arms, quiet=quiet)
     elapsed = time.time() - started
     report = write_comparison(
         comparison, scenario, output, seconds=elapsed, inputs=inputs, curves=curves
@@ -254,18 +280,15 @@ def _execute(
     if args.json:
         print(json.dumps(read_summary(output), indent=2))
     elif not args.quiet:
-        print(comparison)
-        for name, curve in curves.items():
-            print(f"\nresponse curve of {name} ({scenario.brand}), on the same market draws:")
-            print(curve)
+        print(describe_comparison(comparison, curves))
         print(f"\nreport: {report}  ({elapsed:.0f} s)")
     return OK
 
 
-def _budgets(text: str | None) -> list[float]:
-    """The budgets of ``--curves``: positive numbers, comma-separated."""
+def _budgets(text: str | None) -> list[float] | None:
+    """The budgets of ``--curves``: positive numbers, comma-separated (None: the default)."""
     if text is None:
-        return []
+        return None
     try:
         budgets = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
@@ -273,28 +296,6 @@ def _budgets(text: str | None) -> list[float]:
     if not budgets or any(not (b >= 0 and b < float("inf")) for b in budgets):
         raise _RefusedError(f"--curves must be budgets >= 0 separated by commas; got {text!r}")
     return budgets
-
-
-def _curves(scenario: Scenario, budgets: list[float], quiet: bool) -> dict[str, ResponseCurve]:
-    """A response curve per alternative budgeted in money, at ``budgets``."""
-    out: dict[str, ResponseCurve] = {}
-    for name, plan in scenario.alternatives.items():
-        if not budgets or MediaPlan.of(plan).budget <= 0:
-            continue
-        if not quiet:
-            print(f"buyernet: response curve of {name} at {len(budgets)} budgets", file=sys.stderr)
-        out[name] = response_curve(
-            scenario.market,
-            plan,
-            budgets=budgets,
-            brand=scenario.brand,
-            rivals=dict(scenario.rivals.items()),
-            periods=scenario.periods,
-            replicates=scenario.replicates,
-            seed=scenario.seed,
-            threads=scenario.threads,
-        )
-    return out
 
 
 # A slow machine's pace with every mechanism on (the README's full-model figure is ~23M
@@ -314,14 +315,14 @@ def _available_bytes() -> int | None:
     return None
 
 
-def _announce(scenario: Scenario, quiet: bool) -> None:
-    """Before a run: its memory and time, estimated; a refusal, before anything is
-    allocated, when the memory would not suffice.
+def _announce(scenario: Scenario, arms: CurveArms | None, quiet: bool) -> None:
+    """Before a run: its memory and time, estimated (the response curves' ``arms``
+    included); a refusal, before anything is allocated, when the memory would not suffice.
     """
     threads = scenario.threads or os.cpu_count() or 1
     need = estimate_bytes(
         scenario.market,
-        scenario.alternatives,
+        {**scenario.alternatives, **(arms.plans() if arms is not None else {})},
         dict(scenario.rivals),
         scenario.brand,
         scenario.periods,
@@ -338,15 +339,24 @@ def _announce(scenario: Scenario, quiet: bool) -> None:
     if quiet:
         return
     people = scenario.market.population.people
-    work = (
-        people * scenario.periods * scenario.replicates * (len(scenario.alternatives) + 1)
-    )  # and the dark arm
+    work = people * scenario.periods * scenario.replicates * _arms(scenario, arms)
     seconds = work / (_PERSON_PERIODS_PER_CORE_S * min(threads, scenario.replicates))
+    curves = (
+        f" ({arms.runs} of the {_arms(scenario, arms)} runs for the response curves; "
+        "--no-curves skips them)"
+        if arms is not None and arms.runs
+        else ""
+    )
     print(
         f"buyernet: about {need / 2**20:,.0f} MiB of memory; at most about "
-        f"{_duration(seconds)} on {threads} thread(s)",
+        f"{_duration(seconds)} on {threads} thread(s){curves}",
         file=sys.stderr,
     )
+
+
+def _arms(scenario: Scenario, arms: CurveArms | None) -> int:
+    """The runs of one replicate: the alternatives, the curves' extra budgets, the dark arm."""
+    return len(scenario.alternatives) + (arms.runs if arms is not None else 0) + 1
 
 
 def _duration(seconds: float) -> str:
@@ -431,15 +441,18 @@ class _Progress:
             self.bar.close()
 
 
-def _run(scenario: Scenario, quiet: bool) -> Comparison:
-    # The alternatives and the dark arm.
-    total = scenario.periods * scenario.replicates * (len(scenario.alternatives) + 1)
+def _run(
+    scenario: Scenario, arms: CurveArms | None, quiet: bool
+) -> tuple[Comparison, dict[str, ResponseCurve]]:
+    """The comparison and, with ``arms``, the response curves, in one engine call."""
+    total = scenario.periods * scenario.replicates * _arms(scenario, arms)
     progress = _Progress(total, quiet)
     rivals: dict[str | int, Plan] = dict(scenario.rivals.items())
     try:
-        comparison = compare(
+        comparison, curves = compare_with_curves(
             scenario.market,
             dict(scenario.alternatives),
+            arms=arms if arms is not None else CurveArms.none(),
             brand=scenario.brand,
             rivals=rivals,
             baseline=scenario.baseline,
@@ -452,7 +465,7 @@ def _run(scenario: Scenario, quiet: bool) -> Comparison:
         progress(total)
     finally:
         progress.close()
-    return comparison
+    return comparison, curves
 
 
 def _sweep(args: argparse.Namespace) -> int:

@@ -229,7 +229,8 @@ class Comparison:
         :data:`buyernet.metrics.COMPARED`).
         """
         if metrics is None:
-            recorded = self._values[self.baseline]
+            # What every alternative recorded (a curve's extra budgets record fewer).
+            recorded = set.intersection(*(set(v) for v in self._values.values()))
             # Money first: spend, then what it earned over the brand dark.
             first = ("spend", "incremental_revenue", "incremental_roi", "incremental_gross_profit")
             order = dict.fromkeys((*first, *INCREMENTAL_NAMES, *METRICS))
@@ -325,6 +326,50 @@ def compare(
         >>> c.alternatives
         ('quantum', 'planetary')
     """
+    comparison, _ = _compare(
+        market,
+        alternatives,
+        (),
+        brand=brand,
+        rivals=rivals,
+        baseline=baseline,
+        periods=periods,
+        replicates=replicates,
+        seed=seed,
+        threads=threads,
+        network=network,
+        progress=progress,
+        metrics=metrics,
+        dark=dark,
+    )
+    return comparison
+
+
+def _compare(
+    market: Market | None,
+    alternatives: Mapping[str, Plan],
+    extra: Sequence[Plan],
+    *,
+    brand: str | int,
+    rivals: Mapping[str | int, Plan] | None,
+    baseline: str | None,
+    periods: int,
+    replicates: int,
+    seed: int,
+    threads: int | None,
+    network: NetworkLike | None,
+    progress: Callable[[int], object] | None,
+    metrics: Sequence[str] | None,
+    dark: bool,
+    extra_metrics: Sequence[str] | None = None,
+    dark_metrics: Sequence[str] | None = None,
+) -> tuple[Comparison, list[Results]]:
+    """:func:`compare`, with ``extra`` plans for ``brand`` run in the same engine call (on
+    the same draws, after the alternatives and before the dark arm): the comparison, and
+    the extra arms' results in the order given, each recording ``extra_metrics`` (None:
+    ``metrics``); the dark arm records ``dark_metrics`` (None: ``metrics``). Response curves
+    read their budgets from these without drawing the market again.
+    """
     market = Market() if market is None else market
     if not isinstance(market, Market):
         raise TypeError(f"market must be a buyernet.Market; got {type(market).__name__}")
@@ -348,6 +393,10 @@ def compare(
         if not isinstance(strategy, (Strategy, MediaPlan)):
             raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy or MediaPlan")
         plans.append(_strategies(market, {**rivals, name: strategy}))
+    for i, strategy in enumerate(extra):
+        if not isinstance(strategy, (Strategy, MediaPlan)):
+            raise TypeError(f"extra[{i}] must be a buyernet.Strategy or MediaPlan")
+        plans.append(_strategies(market, {**rivals, name: strategy}))
     if dark:
         plans.append(_strategies(market, rivals))
     periods = _integer(periods, "periods", 1, 2**32 - 1)
@@ -356,9 +405,15 @@ def compare(
         threads = _integer(threads, "threads", 1, 4096)
     if network is not None:
         network = as_network(network, market.population.people)
-    arms = _run(market, plans, periods, replicates, seed, threads, network, progress, metrics)
+    arm_metrics = [None] * len(alternatives) + [extra_metrics] * len(extra)
+    if dark:
+        arm_metrics.append(dark_metrics)
+    arms = _run(
+        market, plans, periods, replicates, seed, threads, network, progress, metrics, arm_metrics
+    )
     results = {str(label): r for label, r in zip(alternatives, arms)}
-    return Comparison(name, str(baseline), results, arms[-1] if dark else None)
+    more = arms[len(alternatives) : len(alternatives) + len(extra)]
+    return Comparison(name, str(baseline), results, arms[-1] if dark else None), more
 
 
 class SynergyWarning(UserWarning):

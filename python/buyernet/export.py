@@ -7,8 +7,9 @@ row, and one per hourglass stage) for :meth:`buyernet.Results.to_pandas` and for
 all (see :mod:`buyernet.storage`):
 
 * a comparison: ``scenario.toml``, ``run.json``, ``summary.json`` (the paired differences),
-  ``results/<alternative>.npz``, ``series``, ``runs`` and ``campaigns`` tables (Parquet
-  with pyarrow, else CSV) and ``report.html``;
+  ``results/<alternative>.npz``, ``series``, ``runs``, ``campaigns`` and
+  ``campaign_series`` (each campaign's week) tables (Parquet with pyarrow, else CSV) and
+  ``report.html``;
 * a sweep: ``sweep.toml``, ``table``, ``comparisons``, ``winners.csv``, ``run.json``,
   ``summary.json`` and ``report.html``.
 
@@ -37,11 +38,10 @@ from buyernet._version import __version__
 from buyernet.exceptions import ParameterError
 from buyernet.metrics import SERIES, STAGES
 from buyernet.report import (
-    differences_text,
     html_report,
     money_rows,
-    money_text,
     summary_rows,
+    summary_text,
     sweep_report,
 )
 from buyernet.storage import results_directory
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REPORT",
     "campaign_columns",
+    "campaign_series_columns",
     "describe",
     "read_summary",
     "run_columns",
@@ -139,6 +140,46 @@ def campaign_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
     return {
         k: np.asarray(v, dtype=object if k in ("brand", "campaign") else None)
         for k, v in columns.items()
+    }
+
+
+def campaign_series_columns(results: Results) -> dict[str, npt.NDArray[Any]]:
+    """The weekly per-campaign table as columns: ``replicate``, ``period`` (from 1),
+    ``brand``, ``campaign`` (a lone strategy's is ``main``) and what the campaign bought
+    and paid that week, from :meth:`buyernet.Results.campaign_series`: impressions, spend
+    and its parts, unspent budget and the CPM paid. One row per replicate, week and
+    campaign of each advertising brand; summed over the weeks it is
+    :func:`campaign_columns`.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> plan = buyernet.MediaPlan.brand_and_demand(600)
+        >>> r = buyernet.simulate(m, periods=4, replicates=2, seed=1, strategies={"us": plan})
+        >>> t = campaign_series_columns(r)
+        >>> list(t)[:4], len(t["spend"])  # 2 replicates x 4 weeks x 2 campaigns
+        (['replicate', 'period', 'brand', 'campaign'], 16)
+    """
+    r, t = results.replicates, results.periods
+    index = np.indices((r, t)).reshape(2, -1)
+    parts: dict[str, list[npt.NDArray[Any]]] = {
+        "replicate": [],
+        "period": [],
+        "brand": [],
+        "campaign": [],
+    }
+    for (brand, campaign), weeks in results.campaign_series().items():
+        parts["replicate"].append(index[0])
+        parts["period"].append(index[1] + 1)
+        parts["brand"].append(np.full(r * t, brand, dtype=object))
+        parts["campaign"].append(np.full(r * t, campaign, dtype=object))
+        for k, v in weeks.items():
+            parts.setdefault(k, []).append(v.reshape(-1))
+    return {
+        k: np.concatenate(v)
+        if v
+        else np.empty(0, dtype=object if k in ("brand", "campaign") else np.int64)
+        for k, v in parts.items()
     }
 
 
@@ -228,13 +269,19 @@ def _tidy(c: Comparison, out: Path) -> None:
     """Every alternative's per-week series and per-run outcomes, one table each, with the
     alternative as the first column.
     """
-    tables: dict[str, dict[str, list[Any]]] = {"series": {}, "runs": {}, "campaigns": {}}
+    tables: dict[str, dict[str, list[Any]]] = {
+        "series": {},
+        "runs": {},
+        "campaigns": {},
+        "campaign_series": {},
+    }
     for name in c.alternatives:
         r = c.results[name]
         for stem, columns in (
             ("series", series_columns(r)),
             ("runs", run_columns(r)),
             ("campaigns", campaign_columns(r)),
+            ("campaign_series", campaign_series_columns(r)),
         ):
             table = tables[stem]
             rows = len(columns["replicate"])
@@ -358,11 +405,14 @@ def describe(path: str | Path) -> str:
             f"winner by mean {run['metric']} at each point:\n"
             f"{winners.rstrip()}\n\nreport: {path / REPORT}"
         )
-    money = money_text(summary.get("money", []))
+    text = summary_text(
+        summary.get("money", []),
+        summary.get("curves", {}),
+        summary["differences"],
+        run["baseline"],
+    )
     return (
         f"{run['brand']}: {' vs '.join(run['alternatives'])}; {run['replicates']} paired "
         f"replicates of {run['periods']} weeks, seed {run['seed']}, buyernet {run['version']}\n"
-        f"{money + chr(10) + chr(10) if money else ''}"
-        f"{differences_text(summary['differences'], run['baseline'])}\n\n"
-        f"report: {path / REPORT}"
+        f"{text}\n\nreport: {path / REPORT}"
     )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buyernet.charts import CAPTIONS, CHARTS, chart, response_chart, winner_chart
+from buyernet.charts import CAPTIONS, CHARTS, MONEY_CHARTS, chart, curves_chart, winner_chart
 from buyernet.metrics import INCREMENTAL, OUTCOMES
 from buyernet.strategy import FUNCTIONS
 
@@ -49,6 +49,9 @@ __all__ = [
     "CHARTS",
     "chart",
     "comparison_html",
+    "curves_html",
+    "curves_text",
+    "describe_comparison",
     "differences_text",
     "html_report",
     "money_html",
@@ -57,6 +60,7 @@ __all__ = [
     "results_html",
     "scenario_html",
     "summary_rows",
+    "summary_text",
     "sweep_report",
     "table_html",
     "winners_text",
@@ -154,26 +158,95 @@ def money_text(rows: Sequence[Mapping[str, Any]]) -> str:
     """
     if not rows:
         return ""
-    money, ratio = _formatter("currency units"), _formatter("")
     table = [("alternative", "spend", "incremental revenue", "incremental ROI")]
-    for r in rows:
-        table.append(
-            (
-                r["alternative"],
-                money(r["spend"]),
-                f"{money(r['incremental_revenue'])} [{money(r['incremental_revenue_low'])}, "
-                f"{money(r['incremental_revenue_high'])}]",
-                f"{ratio(r['incremental_roi'])} [{ratio(r['incremental_roi_low'])}, "
-                f"{ratio(r['incremental_roi_high'])}]",
-            )
-        )
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    lines = [
+    table += [(r["alternative"], *_money_cells(r)) for r in rows]
+    head = (
         "money, per run (mean of the replicates, 95% interval): incremental = over the same "
         "market with the brand dark; ROI = incremental gross profit / spend"
+    )
+    return "\n".join([head, *_aligned(table)])
+
+
+def curves_text(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
+    """Response curves as text, one row per alternative and budget, from
+    :meth:`ResponseCurve.rows <buyernet.curves.ResponseCurve.rows>` (or a saved
+    ``summary.json``'s ``curves``): budget a week, spend, incremental revenue and ROI with
+    their 95% intervals. Empty without curves.
+
+    Example:
+        >>> row = {"budget": 125.0, "spend": 26000.0, "incremental_revenue": 500000.0,
+        ...        "incremental_revenue_low": 400000.0, "incremental_revenue_high": 600000.0,
+        ...        "incremental_roi": 13.5, "incremental_roi_low": 10.8,
+        ...        "incremental_roi_high": 16.2}
+        >>> print(curves_text({"q": [row]}))  # doctest: +NORMALIZE_WHITESPACE
+        response curves, per run (mean of the replicates, 95% interval): each alternative at
+        several budgets a week, on the same market draws and against the same dark arm
+        alternative  budget/week  spend   incremental revenue         incremental ROI
+        q            125          26,000  500,000 [400,000, 600,000]  13.5 [10.8, 16.2]
+    """
+    if not any(curves.values()):
+        return ""
+    money = _formatter("currency units")
+    table = [("alternative", "budget/week", "spend", "incremental revenue", "incremental ROI")]
+    table += [
+        (name, money(r["budget"]), *_money_cells(r)) for name, rows in curves.items() for r in rows
     ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
-    return "\n".join(lines)
+    head = (
+        "response curves, per run (mean of the replicates, 95% interval): each alternative "
+        "at several budgets a week, on the same market draws and against the same dark arm"
+    )
+    return "\n".join([head, *_aligned(table)])
+
+
+def summary_text(
+    money: Sequence[Mapping[str, Any]],
+    curves: Mapping[str, Sequence[Mapping[str, Any]]],
+    differences: Sequence[Mapping[str, Any]],
+    baseline: str,
+) -> str:
+    """What ``buyernet compare`` prints (and ``buyernet show`` reads back from
+    ``summary.json``): money first (:func:`money_text`), then the response curves
+    (:func:`curves_text`), then the paired differences (:func:`differences_text`).
+
+    Example:
+        >>> summary_text([], {}, [], "q")
+        '(nothing compared)'
+    """
+    parts = (money_text(money), curves_text(curves), differences_text(differences, baseline))
+    return "\n\n".join(p for p in parts if p)
+
+
+def describe_comparison(c: Comparison, curves: Mapping[str, ResponseCurve] | None = None) -> str:
+    """:func:`summary_text` of a comparison and its response curves.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"q": buyernet.Strategy.quantum(200)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> describe_comparison(c).splitlines()[0][:21]
+        'money, per run (mean '
+    """
+    rows = {name: curve.rows() for name, curve in (curves or {}).items()}
+    return summary_text(money_rows(c), rows, summary_rows(c), c.baseline)
+
+
+def _money_cells(r: Mapping[str, Any]) -> tuple[str, str, str]:
+    """Spend, and incremental revenue and ROI with their intervals, as text."""
+    money, ratio = _formatter("currency units"), _formatter("")
+    return (
+        money(r["spend"]),
+        f"{money(r['incremental_revenue'])} [{money(r['incremental_revenue_low'])}, "
+        f"{money(r['incremental_revenue_high'])}]",
+        f"{ratio(r['incremental_roi'])} [{ratio(r['incremental_roi_low'])}, "
+        f"{ratio(r['incremental_roi_high'])}]",
+    )
+
+
+def _aligned(table: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells as lines, each column padded to its widest cell."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
 
 
 def money_html(c: Comparison) -> str:
@@ -195,6 +268,47 @@ def money_html(c: Comparison) -> str:
         "over the same market with the brand dark, on the same draws; ROI: incremental gross "
         "profit / spend.</p><table class='summary'><tr><th>alternative</th><th>spend</th>"
         "<th>incremental revenue</th><th>incremental ROI</th></tr>" + cells + "</table>"
+    )
+
+
+def curves_html(curves: Mapping[str, ResponseCurve]) -> str:
+    """The response curves' section of a report: one chart of every alternative's curve
+    and a table of its points (empty without curves).
+
+    Example:
+        >>> curves_html({})
+        ''
+    """
+    if not curves:
+        return ""
+    money, ratio = _formatter("currency units"), _formatter("")
+    cells = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{money(p.budget)}</td>"
+        f"<td>{money(p.spend.mean)}</td>"
+        f"<td>{money(p.incremental_revenue.mean)} [{money(p.incremental_revenue.low)}, "
+        f"{money(p.incremental_revenue.high)}]</td>"
+        f"<td>{ratio(p.incremental_roi.mean)} [{ratio(p.incremental_roi.low)}, "
+        f"{ratio(p.incremental_roi.high)}]</td></tr>"
+        for name, curve in curves.items()
+        for p in curve.points
+    )
+    left_out = "".join(
+        f"<p>{html.escape(name)}: {money(budget)} a week left out ({html.escape(why)}).</p>"
+        for name, curve in curves.items()
+        for budget, why in curve.left_out
+    )
+    image = _png(curves_chart(curves))
+    return (
+        "<h2>Response curves</h2><figure><img alt='response curves' "
+        f"src='data:image/png;base64,{image}'><figcaption>Incremental revenue and ROI of "
+        "each alternative against its budget a week, on the same market draws and against "
+        "the same dark arm, with 95% intervals: where the ROI line falls, returns diminish; "
+        "below zero, the money would have done better unspent.</figcaption></figure>"
+        "<table class='summary curves'><tr><th>alternative</th><th>budget/week</th>"
+        "<th>spend</th><th>incremental revenue</th><th>incremental ROI</th></tr>"
+        + cells
+        + "</table>"
+        + left_out
     )
 
 
@@ -504,10 +618,14 @@ def html_report(
     meta: dict[str, Any],
     curves: Mapping[str, ResponseCurve] | None = None,
 ) -> str:
-    """The self-contained report: summary table, every chart, the scenario and the seed.
+    """The self-contained report. It leads with money: each alternative's spend,
+    incremental revenue and ROI; spend over time; cumulative incremental gross profit with
+    its band; ROI per alternative with its interval (:data:`~buyernet.charts.MONEY_CHARTS`);
+    the response curves; spend by campaign. Then the paired differences, the market's
+    charts, the scenario and the seed.
 
     ``meta`` is the run's record (``run.json``): at least ``replicates``, ``periods``,
-    ``seed`` and ``version``. ``curves``: response curves to show after the money charts.
+    ``seed`` and ``version``. ``curves``: response curves by alternative (none: no section).
 
     Example:
         >>> import buyernet
@@ -519,21 +637,16 @@ def html_report(
         >>> html_report(c, "", meta).startswith("<!DOCTYPE html>")
         True
     """
-    charts = "".join(
-        f"<figure><img alt='{name}' src='data:image/png;base64,{_png(chart(c, name))}'>"
-        f"<figcaption>{html.escape(CAPTIONS[name])}</figcaption></figure>"
-        for name in CHARTS
-    )
-    curve_html = "".join(
-        f"<h3>Response curve: {html.escape(name)}</h3>"
-        f"<figure><img alt='response curve {html.escape(name)}' "
-        f"src='data:image/png;base64,{_png(response_chart(curve))}'>"
-        f"<figcaption>Incremental revenue and ROI against budget, on the same market draws, "
-        f"with 95% intervals: where the ROI line falls, returns diminish; below zero, the "
-        f"money would have done better unspent.</figcaption></figure>"
-        f"<pre>{html.escape(str(curve))}</pre>"
-        for name, curve in (curves or {}).items()
-    )
+
+    def figure(name: str) -> str:
+        return (
+            f"<figure><img alt='{name}' src='data:image/png;base64,{_png(chart(c, name))}'>"
+            f"<figcaption>{html.escape(CAPTIONS[name])}</figcaption></figure>"
+        )
+
+    money_charts = "".join(figure(name) for name in MONEY_CHARTS)
+    charts = "".join(figure(name) for name in CHARTS if name not in MONEY_CHARTS)
+    curve_html = curves_html(curves or {})
     title = f"buyernet: {html.escape(c.brand)} — {' vs '.join(map(html.escape, c.alternatives))}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -553,10 +666,12 @@ buyernet {html.escape(str(meta["version"]))}. Differences are alternative minus
 {html.escape(c.baseline)} on the same market draws; bold rows have a 95% interval that
 excludes zero.</p>
 {money_html(c)}
+{money_charts}
+{curve_html}
 {campaigns_html(c)}
+<h2>Paired differences</h2>
 {table_html(c)}
 {charts}
-{curve_html}
 <h2>Scenario</h2>
 {scenario_html(c)}
 <details><summary>The full scenario file (rerun it with <code>buyernet run</code>)</summary>

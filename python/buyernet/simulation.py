@@ -100,6 +100,23 @@ def simulate(
     return results
 
 
+# The columns of the engine's per-campaign log that add up over weeks.
+_CAMPAIGN_COLUMNS = (
+    "impressions",
+    "spend",
+    "media_spend",
+    "data_spend",
+    "creative_spend",
+    "unspent",
+)
+
+
+def _cpm(media: npt.NDArray[np.float64], impressions: npt.NDArray[np.float64]) -> Any:
+    """Media spend per 1,000 impressions; NaN without impressions."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(impressions > 0, 1000 * media / np.maximum(impressions, 1), np.nan)
+
+
 # The engine's event logs, returned beside the series.
 _LOGS = ("deals", "customers_log", "campaigns")
 
@@ -133,11 +150,15 @@ def _run(
     network: Graph | None,
     progress: Callable[[int], object] | None,
     metrics: Sequence[str] | None = None,
+    arm_metrics: Sequence[Sequence[str] | None] = (),
 ) -> list[Results]:
     """One engine call: every arm (one strategy or None per brand) on the same market draws,
-    each replicate's population and network drawn once and shared by the arms.
+    each replicate's population and network drawn once and shared by the arms. ``metrics``
+    are recorded by every arm, except that arm ``i`` records ``arm_metrics[i]`` where that
+    is given and not None.
     """
     recorded = None if metrics is None else _recorded(metrics)
+    per_arm = [None if m is None else _recorded(m) for m in arm_metrics]
     core_network = None if network is None else network._native
     raw = _core.simulate(
         market.to_dict(),
@@ -149,6 +170,7 @@ def _run(
         threads,
         None if progress is None else _reporter(progress, replicates),
         recorded,
+        per_arm or None,
     )
     return [
         Results(
@@ -495,10 +517,51 @@ class Results:
                     out[name] = np.broadcast_to(compute(), n).astype(np.float64)
         return out
 
+    def campaign_series(self) -> dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]]:
+        """Per (brand, campaign name), each an array [replicate, period] of what the campaign
+        bought and paid that week: impressions, spend, media, data and creative spend,
+        unspent budget, and the CPM paid (NaN in a week without impressions). A lone
+        strategy's campaign is called ``main``. A brand's campaigns add up to its ``spend``
+        (and ``impressions``, ``unspent``, ...) series, week by week.
+
+        Example:
+            >>> import buyernet
+            >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+            >>> plan = buyernet.MediaPlan.brand_and_demand(600)
+            >>> r = buyernet.simulate(m, periods=6, replicates=2, seed=1, strategies={"us": plan})
+            >>> r.campaign_series()[("us", "brand")]["spend"].shape
+            (2, 6)
+        """
+        log = self.campaigns
+        out: dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]] = {}
+        if not log or len(log["replicate"]) == 0:
+            return out
+        names = self.market.brand_names
+        shape = (self.replicates, self.periods)
+        for brand, plan in self.strategies.items():
+            b = names.index(brand)
+            campaign_names = MediaPlan.of(plan).names if isinstance(plan, MediaPlan) else ("main",)
+            for k, name in enumerate(campaign_names):
+                rows = (log["brand"] == b) & (log["campaign"] == k)
+                # Recorded periods count from 1.
+                cell = log["replicate"][rows].astype(np.int64) * self.periods + (
+                    log["period"][rows].astype(np.int64) - 1
+                )
+                weeks: dict[str, npt.NDArray[np.float64]] = {
+                    c: np.bincount(cell, weights=log[c][rows], minlength=shape[0] * shape[1])
+                    .astype(np.float64)
+                    .reshape(shape)
+                    for c in _CAMPAIGN_COLUMNS
+                }
+                weeks["cpm"] = _cpm(weeks["media_spend"], weeks["impressions"])
+                out[(brand, name)] = weeks
+        return out
+
     def campaign_outcomes(self) -> dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]]:
         """Per (brand, campaign name), each an array [replicate] of run totals: impressions,
         spend, media, data and creative spend, unspent budget, and the CPM paid (NaN without
-        impressions). A lone strategy's campaign is called ``main``.
+        impressions): :meth:`campaign_series` summed over the weeks. A lone strategy's
+        campaign is called ``main``.
 
         Example:
             >>> import buyernet
@@ -508,33 +571,11 @@ class Results:
             >>> sorted(r.campaign_outcomes())
             [('us', 'abm'), ('us', 'brand')]
         """
-        log = self.campaigns
         out: dict[tuple[str, str], dict[str, npt.NDArray[np.float64]]] = {}
-        if not log or len(log["replicate"]) == 0:
-            return out
-        names = self.market.brand_names
-        columns = ("impressions", "spend", "media_spend", "data_spend", "creative_spend", "unspent")
-        for brand, plan in self.strategies.items():
-            b = names.index(brand)
-            campaign_names = MediaPlan.of(plan).names if isinstance(plan, MediaPlan) else ("main",)
-            for k, name in enumerate(campaign_names):
-                rows = (log["brand"] == b) & (log["campaign"] == k)
-                replicate = log["replicate"][rows].astype(np.int64)
-                totals: dict[str, npt.NDArray[np.float64]] = {
-                    c: np.bincount(
-                        replicate,
-                        weights=log[c][rows].astype(np.float64),
-                        minlength=self.replicates,
-                    ).astype(np.float64)
-                    for c in columns
-                }
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    totals["cpm"] = np.where(
-                        totals["impressions"] > 0,
-                        1000 * totals["media_spend"] / np.maximum(totals["impressions"], 1),
-                        np.nan,
-                    )
-                out[(brand, name)] = totals
+        for key, weeks in self.campaign_series().items():
+            totals = {c: weeks[c].sum(axis=1) for c in _CAMPAIGN_COLUMNS}
+            totals["cpm"] = _cpm(totals["media_spend"], totals["impressions"])
+            out[key] = totals
         return out
 
     def _ltv(self) -> npt.NDArray[np.float64]:

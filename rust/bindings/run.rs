@@ -161,6 +161,10 @@ pub(crate) fn model_order() -> (Vec<&'static str>, Vec<&'static str>) {
 /// not advertise.
 type NamedPlan<'py> = (String, Bound<'py, PyAny>);
 
+/// The metrics to record by name: for every arm (None: all), and per arm a selection that
+/// replaces it (None, or an arm past the end: the first).
+type Selections = (Option<Vec<String>>, Option<Vec<Option<Vec<String>>>>);
+
 /// One engine call's plan, read and checked: per arm, one media plan or None per brand.
 fn plan(
     market: &Bound<'_, PyAny>,
@@ -168,7 +172,7 @@ fn plan(
     network: Option<&Bound<'_, PyGraph>>,
     (periods, replicates): (i64, i64),
     seed: u64,
-    metrics: Option<Vec<String>>,
+    (metrics, arm_metrics): Selections,
 ) -> PyResult<Plan> {
     let config = market_config(market)?;
     let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
@@ -187,6 +191,12 @@ fn plan(
         .map(|names| record::select(&names))
         .transpose()
         .map_err(to_py)?;
+    let arm_metrics = arm_metrics
+        .unwrap_or_default()
+        .iter()
+        .map(|names| names.as_ref().map(|n| record::select(n)).transpose())
+        .collect::<crate::Result<Vec<_>>>()
+        .map_err(to_py)?;
     Ok(Plan {
         market: config,
         arms,
@@ -195,6 +205,7 @@ fn plan(
         seed,
         network: network.map(|g| Arc::clone(&g.get().inner)),
         metrics,
+        arm_metrics,
     })
 }
 
@@ -209,7 +220,14 @@ pub(crate) fn estimate_bytes<'py>(
     replicates: i64,
     threads: usize,
 ) -> PyResult<u64> {
-    let plan = plan(market, &arms, network, (periods, replicates), 0, None)?;
+    let plan = plan(
+        market,
+        &arms,
+        network,
+        (periods, replicates),
+        0,
+        (None, None),
+    )?;
     Ok(plan.estimate_bytes(threads))
 }
 
@@ -217,7 +235,7 @@ pub(crate) fn estimate_bytes<'py>(
 /// a dict of numpy arrays (one per recorded metric, plus the `deals` and `customers_log`
 /// tables).
 #[pyfunction]
-#[pyo3(signature = (market, arms, network, periods, replicates, seed, threads, progress=None, metrics=None))]
+#[pyo3(signature = (market, arms, network, periods, replicates, seed, threads, progress=None, metrics=None, arm_metrics=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn simulate<'py>(
     py: Python<'py>,
@@ -230,8 +248,16 @@ pub(crate) fn simulate<'py>(
     threads: Option<i64>,
     progress: Option<Py<PyAny>>,
     metrics: Option<Vec<String>>,
+    arm_metrics: Option<Vec<Option<Vec<String>>>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let plan = plan(market, &arms, network, (periods, replicates), seed, metrics)?;
+    let plan = plan(
+        market,
+        &arms,
+        network,
+        (periods, replicates),
+        seed,
+        (metrics, arm_metrics),
+    )?;
     let outcome = compute(py, threads, progress.as_ref(), |parallel, cancel| {
         monte_carlo::run(&plan, parallel, cancel)
     })?;

@@ -140,26 +140,28 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
     plan.validate()?;
     let (periods, replicates) = (plan.periods as usize, plan.replicates as usize);
     let brands = plan.market.brands.count();
-    let wanted = |i: usize| plan.metrics.as_ref().is_none_or(|w| w[i]);
-    let reach = [
-        M::PaidReach,
-        M::Reach,
-        M::ReachedEver,
-        M::ReachedBeforeJoining,
-        M::ReachedElsewhere,
-    ]
-    .iter()
-    .any(|&m| wanted(m as usize));
+    // Per arm: whether it keeps the per-person exposure history behind the reach metrics.
+    let reach: Vec<bool> = (0..plan.arms.len())
+        .map(|a| {
+            [
+                M::PaidReach,
+                M::Reach,
+                M::ReachedEver,
+                M::ReachedBeforeJoining,
+                M::ReachedElsewhere,
+            ]
+            .iter()
+            .any(|&m| plan.records(a, m as usize))
+        })
+        .collect();
     // One buffer per arm and recorded metric, [replicate, period, width].
-    let mut buffers = plan
-        .arms
-        .iter()
-        .map(|_| {
+    let mut buffers = (0..plan.arms.len())
+        .map(|a| {
             METRICS
                 .iter()
                 .enumerate()
                 .map(|(i, m)| {
-                    wanted(i)
+                    plan.records(a, i)
                         .then(|| try_filled(replicates * periods * m.width(brands), 0.0, "metrics"))
                         .transpose()
                 })
@@ -184,8 +186,14 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
     }
     let one = |r: usize, arm: usize, start: Start, rec: &mut Recorder<'_>| -> Result<Run> {
         let strategies = &plan.arms[arm];
-        let mut market =
-            Replicate::new(&plan.market, strategies, plan.seed, r as u64, start, reach)?;
+        let mut market = Replicate::new(
+            &plan.market,
+            strategies,
+            plan.seed,
+            r as u64,
+            start,
+            reach[arm],
+        )?;
         market.warm_up(plan.market.start.warmup_weeks);
         let open_at_start = market.needs.open().len() as u32;
         for _ in 0..periods {
@@ -358,6 +366,37 @@ mod tests {
             some[0].runs, all[0].runs,
             "measures do not change the market"
         );
+    }
+
+    #[test]
+    fn an_arm_may_record_fewer_metrics_than_the_others() {
+        let go = AtomicBool::new(false);
+        let mut plan = dark(&small(), 10, 2, 2);
+        plan.arms = vec![
+            vec![vec![quantum(500.0)], vec![], vec![], vec![]],
+            vec![vec![quantum(900.0)], vec![], vec![], vec![]],
+        ];
+        let all = run(&plan, true, &go).unwrap();
+        let mut wanted = vec![false; METRICS.len()];
+        wanted[M::Spend as usize] = true;
+        wanted[M::Revenue as usize] = true;
+        plan.arm_metrics = vec![None, Some(wanted)];
+        let some = run(&plan, true, &go).unwrap();
+        assert_eq!(
+            some[0], all[0],
+            "the other arm records everything, as before"
+        );
+        for m in [M::Spend, M::Revenue] {
+            assert_eq!(some[1].series[m as usize], all[1].series[m as usize]);
+        }
+        assert!(some[1].series[M::Hourglass as usize].is_none());
+        assert!(some[1].series[M::Reach as usize].is_none());
+        assert_eq!(
+            some[1].runs, all[1].runs,
+            "measures do not change the market"
+        );
+        plan.arm_metrics = vec![None, None, None];
+        assert!(run(&plan, true, &go).is_err(), "more selections than arms");
     }
 
     #[test]

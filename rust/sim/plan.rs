@@ -24,6 +24,10 @@ pub struct Plan {
     /// Which metrics of the catalogue to record, one flag each in catalogue order (None:
     /// all). Measures behind metrics not recorded are not computed.
     pub metrics: Option<Vec<bool>>,
+    /// Per arm, a selection like `metrics` that replaces it for that arm (None, or an arm
+    /// past the end: `metrics`). A response curve's extra budgets record only what the
+    /// curve reads, and skip the measures behind the rest.
+    pub arm_metrics: Vec<Option<Vec<bool>>>,
 }
 
 impl Plan {
@@ -43,6 +47,15 @@ impl Plan {
             seed,
             network: None,
             metrics: None,
+            arm_metrics: Vec::new(),
+        }
+    }
+
+    /// Whether arm `arm` records metric `i` of the catalogue.
+    pub fn records(&self, arm: usize, i: usize) -> bool {
+        match self.arm_metrics.get(arm) {
+            Some(Some(w)) => w[i],
+            _ => self.metrics.as_ref().is_none_or(|w| w[i]),
         }
     }
 
@@ -136,6 +149,28 @@ impl Plan {
                     w.len(),
                     "one flag per metric of the catalogue",
                 ));
+            }
+        }
+        if self.arm_metrics.len() > self.arms.len() {
+            return Err(Error::length(
+                "arm_metrics",
+                self.arms.len(),
+                self.arm_metrics.len(),
+                "at most one selection per arm",
+            ));
+        }
+        for (a, w) in self.arm_metrics.iter().enumerate() {
+            if let Some(w) = w {
+                if w.len() != METRICS.len() {
+                    return Err(Error::length(
+                        "metrics",
+                        METRICS.len(),
+                        w.len(),
+                        "one flag per metric of the catalogue",
+                    )
+                    .within(Segment::Index(a))
+                    .in_field("arm_metrics"));
+                }
             }
         }
         Ok(())
