@@ -370,7 +370,15 @@ pub(crate) fn greedy(
     let starts: Vec<u64> = (0..=n)
         .map(|v| if v == n { next } else { cursors[0][v] })
         .collect();
-    let index: Vec<AtomicU32> = (0..sets.nodes.len()).map(|_| AtomicU32::new(0)).collect();
+    let index: Vec<AtomicU32> = if parallel {
+        // Filled in place by the pool: first touches of a large index are page faults.
+        (0..sets.nodes.len())
+            .into_par_iter()
+            .map(|_| AtomicU32::new(0))
+            .collect()
+    } else {
+        (0..sets.nodes.len()).map(|_| AtomicU32::new(0)).collect()
+    };
     let fill = |(r, mut cursor): (usize, Vec<u64>)| {
         for i in bounds[r]..bounds[r + 1] {
             for &v in sets.set(i) {
