@@ -70,6 +70,23 @@ def test_a_market_without_advertising_starts_in_steady_state_and_keeps_its_aware
     assert np.all(customers > 0.1), "most of the market's customers exist from the start"
 
 
+def test_triggered_campaigns_find_signals_from_their_first_week():
+    # The warm-up draws signals too, so an intent-triggered plan acts on its first week as on
+    # any other (in an empty start it could only spend once signals had built up).
+    r = buyernet.simulate(
+        market(),
+        periods=30,
+        replicates=4,
+        seed=3,
+        strategies={"us": Strategy.planetary(BUDGET / 4)},
+        metrics=["spend", "signals"],
+    )
+    spend = r.series("spend")[:, :, 0]
+    assert spend[:, 0].mean() > 0.8 * spend[:, 10:].mean(), spend[:, :4]
+    signals = r.series("signals")
+    assert signals[:, 0].mean() > 0.8 * signals[:, 10:].mean()
+
+
 def test_the_hourglass_is_nested_every_week():
     r = buyernet.simulate(
         market(),

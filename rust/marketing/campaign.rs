@@ -147,10 +147,11 @@ impl Campaign {
             return spend;
         }
         let triggered = if let Timing::Triggered { window } = self.strategy.timing {
-            // Signals are read as of the end of the previous period.
+            // Signals are read as of their latest step: the end of the previous period
+            // (the warm-up's last weeks, in a run's first).
             let mut list = std::mem::take(&mut self.triggered);
             list.clear();
-            for c in signals.actionable(period - 1, window) {
+            for c in signals.actionable(signals.latest(), window) {
                 list.extend(
                     pop.companies.employees[c as usize]
                         .iter()

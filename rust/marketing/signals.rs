@@ -30,6 +30,8 @@ pub struct Signals {
     /// Signals of the last period: true and false.
     pub true_signals: u32,
     pub false_signals: u32,
+    /// The period of the latest step (0 before the first).
+    latest: u32,
 }
 
 impl Signals {
@@ -45,6 +47,7 @@ impl Signals {
             listed: vec![false; companies],
             true_signals: 0,
             false_signals: 0,
+            latest: 0,
         }
     }
 
@@ -52,6 +55,7 @@ impl Signals {
     /// periods ago visible. Costs the open needs plus the false signals, via skips over
     /// the dormant companies. `keep` is the longest window a strategy looks back.
     pub fn step(&mut self, needs: &Needs, period: u32, keep: u32, rng: &mut Stream) {
+        self.latest = period;
         let mut drawn = Vec::new();
         for &c in needs.open() {
             if coin(rng, self.observability) {
@@ -94,6 +98,12 @@ impl Signals {
             }
             fresh
         });
+    }
+
+    /// The period of the latest step: what [`Self::actionable`] is read as of by a campaign
+    /// delivering in the period after it.
+    pub fn latest(&self) -> u32 {
+        self.latest
     }
 
     /// Companies whose latest visible signal is less than `window` periods old at the end of

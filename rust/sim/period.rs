@@ -16,8 +16,9 @@
 //! 9. `forgetting`: memory, attitude and the activation of open needs fade.
 //! 10. `recording`: the period's metrics are written.
 //!
-//! During a warm-up ([`Replicate::warm_up`]) nobody advertises, no signal is drawn and
-//! nothing is recorded; campaigns still follow their audiences' career moves.
+//! During a warm-up ([`Replicate::warm_up`]) nobody advertises and nothing is recorded;
+//! campaigns still follow their audiences' career moves, and signals are drawn, so a
+//! triggered campaign finds the signals of the warm-up's last weeks in its first.
 //!
 //! MODEL.md lists committees before marketing; here decisions come first so a committee
 //! decides with the members it had, and committees that form this period do so after the
@@ -103,8 +104,7 @@ impl<T: Tracker> Replicate<T> {
                 Phase::Marketing => self.marketing(),
                 Phase::Decisions => self.decisions(),
                 Phase::Committees => self.committees(),
-                Phase::Signals if !self.warming => self.signals(),
-                Phase::Signals => {}
+                Phase::Signals => self.signals(),
                 Phase::Customers => self.customers(),
                 Phase::Referrals => self.referrals(),
                 Phase::Forgetting => {
@@ -356,10 +356,12 @@ impl<T: Tracker> Replicate<T> {
     }
 
     fn signals(&mut self) {
+        // Dated by the replicate's own count, warm-up included, so that the signals of the
+        // warm-up's last weeks are there to act on in the first recorded ones, as in a market
+        // already running.
         let mut rng = self.stream(Subsystem::Signals);
-        let now = self.now();
         self.signals
-            .step(&self.needs, now, self.signal_window, &mut rng);
+            .step(&self.needs, self.period, self.signal_window, &mut rng);
     }
 
     fn customers(&mut self) {
