@@ -69,9 +69,15 @@ def test_intent_triggered_spend_sees_nothing_without_observability():
     lit = small(needs={"observability": 1.0, "false_signal_weekly": 0.0}, media=uncapped)
     r = run(lit, {"us": Strategy.planetary(1_000, unit="impressions")}, periods=30)
     impressions = r.series("impressions")[:, :, 0]
-    # Signals drawn in a period are acted on from the next one.
-    assert np.all(impressions[:, 0] == 0) and np.all(impressions[:, 1:] == 1_000)
+    # The warm-up's signals are there to act on from the first week.
+    assert np.all(impressions == 1_000)
     assert r.series("false_signals").sum() == 0
+    # Signals drawn in a period are acted on from the next one: without a warm-up the first
+    # week has none to act on.
+    cold = lit.replace(start={"warmup_weeks": 0})
+    r = run(cold, {"us": Strategy.planetary(1_000, unit="impressions")}, periods=30)
+    impressions = r.series("impressions")[:, :, 0]
+    assert np.all(impressions[:, 0] == 0) and np.all(impressions[:, 1:] == 1_000)
 
 
 def test_signals_observe_open_needs_at_the_observability_rate():

@@ -379,6 +379,8 @@ class Start:
             near the share the default market settles at.
         warmup_weeks: weeks the market runs before the first recorded week, with nobody
             advertising (the same for every alternative compared): simulated, not recorded.
+            Intent signals are drawn in it, so a triggered campaign has its last weeks'
+            signals to act on in week 1.
     """
 
     incumbent_share: float = 0.13
