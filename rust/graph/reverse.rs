@@ -170,13 +170,32 @@ struct Walk {
     queue: Vec<u32>,
 }
 
-/// A collection of RR sets, stored flat: set `i` is `nodes[ends[i - 1]..ends[i]]`. Only nodes
-/// that may be chosen are stored; a set with none of them still counts (no choice covers it).
+/// A collection of RR sets, stored in the blocks they were drawn in (so that drawing in
+/// parallel needs no copy into one array afterwards): set `i` is found in the block that
+/// holds it. Only nodes that may be chosen are stored; a set with none of them still counts
+/// (no choice covers it).
 #[derive(Clone, Debug)]
 pub(crate) struct RrSets {
     collection: u64,
-    pub(crate) nodes: Vec<u32>,
-    pub(crate) ends: Vec<u64>,
+    blocks: Vec<Block>,
+    /// The index of each block's first set.
+    firsts: Vec<usize>,
+    sets: usize,
+    entries: usize,
+}
+
+/// Consecutive sets, flat: set `j` of the block is `nodes[ends[j - 1]..ends[j]]`.
+#[derive(Clone, Debug, Default)]
+struct Block {
+    nodes: Vec<u32>,
+    ends: Vec<u64>,
+}
+
+impl Block {
+    fn set(&self, j: usize) -> &[u32] {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] as usize };
+        &self.nodes[start..self.ends[j] as usize]
+    }
 }
 
 /// Bytes one stored node costs: the set's entry and the inverted index's entry.
@@ -188,26 +207,66 @@ impl RrSets {
     pub(crate) fn new(collection: u64) -> Self {
         Self {
             collection,
-            nodes: Vec::new(),
-            ends: Vec::new(),
+            blocks: Vec::new(),
+            firsts: Vec::new(),
+            sets: 0,
+            entries: 0,
         }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.ends.len()
+        self.sets
+    }
+
+    /// Stored nodes over all sets.
+    pub(crate) fn entries(&self) -> usize {
+        self.entries
     }
 
     pub(crate) fn set(&self, i: usize) -> &[u32] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.nodes[start..self.ends[i] as usize]
+        let b = self.firsts.partition_point(|&f| f <= i) - 1;
+        self.blocks[b].set(i - self.firsts[b])
+    }
+
+    /// Calls `f(i, set i)` for the sets of `range`, in order.
+    pub(crate) fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(usize, &[u32])) {
+        if range.is_empty() {
+            return;
+        }
+        let mut b = self.firsts.partition_point(|&f| f <= range.start) - 1;
+        let mut i = range.start;
+        while i < range.end {
+            let block = &self.blocks[b];
+            let first = self.firsts[b];
+            let stop = (first + block.ends.len()).min(range.end);
+            for j in i - first..stop - first {
+                f(first + j, block.set(j));
+            }
+            i = stop;
+            b += 1;
+        }
+    }
+
+    /// Appends one set (for tests that build collections by hand).
+    #[cfg(test)]
+    pub(crate) fn push(&mut self, set: &[u32]) {
+        if self.blocks.is_empty() {
+            self.blocks.push(Block::default());
+            self.firsts.push(0);
+        }
+        let block = self.blocks.last_mut().expect("a block");
+        block.nodes.extend_from_slice(set);
+        block.ends.push(block.nodes.len() as u64);
+        self.sets += 1;
+        self.entries += set.len();
     }
 
     /// Mean stored nodes per set so far (1 before any is drawn).
     pub(crate) fn mean_size(&self) -> f64 {
-        if self.ends.is_empty() {
+        if self.sets == 0 {
             1.0
         } else {
-            self.nodes.len() as f64 / self.ends.len() as f64
+            self.entries as f64 / self.sets as f64
         }
     }
 
@@ -226,12 +285,15 @@ impl RrSets {
             return Ok(());
         }
         let n = reverse.n_nodes();
-        let draw = |range: std::ops::Range<usize>| -> Result<(Vec<u32>, Vec<u32>)> {
+        let draw = |range: std::ops::Range<usize>| -> Result<Block> {
             let mut ws = Walk {
                 seen: FixedBitSet::with_capacity(n as usize),
                 queue: Vec::new(),
             };
-            let (mut nodes, mut lens) = (Vec::new(), Vec::with_capacity(range.len()));
+            let mut block = Block {
+                nodes: Vec::new(),
+                ends: Vec::with_capacity(range.len()),
+            };
             for i in range {
                 if i % 256 == 0 && cancel.stop() {
                     return Err(Error::Interrupted);
@@ -240,14 +302,15 @@ impl RrSets {
                 let mut rng = stream(seed, Subsystem::Seeding, index);
                 let root = below(&mut rng, u64::from(n)) as u32;
                 reverse.walk(&mut ws, &mut rng, root);
-                let before = nodes.len();
                 match keep {
-                    Some(keep) => nodes.extend(ws.queue.iter().filter(|&&v| keep[v as usize])),
-                    None => nodes.extend_from_slice(&ws.queue),
+                    Some(keep) => block
+                        .nodes
+                        .extend(ws.queue.iter().filter(|&&v| keep[v as usize])),
+                    None => block.nodes.extend_from_slice(&ws.queue),
                 }
-                lens.push((nodes.len() - before) as u32);
+                block.ends.push(block.nodes.len() as u64);
             }
-            Ok((nodes, lens))
+            Ok(block)
         };
         let todo = count - first;
         let chunk = if parallel {
@@ -259,38 +322,23 @@ impl RrSets {
             .step_by(chunk)
             .map(|a| a..(a + chunk).min(count))
             .collect();
-        let parts: Vec<(Vec<u32>, Vec<u32>)> = if parallel {
+        let blocks: Vec<Block> = if parallel {
             ranges.into_par_iter().map(draw).collect::<Result<_>>()?
         } else {
             ranges.into_iter().map(draw).collect::<Result<_>>()?
         };
-        let added: usize = parts.iter().map(|(nodes, _)| nodes.len()).sum();
-        self.nodes
-            .try_reserve_exact(added)
-            .map_err(|_| Error::OutOfMemory {
-                what: "the reverse-reachable sets",
-                bytes: ((self.nodes.len() + added) * 4) as u128,
-            })?;
-        self.ends
-            .try_reserve_exact(todo)
-            .map_err(|_| Error::OutOfMemory {
-                what: "the reverse-reachable sets' ends",
-                bytes: (count * 8) as u128,
-            })?;
-        for (nodes, lens) in parts {
-            self.nodes.extend_from_slice(&nodes);
-            let mut end = self.nodes.len() as u64 - nodes.len() as u64;
-            for len in lens {
-                end += u64::from(len);
-                self.ends.push(end);
-            }
+        for block in blocks {
+            self.firsts.push(self.sets);
+            self.sets += block.ends.len();
+            self.entries += block.nodes.len();
+            self.blocks.push(block);
         }
         Ok(())
     }
 
     /// Bytes held: the sets and the inverted index a selection builds over them.
     pub(crate) fn bytes(&self) -> u64 {
-        self.nodes.len() as u64 * BYTES_PER_ENTRY + self.ends.len() as u64 * BYTES_PER_SET
+        self.entries as u64 * BYTES_PER_ENTRY + self.sets as u64 * BYTES_PER_SET
     }
 }
 
@@ -341,11 +389,11 @@ pub(crate) fn greedy(
     let bounds: Vec<usize> = (0..=parts).map(|r| sets.len() * r / parts).collect();
     let count_range = |r: usize| -> Result<Vec<u64>> {
         let mut c = try_filled(n, 0u64, "the coverage counts")?;
-        for i in bounds[r]..bounds[r + 1] {
-            for &v in sets.set(i) {
+        sets.each(bounds[r]..bounds[r + 1], |_, set| {
+            for &v in set {
                 c[v as usize] += 1;
             }
-        }
+        });
         Ok(c)
     };
     let mut cursors: Vec<Vec<u64>> = if parallel {
@@ -372,21 +420,21 @@ pub(crate) fn greedy(
         .collect();
     let index: Vec<AtomicU32> = if parallel {
         // Filled in place by the pool: first touches of a large index are page faults.
-        (0..sets.nodes.len())
+        (0..sets.entries())
             .into_par_iter()
             .map(|_| AtomicU32::new(0))
             .collect()
     } else {
-        (0..sets.nodes.len()).map(|_| AtomicU32::new(0)).collect()
+        (0..sets.entries()).map(|_| AtomicU32::new(0)).collect()
     };
     let fill = |(r, mut cursor): (usize, Vec<u64>)| {
-        for i in bounds[r]..bounds[r + 1] {
-            for &v in sets.set(i) {
+        sets.each(bounds[r]..bounds[r + 1], |i, set| {
+            for &v in set {
                 // Ranges own disjoint slots: relaxed stores, read after the join.
                 index[cursor[v as usize] as usize].store(i as u32, Ordering::Relaxed);
                 cursor[v as usize] += 1;
             }
-        }
+        });
     };
     if parallel {
         cursors.into_par_iter().enumerate().for_each(fill);
@@ -614,8 +662,7 @@ mod tests {
                 .collect();
             set.sort_unstable();
             set.dedup();
-            sets.nodes.extend(set);
-            sets.ends.push(sets.nodes.len() as u64);
+            sets.push(&set);
         }
         sets
     }
