@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 pub struct DecisionsConfig {
     /// Weight of brand memory in a member's utility.
     pub memory_weight: f64,
-    /// Curvature of memory in a member's utility, in [0, 1] ([`memory_term`]): 1 linear, 0
+    /// Curvature of memory in a member's utility, in [0, 1] (`memory_term`): 1 linear, 0
     /// logarithmic, so that a brand's odds of being chosen grow as a power of memory below
     /// 1 and advertising has diminishing returns (Sethuraman, Tellis & Briesch 2011: sales
     /// respond to advertising with an elasticity of ~0.1, concavely).

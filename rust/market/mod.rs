@@ -3,30 +3,32 @@
 //! memory, decisions and customers. None of it knows about marketing strategies: a market's
 //! own randomness is the same whatever the brands do.
 
-pub mod careers;
-pub mod committees;
-pub mod customers;
-pub mod decisions;
-pub mod memory;
-pub mod needs;
-pub mod opportunities;
-pub mod population;
+pub(crate) mod careers;
+pub(crate) mod committees;
+pub(crate) mod customers;
+pub(crate) mod decisions;
+pub(crate) mod memory;
+pub(crate) mod needs;
+pub(crate) mod opportunities;
+pub(crate) mod population;
 pub mod ties;
 
 use crate::check;
 use crate::errors::{Error, Result, Segment, Within};
-use crate::market::careers::CareersConfig;
-use crate::market::committees::CommitteesConfig;
-use crate::market::customers::CustomersConfig;
-use crate::market::decisions::DecisionsConfig;
-use crate::market::memory::BrandsConfig;
-use crate::market::needs::NeedsConfig;
-use crate::market::population::PopulationConfig;
-use crate::market::ties::NetworkConfig;
-use crate::marketing::media::MediaConfig;
-use crate::marketing::response::AdvertisingConfig;
 use crate::marketing::strategy::{Strategy, Timing, Unit};
-use crate::marketing::word_of_mouth::ReferralsConfig;
+
+// The sections of a market's config are public; the mechanics behind them are the crate's.
+pub use crate::market::careers::CareersConfig;
+pub use crate::market::committees::CommitteesConfig;
+pub use crate::market::customers::CustomersConfig;
+pub use crate::market::decisions::DecisionsConfig;
+pub use crate::market::memory::BrandsConfig;
+pub use crate::market::needs::NeedsConfig;
+pub use crate::market::population::PopulationConfig;
+pub use crate::market::ties::NetworkConfig;
+pub use crate::marketing::media::MediaConfig;
+pub use crate::marketing::response::AdvertisingConfig;
+pub use crate::marketing::word_of_mouth::ReferralsConfig;
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a market.
@@ -50,7 +52,7 @@ pub struct MarketConfig {
 /// How the market stands when a run starts: in its steady state, not empty. Most B2B buyers
 /// already have a supplier (the 95-5 rule: companies change provider about every 5 years;
 /// Dawes, Ehrenberg-Bass Institute), and memory starts at its stationary distribution (see
-/// [`memory`]). A warm-up then lets committees, customers and relationships settle before
+/// `memory`). A warm-up then lets committees, customers and relationships settle before
 /// anything is recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -62,7 +62,7 @@ impl NetworkConfig {
 ///
 /// The ties go straight from the stream into the graph's arrays, in one pass (two in rare
 /// cases), so peak memory is the graph (a few percent more before duplicates are dropped)
-/// plus a few bytes per person, with no list of ties (see [`TieDraws::simple_graph`]).
+/// plus a few bytes per person, with no list of ties (see `TieDraws::simple_graph`).
 ///
 /// `progress` hears the share of the work done (drawing the ties, then sorting them block by
 /// block), rising to 1; an error it returns (an interrupt) stops the build.

@@ -2,10 +2,10 @@
 //! impressions, how an impression lands (the response), intent signals, and word of mouth
 //! (shared creative and customers' endorsements spreading over the network).
 
-pub mod audience;
-pub mod campaign;
-pub mod media;
-pub mod response;
-pub mod signals;
+pub(crate) mod audience;
+pub(crate) mod campaign;
+pub(crate) mod media;
+pub(crate) mod response;
+pub(crate) mod signals;
 pub mod strategy;
-pub mod word_of_mouth;
+pub(crate) mod word_of_mouth;

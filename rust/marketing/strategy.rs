@@ -121,7 +121,7 @@ pub enum Timing {
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Money per period: creative and intent data are paid first, the rest buys impressions
-    /// at the price of the audience at the time (see [`crate::marketing::media`]).
+    /// at the price of the audience at the time (see [`MediaConfig`](crate::market::MediaConfig)).
     #[default]
     Money,
     /// Impressions per period; creative and intent data are paid on top.

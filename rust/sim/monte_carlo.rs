@@ -41,7 +41,9 @@ pub struct Arm {
 
 impl Arm {
     /// Metric `m` of replicate `r` in period `t` (1-based), for brand `b` (ignored for
-    /// market-wide metrics). Panics if `m` was not recorded.
+    /// market-wide metrics). Panics if `m` was not recorded. (The tests' reader; the
+    /// bindings hand the buffers over whole.)
+    #[cfg(test)]
     pub fn at(&self, m: M, r: usize, t: usize, b: usize) -> f64 {
         let w = m.metric().width(self.brands);
         let col = self.series[m as usize].as_ref().expect("metric recorded");

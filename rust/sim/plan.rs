@@ -31,7 +31,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// One arm of `strategies`, every metric.
+    /// One arm of `strategies`, every metric (what the tests run).
+    #[cfg(test)]
     pub fn single(
         market: MarketConfig,
         strategies: Vec<Vec<Strategy>>,

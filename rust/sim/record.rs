@@ -1,7 +1,7 @@
 //! What a replicate records: the metric catalogue, the columns each period writes into, and
 //! one entry per decision.
 //!
-//! Every metric is declared once, in [`catalogue!`] below: its name, whether it is one value
+//! Every metric is declared once, in `catalogue!` below: its name, whether it is one value
 //! for the market, one per brand or one per brand and hourglass stage, whether it is a flow
 //! (summed over a run) or a stock (averaged, or read at the end), its unit and a one-line
 //! doc. The bindings, the Python results, summaries and tidy tables are all built from this
