@@ -538,30 +538,6 @@ pub fn select_seeds(
     parallel: bool,
     cancel: &dyn Interrupt,
 ) -> Result<Selection> {
-    let mut selection = choose(graph, p, req, parallel, cancel)?;
-    let coins = LaneCoins::new(req.seed, Subsystem::Seeding, 1);
-    (selection.spread, selection.stderr) = estimate(
-        graph,
-        &selection.seeds,
-        p,
-        &coins,
-        req.evaluation_runs,
-        req.seed,
-        parallel,
-        cancel,
-    )?;
-    Ok(selection)
-}
-
-/// Chooses seeds as `req` asks, without the independent evaluation: `spread` and `stderr`
-/// are NaN (what a campaign that seeds in the market needs, each time it re-chooses).
-pub(crate) fn choose(
-    graph: &Graph,
-    p: Transmission,
-    req: &Request,
-    parallel: bool,
-    cancel: &dyn Interrupt,
-) -> Result<Selection> {
     let (eligible, k) = check(graph, req)?;
     let choice = Choice {
         k,
@@ -600,11 +576,22 @@ pub(crate) fn choose(
             (sampled.chosen.seeds, marginal, sampled.sets, sampled.bytes)
         }
     };
+    let coins = LaneCoins::new(req.seed, Subsystem::Seeding, 1);
+    let (spread, stderr) = estimate(
+        graph,
+        &seeds,
+        p,
+        &coins,
+        req.evaluation_runs,
+        req.seed,
+        parallel,
+        cancel,
+    )?;
     Ok(Selection {
         seeds,
         marginal,
-        spread: f64::NAN,
-        stderr: f64::NAN,
+        spread,
+        stderr,
         rr_sets,
         rr_bytes,
     })

@@ -143,14 +143,7 @@ impl Plan {
             ));
         }
         if let Some(w) = &self.metrics {
-            if w.len() != METRICS.len() {
-                return Err(Error::length(
-                    "metrics",
-                    METRICS.len(),
-                    w.len(),
-                    "one flag per metric of the catalogue",
-                ));
-            }
+            check_selection(w)?;
         }
         if self.arm_metrics.len() > self.arms.len() {
             return Err(Error::length(
@@ -162,18 +155,23 @@ impl Plan {
         }
         for (a, w) in self.arm_metrics.iter().enumerate() {
             if let Some(w) = w {
-                if w.len() != METRICS.len() {
-                    return Err(Error::length(
-                        "metrics",
-                        METRICS.len(),
-                        w.len(),
-                        "one flag per metric of the catalogue",
-                    )
-                    .within(Segment::Index(a))
-                    .in_field("arm_metrics"));
-                }
+                check_selection(w)
+                    .map_err(|e| e.within(Segment::Index(a)).in_field("arm_metrics"))?;
             }
         }
         Ok(())
     }
+}
+
+/// A metric selection holds one flag per metric of the catalogue.
+fn check_selection(flags: &[bool]) -> Result<()> {
+    if flags.len() != METRICS.len() {
+        return Err(Error::length(
+            "metrics",
+            METRICS.len(),
+            flags.len(),
+            "one flag per metric of the catalogue",
+        ));
+    }
+    Ok(())
 }
