@@ -283,7 +283,7 @@ class Decisions:
     attitude_weight: float = 1.0
     activation_weight: float = 4.0
     incumbent_advantage: float = 1.5
-    no_decision_utility: float = 1.3
+    no_decision_utility: float = 1.45
     coordination_cost: float = 0.185
 
 
@@ -295,11 +295,15 @@ class Customers:
         deal_value: value of a sale to a company of ``reference_employees``.
         reference_employees: company size at which a sale is worth ``deal_value``.
         deal_elasticity: sale value grows as (employees / reference) ** deal_elasticity.
-        repeat_weekly: weekly probability that a customer buys again (twice a year; a
-            modelling choice, not calibrated).
-        churn_weekly: weekly probability that a customer is lost when its people think no
-            better and no worse of their supplier than of its best rival: once in 260
-            weeks, companies changing provider about every 5 years (Dawes, 95-5 rule).
+        repeat_weekly: weekly probability that a customer buys again (once a year: B2B
+            purchases run on annual contracts, renewed or not).
+        churn_weekly: weekly probability that a customer leaves the category outright when
+            its people think no better and no worse of their supplier than of its best
+            rival: once in 1,820 weeks (35 years). Providers change at decisions instead,
+            when a company comes back to market, about every 5 years (``needs``; the 95-5
+            rule); with these defaults about 53% of companies buy from one of the brands
+            (most B2B buyers have an incumbent; Dawes, Ehrenberg-Bass) and about 6% of
+            relationships end in a year.
         loyalty_sensitivity: how strongly churn depends on the supplier's standing against
             its best rival (the difference in their people's utility): churn is
             ``churn_weekly * 2 / (1 + exp(loyalty_sensitivity * advantage))``, from twice
@@ -311,8 +315,8 @@ class Customers:
     deal_value: float = 50_000.0
     reference_employees: float = 100.0
     deal_elasticity: float = 0.6
-    repeat_weekly: float = 1.0 / 26.0
-    churn_weekly: float = 1.0 / 260.0
+    repeat_weekly: float = 1.0 / 52.0
+    churn_weekly: float = 1.0 / 1820.0
     loyalty_sensitivity: float = 1.0
 
 
@@ -367,11 +371,11 @@ class Referrals:
 class Start:
     """How the market stands when a run starts: in its steady state, not empty.
 
-    Most B2B buyers already have a supplier (the 95-5 rule: companies change provider about
-    every 5 years; Dawes, Ehrenberg-Bass Institute), and memory starts at its stationary
-    level (see :class:`Brands`). A warm-up then lets committees, customers and
-    relationships settle before anything is recorded, so a market with no advertising
-    shows the same metrics in year 1 as in year 4.
+    Most B2B buyers already have a supplier (the 95-5 rule: companies come back to market
+    about every 5 years and may change provider then; Dawes, Ehrenberg-Bass Institute),
+    and memory starts at its stationary level (see :class:`Brands`). A warm-up then lets
+    committees, customers and relationships settle before anything is recorded, so a
+    market with no advertising shows the same metrics in year 1 as in year 4.
 
     Attributes:
         incumbent_share: share of companies that buy from one of the brands at the start,
@@ -383,7 +387,7 @@ class Start:
             signals to act on in week 1.
     """
 
-    incumbent_share: float = 0.13
+    incumbent_share: float = 0.53
     warmup_weeks: int = 52
 
 

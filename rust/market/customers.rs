@@ -47,8 +47,13 @@ impl Default for CustomersConfig {
             deal_value: 50_000.0,
             reference_employees: 100.0,
             deal_elasticity: 0.6,
-            repeat_weekly: 1.0 / 26.0,
-            churn_weekly: 1.0 / 260.0,
+            // One sale a year: B2B purchases run on annual contracts, renewed or not.
+            repeat_weekly: 1.0 / 52.0,
+            // Leaving the category outright is rare (about once in 35 years); providers
+            // change at decisions, when a company comes back to market (about every 5
+            // years: see `needs`). With it, about 53% of companies buy from one of the
+            // brands (most B2B buyers have an incumbent: the 95-5 rule).
+            churn_weekly: 1.0 / 1820.0,
             loyalty_sensitivity: 1.0,
         }
     }
@@ -407,7 +412,10 @@ mod tests {
 
     #[test]
     fn customers_who_prefer_their_supplier_churn_less() {
-        let config = CustomersConfig::default();
+        let config = CustomersConfig {
+            churn_weekly: 1.0 / 260.0,
+            ..CustomersConfig::default()
+        };
         assert!((config.churn_factor(0.0) - 1.0).abs() < 1e-12);
         assert!(config.churn_factor(2.0) < 0.3 && config.churn_factor(-2.0) > 1.7);
         assert!(config.churn_factor(-1e9) <= 2.0);
@@ -430,7 +438,7 @@ mod tests {
             }
             customers.active().len() as f64 / 2_000.0
         };
-        // Five years at the base rate keep exp(-1) of them.
+        // Five years at a base rate of once in 260 weeks keep exp(-1) of them.
         let (loyal, neutral, disloyal) = (survivors(2.0), survivors(0.0), survivors(-2.0));
         assert!((neutral - (-1.0f64).exp()).abs() < 0.04, "{neutral}");
         assert!(

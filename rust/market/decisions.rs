@@ -55,7 +55,7 @@ impl Default for DecisionsConfig {
             attitude_weight: 1.0,
             activation_weight: 4.0,
             incumbent_advantage: 1.5,
-            no_decision_utility: 1.3,
+            no_decision_utility: 1.45,
             // With the majority vote, puts the purchase chance of groups of 1, 2, 3 and 6
             // near CEB/Challenger's 0.81, 0.55, 0.60 and 0.31.
             coordination_cost: 0.185,

@@ -50,10 +50,10 @@ pub struct MarketConfig {
 }
 
 /// How the market stands when a run starts: in its steady state, not empty. Most B2B buyers
-/// already have a supplier (the 95-5 rule: companies change provider about every 5 years;
-/// Dawes, Ehrenberg-Bass Institute), and memory starts at its stationary distribution (see
-/// `memory`). A warm-up then lets committees, customers and relationships settle before
-/// anything is recorded.
+/// already have a supplier (the 95-5 rule: companies come back to market about every 5
+/// years and may change provider then; Dawes, Ehrenberg-Bass Institute), and memory starts
+/// at its stationary distribution (see `memory`). A warm-up then lets committees, customers
+/// and relationships settle before anything is recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StartConfig {
@@ -69,7 +69,7 @@ pub struct StartConfig {
 impl Default for StartConfig {
     fn default() -> Self {
         Self {
-            incumbent_share: 0.13,
+            incumbent_share: 0.53,
             warmup_weeks: 52,
         }
     }
