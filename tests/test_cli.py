@@ -22,6 +22,8 @@ from buyernet.report import CHARTS
 from buyernet.scenario import Scenario, ScenarioError, example_toml
 
 SMALL = ["--people", "2000", "--periods", "20", "--replicates", "2"]
+#: The built-in scenario's money a week (every strategy in it has the same).
+BUDGET = Scenario.default().alternatives["quantum"].budget
 
 
 def cli(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -78,7 +80,7 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     scenario = Scenario.from_toml(out / "scenario.toml")
     assert scenario.periods == 20 and scenario.market.population.people == 2_000
     back = buyernet.Results.load(out / "results" / "quantum.npz")
-    assert back.strategies["us"] == buyernet.Strategy.quantum(250)
+    assert back.strategies["us"] == buyernet.Strategy.quantum(BUDGET)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary leftovers"
 
 
@@ -451,12 +453,12 @@ def test_compare_draws_response_curves_by_default_at_half_and_twice_the_budget(t
     assert r.returncode == 0, r.stderr
     saved = json.loads((tmp_path / "buyernet-compare" / "summary.json").read_text())
     for name in ("quantum", "planetary"):
-        assert [row["budget"] for row in saved["curves"][name]] == [125.0, 250.0, 500.0]
+        assert [row["budget"] for row in saved["curves"][name]] == [BUDGET / 2, BUDGET, 2 * BUDGET]
         # The budget it runs at is its own arm: the same money as the comparison's.
         money = next(m for m in saved["money"] if m["alternative"] == name)
         assert saved["curves"][name][1]["spend"] == money["spend"]
         assert saved["curves"][name][1]["incremental_roi"] == money["incremental_roi"]
-    assert "planetary    500" in r.stdout
+    assert f"planetary    {2 * BUDGET:,.0f}" in r.stdout
     assert "4 of the 7 runs for the response curves; --no-curves skips them" in r.stderr
     report = (tmp_path / "buyernet-compare" / "report.html").read_text()
     assert report.count("<td>planetary</td><td>") >= 3, "a row per budget in the curves table"

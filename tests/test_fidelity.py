@@ -30,12 +30,6 @@ def _fidelity() -> Any:
 fidelity = _fidelity()
 
 #: Facts the default market does not meet yet, shown in the table and expected to fail:
-#: - the fall of the elasticity as spend rises: demand advertising alone has diminishing
-#:   returns (its elasticity falls from 1/2x-1x to 1x-2x), but brand advertising is still
-#:   in its near-linear range at the built-in budget (a few impressions a person a year
-#:   barely move memory off its stationary level), and brand-built consideration gates
-#:   demand, so the two together give increasing returns there; revenue from incumbent
-#:   customers, which advertising does not move, adds to the rise;
 #: - two careers facts that cannot hold together with 40% changing in 4 years: in a
 #:   stationary market the share with more than 4 years' tenure equals the share who will
 #:   not move company in the next 4, which is above 0.60 (0.40 change anything), so the
@@ -43,7 +37,6 @@ fidelity = _fidelity()
 #:   changes a month (Fallick & Fleischman, all US workers) would need movers so
 #:   concentrated that far more than 17% would change persona in a year.
 PENDING = {
-    "elasticity at 1x to 2x / at 1/2x to 1x (falls as spend rises)",
     "employer changes per person a month",
     "median tenure with the current employer, week 1, years",
     "median tenure with the current employer, week 208, years",
@@ -82,6 +75,7 @@ MET = [
     "revenue-maximising brand share, broad always-on plan",
     "elasticity of revenue to budget, year one (1x to 2x)",
     "elasticity of revenue to budget, 208 weeks (1x to 2x)",
+    "elasticity at 1x to 2x / at 1/2x to 1x (falls as spend rises)",
     "companies with an incumbent supplier, week 1",
     "revenue per extra impression, 2nd doubling / 1st",
     "awareness with no advertising, week 52 / week 1",
@@ -117,4 +111,7 @@ def test_deals_come_from_the_firms_that_buy(rows):
 
 def test_the_synergy_row_is_well_conditioned(rows):
     r = rows["synergy: (both - brand - demand + neither) / neither, wins"]
-    assert math.isfinite(r.low) and math.isfinite(r.high) and r.high - r.low < 0.5
+    # Finite, and narrow for its size: before the interaction was measured against "neither"
+    # it divided by about zero (11x, with an interval of 5 to 49).
+    assert math.isfinite(r.low) and math.isfinite(r.high)
+    assert r.high - r.low < 0.5 * max(1.0, abs(r.value))

@@ -82,6 +82,7 @@ def test_toml_round_trip_of_any_valid_floats(tmp_path_factory, share, weeks, cha
         ({"brands": {"baseline_memory": (0.1,)}}, "brands.baseline_memory"),
         ({"customers": {"churn_weekly": 1.5}}, "customers.churn_weekly must be in [0, 1]"),
         ({"decisions": {"memory_weight": float("nan")}}, "decisions.memory_weight"),
+        ({"decisions": {"category_weight": 0.0}}, "decisions.category_weight must be in (0, 1]"),
         ({"needs": {"shares": 0.1}}, "unknown field needs.shares"),
     ],
 )

@@ -92,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Run the built-in scenario: the calibrated default market (100k people, 5k "
             "companies), our brand with Strategy.quantum vs Strategy.planetary at equal money "
-            "(250 a week each), against a quantum and a planetary rival; 208 weeks, 8 paired "
+            f"({Scenario.default().alternatives['quantum'].budget:,.0f} a week each), against a "
+            "quantum and a planetary rival; 208 weeks, 8 paired "
             "replicates, and the same market with our brand dark for incremental returns; "
             "on the same draws, a response curve of each (at half and twice its budget). "
             "Prints spend, incremental revenue and ROI first, then the response curves and "
@@ -107,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--budget",
         type=float,
-        help="money a week for every strategy, ours and the rivals' (default 250)",
+        help="money a week for every strategy, ours and the rivals' (default "
+        f"{Scenario.default().alternatives['quantum'].budget:,.0f})",
     )
     c.add_argument(
         "--people", type=int, help="people in the market (default 100000; companies scale with it)"

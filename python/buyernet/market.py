@@ -213,7 +213,9 @@ class Brands:
         baseline_memory: long-term memory of each brand in the people who know it: the level
             its market presence sustains (at or above ``know_memory``, they go on knowing it).
         memory_half_life_weeks: weeks for the ad-stock (what recent advertising added to
-            memory) to halve (published advertising half-lives: 2-12 weeks).
+            memory) to halve (published advertising half-lives: 2-12 weeks). With the
+            long-term memory, what a burst added halves in about 12 weeks at 7
+            (``benches/fidelity.py``).
         long_term_half_life_weeks: weeks for what advertising added to long-term memory to
             halve (years).
         long_term_share: share of each lift of memory by advertising that goes to long-term
@@ -238,7 +240,7 @@ class Brands:
 
     awareness: tuple[float, ...] = (0.45, 0.35, 0.25, 0.15)
     baseline_memory: tuple[float, ...] = (0.4, 0.35, 0.3, 0.25)
-    memory_half_life_weeks: float = 8.0
+    memory_half_life_weeks: float = 7.0
     long_term_half_life_weeks: float = 156.0
     long_term_share: float = 0.1
     attitude_spread: float = 0.3
@@ -272,19 +274,29 @@ class Decisions:
             is one minus the logit share of no decision. Set with ``coordination_cost``
             so that 0.40-0.60 of the needs that reach a decision end with no vendor
             chosen (Dixon & McKenna, The JOLT Effect, HBR 2022: 40-60%).
+        category_weight: weight of the brands' combined appeal (the log-sum of their
+            utilities) in a member's choice between buying and no decision, in (0, 1]: the
+            nesting parameter of a nested logit. At 1 a plain logit, where a brand's appeal
+            adds to the category's; below 1, advertising mostly moves which brand is bought
+            and less whether anything is (in mature categories marketing rarely has lasting
+            effects on category demand: Dekimpe & Hanssens 1995). With 0.35, a market where
+            nobody advertises buys about 10 points less often than the built-in scenario's.
         coordination_cost: a purchase needs a strict majority voting to buy (a tie
             stalls); each member beyond the first also derails it with this chance. With
             the defaults the purchase chance of buying groups of 1, 2, 3 and 6 is near
-            CEB/Challenger's 0.81, 0.55, 0.60 and 0.31 (the third member breaks ties).
+            CEB/Challenger's 0.81, 0.55, 0.60 and 0.31 (the third member breaks ties) in
+            the built-in scenario's market, where every brand advertises (0.83, 0.59,
+            0.60 and 0.35 at 50k people; ``benches/fidelity.py``).
     """
 
     memory_weight: float = 0.5
     memory_curvature: float = 0.0
     attitude_weight: float = 1.0
-    activation_weight: float = 4.0
+    activation_weight: float = 3.0
     incumbent_advantage: float = 1.5
-    no_decision_utility: float = 1.45
-    coordination_cost: float = 0.185
+    no_decision_utility: float = -0.1
+    category_weight: float = 0.35
+    coordination_cost: float = 0.19
 
 
 @dataclass(frozen=True)

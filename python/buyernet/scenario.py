@@ -83,10 +83,10 @@ class Scenario:
             )
 
     @classmethod
-    def default(cls, budget: float = 250) -> Scenario:
+    def default(cls, budget: float = 1000) -> Scenario:
         """The built-in scenario of ``buyernet compare``: the calibrated default market
         (100k people), our brand with :meth:`Strategy.quantum` vs :meth:`Strategy.planetary`
-        at equal money, 250 a week each (about 7,600 broad impressions at the default
+        at equal money, 1,000 a week each (about 33,000 broad impressions at the default
         CPM), against a quantum and a planetary rival at the same budget; 208 weeks, 8
         paired replicates. ``budget`` sets every strategy's money a week.
         """
@@ -367,25 +367,25 @@ def example_toml() -> str:
         "# impressions instead); any other key overrides it.",
         "[alternatives.quantum]",
         'preset = "quantum"',
-        "budget = 250",
+        "budget = 1000",
         "",
         "[alternatives.planetary]",
         'preset = "planetary"',
-        "budget = 250",
+        "budget = 1000",
         "",
         "# A media plan: several named campaigns (channels) at once, each a strategy.",
         "[alternatives.brand_and_abm.campaigns.brand]",
         'preset = "quantum"',
-        "budget = 100",
+        "budget = 400",
         "brand_share = 1.0",
         "[alternatives.brand_and_abm.campaigns.abm]",
         'preset = "planetary"',
-        "budget = 150",
+        "budget = 600",
         "brand_share = 0.0",
         "",
         "# Spelled out: every field of a strategy.",
         "[alternatives.custom]",
-        "budget = 250",
+        "budget = 1000",
         'unit = "money"         # money | impressions: what budget counts',
         "brand_share = 0.5      # share of impressions that are brand; the rest is demand",
         "[alternatives.custom.targeting]",
@@ -411,11 +411,11 @@ def example_toml() -> str:
         "# do not advertise.",
         "[rivals.rival_1]",
         'preset = "quantum"',
-        "budget = 250",
+        "budget = 1000",
         "",
         "[rivals.rival_2]",
         'preset = "planetary"',
-        "budget = 250",
+        "budget = 1000",
         "",
         "# The market: every section and field, at its default (see help(buyernet.Market)).",
     ]

@@ -68,7 +68,7 @@ impl Default for BrandsConfig {
         Self {
             awareness: vec![0.45, 0.35, 0.25, 0.15],
             baseline_memory: vec![0.4, 0.35, 0.3, 0.25],
-            memory_half_life_weeks: 8.0,
+            memory_half_life_weeks: 7.0,
             long_term_half_life_weeks: 156.0,
             long_term_share: 0.1,
             attitude_spread: 0.3,
