@@ -3,8 +3,10 @@
 //! Each member weighs every brand by memory (concave: the first steps of mental
 //! availability matter most), attitude, the demand activation of their company's need (for
 //! brands they know: only those are considered) and (for the incumbent) familiarity, against
-//! "no decision", with a logit choice ([`utility`]): their chance of voting to buy is one
-//! minus the logit share of "no decision".
+//! "no decision", with a nested logit ([`utility`]): their chance of voting to buy weighs
+//! the brands' combined appeal (the log-sum of their utilities) by `category_weight` against
+//! the utility of "no decision", so advertising mostly moves which brand is bought and less
+//! whether anything is; at weight 1 it is a plain logit over the brands and "no decision".
 //!
 //! The group then votes. A purchase needs a strict majority for buying: a tie stalls (two
 //! members who disagree deadlock; a third can break the tie), and every member beyond the
