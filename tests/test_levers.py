@@ -14,10 +14,12 @@ from markets import small_market
 
 import buyernet
 from buyernet import Strategy
+from buyernet.scenario import Scenario
 
 STAGE = {s: i for i, s in enumerate(buyernet.STAGES)}
 PEOPLE = 20_000
-BUDGET = PEOPLE * 0.05  # the built-in scenario's 5,000 a week on 100k people
+#: The built-in scenario's money a week, scaled from its 100k people to PEOPLE.
+BUDGET = Scenario.default().alternatives["quantum"].budget * PEOPLE / 100_000
 RIVALS = {"rival_1": Strategy.quantum(BUDGET), "rival_2": Strategy.planetary(BUDGET)}
 
 
@@ -78,7 +80,7 @@ def test_triggered_campaigns_find_signals_from_their_first_week():
         periods=30,
         replicates=4,
         seed=3,
-        strategies={"us": Strategy.planetary(BUDGET / 4)},
+        strategies={"us": Strategy.planetary(BUDGET)},
         metrics=["spend", "signals"],
     )
     spend = r.series("spend")[:, :, 0]
@@ -136,6 +138,33 @@ def test_revenue_is_inelastic_to_budget():
         one, two = (total(arms[k], "revenue", 0, weeks).mean() for k in (1.0, 2.0))
         elasticity = math.log(two / one) / math.log(2)
         assert low < elasticity < high, (weeks, elasticity)
+
+
+def test_advertising_moves_which_brand_is_bought_more_than_whether_anything_is():
+    # Every brand at the built-in budget against a market where nobody advertises, on the
+    # same draws: the nested logit keeps the purchase chance near where it was (CEB's
+    # points hold where brands advertise), while each brand's share of wins follows its
+    # advertising.
+    def run(strategies: dict[str, Strategy]) -> buyernet.Results:
+        return buyernet.simulate(
+            market(), periods=104, replicates=4, seed=11, strategies=strategies,
+            metrics=["wins", "decisions", "no_decisions"],
+        )  # fmt: skip
+
+    dark = run({})
+    loud = run({"us": Strategy.quantum(BUDGET), **RIVALS})
+    alone = run({"us": Strategy.quantum(BUDGET)})
+
+    def bought(r: buyernet.Results) -> float:
+        return float(1 - r.series("no_decisions").sum() / r.series("decisions").sum())
+
+    assert abs(bought(loud) - bought(dark)) < 0.12, (bought(dark), bought(loud))
+
+    def share(r: buyernet.Results) -> float:
+        wins = r.series("wins").sum(axis=(0, 1))
+        return float(wins[0] / wins.sum())
+
+    assert share(alone) > share(dark) + 0.1, (share(dark), share(alone))
 
 
 def test_an_empty_start_is_still_available():
