@@ -11,10 +11,13 @@
 //! stream `(seed, Cascade, r)`, so with p = 0 or 1 the two give the very same sizes.
 //!
 //! A node is handed on when lanes reach it; one handed on before waits until the queue runs
-//! dry, gathering lanes, and from its second pass on reuses its edges' coins for every lane
-//! (8 bytes per stored edge per thread). Where cascades are small each node is handed on once,
-//! in few lanes, and fusing gains little; where they are large, lanes share the passes over a
-//! node's edges.
+//! dry, gathering lanes. Where nodes are handed on many times (sparse cascades: 5-6 passes
+//! on average), later passes reuse their edges' coins for every lane, cached from the second
+//! pass (8 bytes per stored edge per thread); where they are handed on about twice (dense
+//! cascades), the cache costs more memory traffic than it saves and passes draw the coins of
+//! the lanes they need. Each word sets this from the last; sizes do not depend on it. Where
+//! cascades are small each node is handed on once, in few lanes, and fusing gains little;
+//! where they are large, lanes share the passes over a node's edges.
 
 use crate::control::Interrupt;
 use crate::errors::{Error, Result, try_filled};
@@ -25,6 +28,10 @@ use rayon::prelude::*;
 
 /// Runs per word.
 pub const LANES: usize = 64;
+
+/// Stamps of [`Lanes::visits`]: a word's values are `VISITS w + j`, `j` in 1..=`CACHED`.
+const VISITS: u32 = 8;
+const CACHED: u32 = VISITS - 1;
 
 /// The coin threshold of each edge (see [`LaneCoins::heads`]).
 #[derive(Clone, Copy, Debug)]
@@ -70,14 +77,19 @@ pub(crate) struct Lanes {
     /// Nodes with lanes to hand on that were handed on before, waiting to gather more.
     later: Vec<u32>,
     /// The coins of every lane of the current word on each edge out of a node handed on
-    /// more than once, so later passes reuse them (valid where `visits` says so); allocated
-    /// the first time a node is handed on twice.
+    /// `cache_from` times or more, so later passes reuse them (valid where `visits` says
+    /// so); allocated the first time one is.
     coins: Vec<u64>,
-    /// Per node, `2 w + 1` once handed on in word stamp `w`, `2 w + 2` once its edges' coins
-    /// are in `coins`; older values mean neither.
+    /// Per node, `VISITS w + j` once handed on `j` times (up to `CACHED - 1`) in word stamp
+    /// `w`, `VISITS w + CACHED` once its edges' coins are in `coins`; older values mean
+    /// neither.
     visits: Vec<u32>,
     /// The current word's stamp.
     stamp: u32,
+    /// The pass from which a node's coins are cached for every lane, set from the last word:
+    /// where cascades are dense, lanes reach a node in few passes and caching costs more
+    /// memory traffic than it saves; where they are sparse, nodes are handed on many times.
+    cache_from: u32,
 }
 
 impl Lanes {
@@ -92,6 +104,7 @@ impl Lanes {
             coins: Vec::new(),
             visits: try_filled(n as usize, 0, "the fused cascades' visits")?,
             stamp: 0,
+            cache_from: 2,
         })
     }
 
@@ -110,7 +123,7 @@ impl Lanes {
         sizes: &mut [u32; LANES],
         cancel: &dyn Interrupt,
     ) -> Result<()> {
-        if self.stamp >= u32::MAX / 2 - 1 {
+        if self.stamp >= u32::MAX / VISITS - 1 {
             self.visits.fill(0);
             self.stamp = 0;
         }
@@ -188,7 +201,10 @@ impl Lanes {
         mask: u64,
         cancel: &dyn Interrupt,
     ) -> Result<()> {
-        let (once, cached) = (2 * self.stamp + 1, 2 * self.stamp + 2);
+        let base = VISITS * self.stamp;
+        let (once, cached) = (base + 1, base + CACHED);
+        let cache_at = base + self.cache_from;
+        let (mut first, mut passes) = (0u64, 0u64);
         // Nodes already handed on once wait in `later` until the queue runs dry, gathering
         // the lanes that reach them meanwhile; those that waited are then handed on
         // without waiting again (up to `forced`).
@@ -214,10 +230,16 @@ impl Lanes {
             let f = std::mem::take(&mut self.fresh[u as usize]);
             let range = graph.edge_range(u);
             let visits = &mut self.visits[u as usize];
-            if *visits < once {
-                // First pass: only the coins of the lanes that need them (a small cascade
+            passes += 1;
+            if *visits < cache_at - 1 {
+                // Early passes: only the coins of the lanes that need them (a small cascade
                 // hands each node on once, often in one lane).
-                *visits = once;
+                if *visits < once {
+                    first += 1;
+                    *visits = once;
+                } else {
+                    *visits += 1;
+                }
                 for e in range {
                     let v = graph.target(e);
                     let need = f & !self.active[v as usize];
@@ -230,7 +252,7 @@ impl Lanes {
                 }
             } else {
                 // Handed on again: every lane's coins, once, then reused.
-                if *visits == once {
+                if *visits != cached {
                     *visits = cached;
                     if self.coins.is_empty() {
                         self.coins = try_filled(graph.n_stored(), 0, "the fused cascades' coins")?;
@@ -254,6 +276,12 @@ impl Lanes {
         }
         if cancel.stop() {
             return Err(Error::Interrupted);
+        }
+        // Cache from the second pass where nodes are handed on more than 3.5 times on
+        // average (measured: sparse cascades, 5-6), from the fourth where fewer (dense ones,
+        // about 2). Only speed depends on it: the coins are the same either way.
+        if first > 0 {
+            self.cache_from = if passes * 2 > first * 7 { 2 } else { CACHED };
         }
         Ok(())
     }
@@ -453,6 +481,45 @@ mod tests {
             assert_eq!(replay(&g, &seeds, p, 4, r, &go()).unwrap(), all[r as usize]);
         }
         assert!(all.iter().any(|&s| s > 50));
+    }
+
+    #[test]
+    fn sizes_do_not_depend_on_when_coins_are_cached() {
+        // Sparse (many passes per node) and dense (about two) cascades, each word run with
+        // every lane's coins cached from the second pass, the fourth, or (almost) never.
+        for (g, p) in [
+            (barabasi_albert(3_000, 3, 5).unwrap(), 0.08),
+            (erdos_renyi(3_000, 12.0, 5).unwrap(), 0.4),
+        ] {
+            let (t, coins) = (Thresholds::new(Transmission::Uniform(p)), cascade_coins(9));
+            let sizes = |cache_from: u32| {
+                let mut lanes = Lanes::new(&g).unwrap();
+                let mut all = Vec::new();
+                for w in 0..3u64 {
+                    let mut sizes = [0u32; LANES];
+                    lanes.cache_from = cache_from;
+                    lanes
+                        .run_word(
+                            &g,
+                            &Seeds::Random(3),
+                            t,
+                            &coins,
+                            9,
+                            w,
+                            u64::MAX,
+                            &mut sizes,
+                            &go(),
+                        )
+                        .unwrap();
+                    all.extend(sizes);
+                }
+                all
+            };
+            let early = sizes(2);
+            assert_eq!(early, sizes(4));
+            assert_eq!(early, sizes(CACHED));
+            assert!(early.iter().any(|&s| s > 100), "{p}");
+        }
     }
 
     #[test]
