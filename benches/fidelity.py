@@ -34,7 +34,7 @@ import numpy as np
 
 import buyernet
 from buyernet import Media, Strategy, Timing
-from buyernet.scenario import Scenario
+from buyernet.scenario import BUDGET
 from buyernet.stats import interval, paired_difference, ratio_interval
 
 #: Brand shares of the broad always-on plan searched for the revenue-maximising one.
@@ -158,7 +158,7 @@ def run(people: int, replicates: int, periods: int, seed: int, threads: int | No
         population={"people": people, "companies": people // 20},
         media={"creative": media.creative * scale, "intent_data": media.intent_data * scale},
     )
-    budget = Scenario.default().alternatives["quantum"].budget * scale
+    budget = BUDGET * scale
     rivals = {"rival_1": Strategy.quantum(budget), "rival_2": Strategy.planetary(budget)}
     return buyernet.compare(
         market,

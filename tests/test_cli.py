@@ -19,11 +19,9 @@ from markets import small_market
 import buyernet
 from buyernet.charts import CAPTIONS
 from buyernet.report import CHARTS
-from buyernet.scenario import Scenario, ScenarioError, example_toml
+from buyernet.scenario import BUDGET, Scenario, ScenarioError, example_toml
 
 SMALL = ["--people", "2000", "--periods", "20", "--replicates", "2"]
-#: The built-in scenario's money a week (every strategy in it has the same).
-BUDGET = Scenario.default().alternatives["quantum"].budget
 
 
 def cli(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:

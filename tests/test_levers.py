@@ -14,12 +14,12 @@ from markets import small_market
 
 import buyernet
 from buyernet import Strategy
-from buyernet.scenario import Scenario
+from buyernet.scenario import BUDGET as SCENARIO_BUDGET
 
 STAGE = {s: i for i, s in enumerate(buyernet.STAGES)}
 PEOPLE = 20_000
 #: The built-in scenario's money a week, scaled from its 100k people to PEOPLE.
-BUDGET = Scenario.default().alternatives["quantum"].budget * PEOPLE / 100_000
+BUDGET = SCENARIO_BUDGET * PEOPLE / 100_000
 RIVALS = {"rival_1": Strategy.quantum(BUDGET), "rival_2": Strategy.planetary(BUDGET)}
 
 

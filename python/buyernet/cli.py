@@ -22,7 +22,7 @@ from buyernet.exceptions import BuyernetError, ParameterError
 from buyernet.export import describe, read_summary, write_comparison, write_sweep
 from buyernet.report import describe_comparison, winners_text
 from buyernet.runner import local_executor
-from buyernet.scenario import Scenario, ScenarioError, SweepFile, example_toml
+from buyernet.scenario import BUDGET, Scenario, ScenarioError, SweepFile, example_toml
 from buyernet.simulation import estimate_bytes
 from buyernet.storage import check_output, write_atomically
 from buyernet.strategy import Plan
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Run the built-in scenario: the calibrated default market (100k people, 5k "
             "companies), our brand with Strategy.quantum vs Strategy.planetary at equal money "
-            f"({Scenario.default().alternatives['quantum'].budget:,.0f} a week each), against a "
+            f"({BUDGET:,.0f} a week each), against a "
             "quantum and a planetary rival; 208 weeks, 8 paired "
             "replicates, and the same market with our brand dark for incremental returns; "
             "on the same draws, a response curve of each (at half and twice its budget). "
@@ -108,8 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--budget",
         type=float,
-        help="money a week for every strategy, ours and the rivals' (default "
-        f"{Scenario.default().alternatives['quantum'].budget:,.0f})",
+        help=f"money a week for every strategy, ours and the rivals' (default {BUDGET:,.0f})",
     )
     c.add_argument(
         "--people", type=int, help="people in the market (default 100000; companies scale with it)"

@@ -37,6 +37,12 @@ class ScenarioError(ParameterError):
     """A scenario file that cannot be used; the message names the file and the key."""
 
 
+#: The built-in scenario's money a week for every strategy in it, ours and the rivals' (on
+#: the default market's 100k people): where the market's response to budget has the
+#: published shape (``benches/fidelity.py``).
+BUDGET = 1_000.0
+
+
 @dataclass(frozen=True)
 class Scenario:
     """What to run: a market, the alternatives for one brand, its rivals, and the run.
@@ -83,7 +89,7 @@ class Scenario:
             )
 
     @classmethod
-    def default(cls, budget: float = 1000) -> Scenario:
+    def default(cls, budget: float = BUDGET) -> Scenario:
         """The built-in scenario of ``buyernet compare``: the calibrated default market
         (100k people), our brand with :meth:`Strategy.quantum` vs :meth:`Strategy.planetary`
         at equal money, 1,000 a week each (about 33,000 broad impressions at the default
