@@ -203,15 +203,22 @@ def test_money_outcomes_follow_their_definitions():
     r = run(m, {"us": Strategy.quantum(400)}, periods=52, replicates=2)
     out = r.run_metrics()
     spend, wins, revenue = out["spend"][:, 0], out["wins"][:, 0], out["revenue"][:, 0]
-    assert np.allclose(out["cac"][:, 0], spend / wins)
+    # Acquisitions: relationships the run started (start 0: running before it). A win at
+    # the brand's own customer is a repeat sale, so new customers are fewer than wins.
+    log = r.customers_log
+    won = [(log["brand"] == 0) & (log["replicate"] == i) & (log["start"] >= 1) for i in (0, 1)]
+    new = np.array([w.sum() for w in won], dtype=float)
+    assert np.array_equal(out["new_customers"][:, 0], new)
+    assert np.all(new <= wins) and np.all(new > 0)
+    assert np.allclose(out["ltv"][:, 0], [log["revenue"][w].mean() for w in won])
+    cac = spend / new
+    assert np.allclose(out["cac"][:, 0], cac)
     assert np.allclose(out["roas"][:, 0], revenue / spend)
     assert np.allclose(out["gross_profit"][:, 0], m.media.gross_margin * revenue)
-    assert np.allclose(
-        out["ltv_cac"][:, 0], m.media.gross_margin * out["ltv"][:, 0] / (spend / wins)
-    )
+    assert np.allclose(out["ltv_cac"][:, 0], m.media.gross_margin * out["ltv"][:, 0] / cac)
     customer_weeks = r.series("customers")[:, :, 0].sum(axis=1)
     weekly_profit = m.media.gross_margin * revenue / customer_weeks
-    assert np.allclose(out["payback_weeks"][:, 0], (spend / wins) / weekly_profit)
+    assert np.allclose(out["payback_weeks"][:, 0], cac / weekly_profit)
 
 
 def test_response_curves_pair_budgets_on_the_same_draws():

@@ -46,6 +46,7 @@ def test_a_run_records_only_what_it_asks_for_and_the_market_is_unchanged():
         "impressions",
         "wins_per_1k_impressions",
         "impressions_per_win",
+        "new_customers",
         "ltv",
     }
     for name, values in outcomes.items():
@@ -65,7 +66,7 @@ def test_saved_subsets_load_and_comparisons_show_what_was_recorded(tmp_path):
     c = buyernet.compare(
         small(), alternatives, periods=10, replicates=2, seed=2, metrics=["wins", "hourglass"]
     )
-    assert [d.metric for d in c.table()] == ["wins", "market_share"]
+    assert [d.metric for d in c.table()] == ["wins", "market_share", "new_customers"]
     assert c.results["q"].hourglass.shape == (2, 10, 4, 7)
     c.results["q"].save(tmp_path / "q.npz")
     back = buyernet.Results.load(tmp_path / "q.npz")

@@ -92,10 +92,12 @@ OUTCOMES: tuple[Metric, ...] = (
            "wins per 1,000 impressions (NaN without impressions)", "higher"),
     Metric("impressions_per_win", True, False, "impressions per win",
            "cost per win in impressions (NaN without impressions or wins)", "lower"),
-    Metric("earned_reach", True, True, "people", "people reached through sharing in the run",
-           "higher"),
+    Metric("earned_reach", True, True, "person-weeks",
+           "people reached through sharing, summed over the run's weeks", "higher"),
     Metric("shares", True, True, "people", "shares in the run"),
     Metric("customers", True, False, "companies", "customers at the end of the run", "higher"),
+    Metric("new_customers", True, True, "companies",
+           "customer relationships won in the run (not repeat sales)", "higher"),
     Metric("reached_ever", True, False, "people", "people reached by the end of the run", "higher"),
     Metric("ltv", True, False, "currency units",
            "mean revenue per customer relationship won in the run", "higher"),
@@ -110,7 +112,8 @@ OUTCOMES: tuple[Metric, ...] = (
            "impressions per person reached in a period"),
     Metric("gross_profit", True, True, "currency units", "revenue x gross margin", "higher"),
     Metric("cac", True, False, "currency units",
-           "customer acquisition cost: spend per win (NaN without spend or wins)", "lower"),
+           "customer acquisition cost: spend per new customer (NaN without spend or new customers)",
+           "lower"),
     Metric("roas", True, False, "revenue per currency unit",
            "return on ad spend: revenue / spend (NaN without spend)", "higher"),
     Metric("ltv_cac", True, False, "ratio",
@@ -161,6 +164,7 @@ COMPARED: tuple[str, ...] = (
     "future_buyer_reach",
     "reached_elsewhere",
     "customers",
+    "new_customers",
 )
 #: The outcomes a sweep records per run: the compared ones and lifetime value.
 SWEPT: tuple[str, ...] = (*COMPARED, "ltv")

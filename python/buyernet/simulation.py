@@ -409,11 +409,13 @@ class Results:
         - ``market_share``: share of all wins in the run;
         - ``wins_per_1k_impressions`` and ``impressions_per_win`` (cost per win in
           impressions; NaN without impressions or wins);
-        - ``customers`` and ``reached_ever``: at the end of the run;
+        - ``customers`` and ``reached_ever``: at the end of the run; ``new_customers``:
+          customer relationships won in the run (a win at the brand's own customer is a
+          repeat sale, not a new customer);
         - money: ``spend`` (``media_spend`` + ``data_spend`` + ``creative_spend``) and
           ``unspent`` budget, totals; ``cpm`` paid; ``frequency`` (impressions per person
           reached in a period); ``gross_profit`` (revenue x ``media.gross_margin``); ``cac``
-          (spend per win); ``roas`` (revenue per unit of spend); ``ltv_cac`` (gross profit
+          (spend per new customer); ``roas`` (revenue per unit of spend); ``ltv_cac`` (gross profit
           per customer relationship / CAC); ``payback_weeks`` (CAC / weekly gross profit
           per customer). Ratios on spend are NaN when nothing was spent (zero prices or
           budget): returns on no spend are undefined;
@@ -473,7 +475,8 @@ class Results:
             "shares": (("shares",), lambda: total("shares")),
             "customers": (("customers",), lambda: a["customers"][:, -1, :]),
             "reached_ever": (("reached_ever",), lambda: a["reached_ever"][:, -1, :]),
-            "ltv": ((), self._ltv),
+            "new_customers": ((), lambda: self._won()[0]),
+            "ltv": ((), lambda: self._won()[1]),
             "spend": (("spend",), lambda: total("spend")),
             "media_spend": (("media_spend",), lambda: total("media_spend")),
             "data_spend": (("data_spend",), lambda: total("data_spend")),
@@ -488,16 +491,16 @@ class Results:
                 lambda: ratio(total("impressions"), total("paid_reach")),
             ),
             "gross_profit": (("revenue",), lambda: margin * total("revenue")),
-            "cac": (("spend", "wins"), lambda: money(total("spend"), total("wins"))),
+            "cac": (("spend",), lambda: money(total("spend"), self._won()[0])),
             "roas": (("revenue", "spend"), lambda: ratio(total("revenue"), total("spend"))),
             "ltv_cac": (
-                ("spend", "wins"),
-                lambda: ratio(margin * self._ltv(), money(total("spend"), total("wins"))),
+                ("spend",),
+                lambda: ratio(margin * self._won()[1], money(total("spend"), self._won()[0])),
             ),
             "payback_weeks": (
-                ("spend", "wins", "revenue", "customers"),
+                ("spend", "revenue", "customers"),
                 lambda: ratio(
-                    money(total("spend"), total("wins")),
+                    money(total("spend"), self._won()[0]),
                     ratio(margin * total("revenue"), total("customers")),
                 ),
             ),
@@ -578,20 +581,25 @@ class Results:
             out[key] = totals
         return out
 
-    def _ltv(self) -> npt.NDArray[np.float64]:
+    def _won(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per [replicate, brand]: the customer relationships won in the run, and their mean
+        revenue in the run (NaN where none was won). Relationships running when the run
+        started (``start`` 0) were not acquired by it; a win at a brand's own customer is a
+        repeat sale of its relationship, not a new one.
+        """
+        shape = (self.replicates, self.market.n_brands)
         log = self.customers_log
-        out = np.full((self.replicates, self.market.n_brands), np.nan)
         if len(log["replicate"]) == 0:
-            return out
-        key = log["replicate"].astype(np.int64) * self.market.n_brands + log["brand"].astype(
+            return np.zeros(shape), np.full(shape, np.nan)
+        won = log["start"] >= 1
+        key = log["replicate"][won].astype(np.int64) * shape[1] + log["brand"][won].astype(
             np.int64
         )
-        cells = self.replicates * self.market.n_brands
-        counts = np.bincount(key, minlength=cells)
-        sums = np.bincount(key, weights=log["revenue"], minlength=cells)
+        counts = np.bincount(key, minlength=shape[0] * shape[1]).astype(np.float64)
+        sums = np.bincount(key, weights=log["revenue"][won], minlength=shape[0] * shape[1])
         with np.errstate(divide="ignore", invalid="ignore"):
             ltv = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-        return ltv.reshape(self.replicates, self.market.n_brands)
+        return counts.reshape(shape), ltv.reshape(shape)
 
     def to_pandas(self) -> Any:
         """A tidy DataFrame: one row per (replicate, period, brand), one column per metric
