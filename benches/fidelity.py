@@ -34,6 +34,7 @@ import numpy as np
 
 import buyernet
 from buyernet import Media, Strategy, Timing
+from buyernet.comparison import synergy_arms
 from buyernet.scenario import BUDGET
 from buyernet.stats import interval, paired_difference, ratio_interval
 
@@ -121,17 +122,18 @@ def mean_of(values: Any) -> tuple[float, float, float]:
     return i.mean, i.low, i.high
 
 
-def plans(budget: float) -> dict[str, Strategy]:
+def plans(market: buyernet.Market, budget: float) -> dict[str, Strategy]:
     """Our brand's arms (see the module doc)."""
     quantum = Strategy.quantum(budget)
     share = quantum.brand_share
+    parts = synergy_arms(market, quantum)
     arms = {
-        "neither": quantum.replace(budget=0.0),
+        "neither": parts["neither"],
         "quantum": quantum,
         "half": quantum.replace(budget=budget / 2),
         "double": quantum.replace(budget=budget * 2),
-        "brand": quantum.replace(budget=budget * share, brand_share=1.0),
-        "demand": quantum.replace(budget=budget * (1 - share), brand_share=0.0),
+        "brand": parts["brand"],
+        "demand": parts["demand"],
         # A flighted plan spends the always-on total in its bursts: scale it so the burst
         # weeks get what the quantum plan buys (in impressions: the burst measures memory,
         # not prices).
@@ -162,7 +164,7 @@ def run(people: int, replicates: int, periods: int, seed: int, threads: int | No
     rivals = {"rival_1": Strategy.quantum(budget), "rival_2": Strategy.planetary(budget)}
     return buyernet.compare(
         market,
-        plans(budget),
+        plans(market, budget),
         brand="us",
         rivals=rivals,
         baseline="neither",

@@ -138,9 +138,10 @@ def test_run_metrics_add_up():
         m["wins_per_1k_impressions"][:, 0], 1000 * wins[:, 0] / m["impressions"][:, 0]
     )
     assert np.all(np.isnan(m["wins_per_1k_impressions"][:, 2])), "no impressions"
-    # LTV from the customer log: mean revenue per relationship of each brand.
+    # LTV from the customer log: mean revenue per relationship each brand won in the run
+    # (not those running when it started).
     log = r.customers_log
-    pick = (log["replicate"] == 0) & (log["brand"] == 0)
+    pick = (log["replicate"] == 0) & (log["brand"] == 0) & (log["start"] >= 1)
     assert math.isclose(m["ltv"][0, 0], log["revenue"][pick].mean())
 
 
@@ -240,6 +241,32 @@ def test_synergy_is_measured_on_a_stable_basis():
     assert s.relative == pytest.approx(per_replicate.sum() / w["neither"].sum())
     assert s.relative_low <= s.relative <= s.relative_high
     assert s.effects["demand"].mean == pytest.approx((w["demand"] - w["neither"]).mean())
+
+
+def test_synergy_parts_buy_the_impressions_of_each_kind_the_whole_buys():
+    # The parts pay the whole's creative (and intent data) each week and split its media
+    # money by brand_share, so brand + demand impressions add up to the whole's, within the
+    # one impression a week each part's rounding can lose.
+    m = small()
+    for strategy in (  # below the frequency cap of 2,000 people: 3 a week, 180 of money
+        Strategy.quantum(120),
+        Strategy.quantum(60).replace(timing=Timing.flighted(2, 2)),
+        Strategy.quantum(120).replace(creative=Creative(tailored=True)),
+    ):
+        arms = buyernet.comparison.synergy_arms(m, strategy)
+        c = buyernet.compare(m, arms, periods=12, replicates=2, seed=3, dark=False)
+        imp = {k: c.values("impressions", k) for k in arms}
+        assert np.all(imp["brand"] + imp["demand"] <= imp["both"] + 1e-9), strategy.timing
+        assert np.all(imp["brand"] + imp["demand"] >= imp["both"] - 2 * 12), strategy.timing
+        share = imp["brand"] / (imp["brand"] + imp["demand"])
+        assert np.allclose(share, strategy.brand_share, atol=0.01)
+        spend = {k: c.values("spend", k) for k in arms}
+        media = {k: c.values("media_spend", k) for k in arms}
+        assert np.allclose(media["brand"] + media["demand"], media["both"], rtol=0.01)
+        assert np.all(spend["brand"] + spend["demand"] > spend["both"])  # creative twice
+    # A triggered plan pays intent data in each part, and its parts' budgets are valid.
+    arms = buyernet.comparison.synergy_arms(m, Strategy.planetary(300))
+    assert arms["brand"].budget > m.media.intent_data + m.media.creative
 
 
 def test_synergy_warns_when_a_component_is_noise():

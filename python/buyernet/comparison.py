@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from buyernet import _core
 from buyernet.checks import integer as _integer
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
@@ -44,9 +45,17 @@ from buyernet.network import NetworkLike, as_network
 from buyernet.simulation import Results, _run, _strategies
 from buyernet.stats import Interval, interval, paired_difference, ratio_interval
 from buyernet.storage import check_output, results_directory
-from buyernet.strategy import MediaPlan, Plan, Strategy
+from buyernet.strategy import Flighted, MediaPlan, Plan, Strategy
 
-__all__ = ["Comparison", "Difference", "Synergy", "SynergyWarning", "compare", "synergy"]
+__all__ = [
+    "Comparison",
+    "Difference",
+    "Synergy",
+    "SynergyWarning",
+    "compare",
+    "synergy",
+    "synergy_arms",
+]
 
 #: Metrics compared by default (see :data:`buyernet.metrics.COMPARED`).
 METRICS = COMPARED
@@ -460,6 +469,37 @@ class Synergy:
         return bool(self.low > 0 or self.high < 0)
 
 
+def synergy_arms(market: Market | None, strategy: Strategy) -> dict[str, Strategy]:
+    """The four arms :func:`synergy` runs: ``both`` (``strategy``), ``brand`` (its brand
+    impressions alone), ``demand`` (its demand impressions alone) and ``neither`` (no
+    budget). Each part pays the whole campaign's fixed costs (creative, intent data) and
+    buys with its share of the media money ``strategy`` buys with, so the parts buy the
+    impressions of each kind the whole does; a part with no impressions gets no budget.
+
+    Example:
+        >>> import buyernet
+        >>> arms = buyernet.comparison.synergy_arms(None, buyernet.Strategy.quantum(1_000))
+        >>> arms["brand"].brand_share, round(arms["brand"].budget + arms["demand"].budget, 2)
+        (1.0, 1010.0)
+    """
+    market = market or Market()
+    share, budget = strategy.brand_share, strategy.budget
+    fixed = 0.0
+    if strategy.unit == "money" and budget > 0:
+        fixed = _core.fixed_cost(market.to_dict(), strategy.to_dict())
+        if isinstance(strategy.timing, Flighted):
+            # A burst period spends budget x (on + off) / on, then pays its fixed costs.
+            fixed *= strategy.timing.on / (strategy.timing.on + strategy.timing.off)
+    brand = share * budget + (1 - share) * fixed if share > 0 else 0.0
+    demand = (1 - share) * budget + share * fixed if share < 1 else 0.0
+    return {
+        "both": strategy,
+        "brand": strategy.replace(budget=brand, brand_share=1.0),
+        "demand": strategy.replace(budget=demand, brand_share=0.0),
+        "neither": strategy.replace(budget=0.0),
+    }
+
+
 def synergy(
     market: Market | None,
     strategy: Strategy,
@@ -475,7 +515,9 @@ def synergy(
     """Brand-demand synergy of ``strategy``, measured, never assumed: runs it whole, with
     only its brand impressions, with only its demand impressions, and with no budget, on
     the same market draws, and returns the interaction with its interval (see
-    :class:`Synergy`). Warns (:class:`SynergyWarning`) when brand alone or demand alone
+    :class:`Synergy`). Each part pays the whole campaign's creative (and intent data) and
+    buys with its share of the media money, so the parts together buy what the whole does;
+    where the whole hits the frequency cap, a part alone is capped less. Warns (:class:`SynergyWarning`) when brand alone or demand alone
     changes wins by no more than noise: the interaction then means little.
 
     Example:
@@ -488,13 +530,7 @@ def synergy(
         >>> sorted(s.wins), s.low <= s.interaction <= s.high
         (['both', 'brand', 'demand', 'neither'], True)
     """
-    share = strategy.brand_share
-    arms = {
-        "both": strategy,
-        "brand": strategy.replace(budget=strategy.budget * share, brand_share=1.0),
-        "demand": strategy.replace(budget=strategy.budget * (1 - share), brand_share=0.0),
-        "neither": strategy.replace(budget=0.0),
-    }
+    arms = synergy_arms(market, strategy)
     comparison = compare(
         market,
         arms,

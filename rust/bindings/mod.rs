@@ -18,6 +18,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(graph::select_seeds, m)?)?;
     m.add_function(wrap_pyfunction!(run::market_defaults, m)?)?;
     m.add_function(wrap_pyfunction!(run::check, m)?)?;
+    m.add_function(wrap_pyfunction!(run::fixed_cost, m)?)?;
     m.add_function(wrap_pyfunction!(run::market_network, m)?)?;
     m.add_function(wrap_pyfunction!(run::simulate, m)?)?;
     m.add_function(wrap_pyfunction!(run::estimate_bytes, m)?)?;

@@ -112,6 +112,12 @@ pub(crate) fn check(
     checked.map_err(to_py)
 }
 
+/// What a campaign of `strategy` pays each period in `market` before buying impressions.
+#[pyfunction]
+pub(crate) fn fixed_cost(market: &Bound<'_, PyAny>, strategy: &Bound<'_, PyAny>) -> PyResult<f64> {
+    Ok(market_config(market)?.fixed_cost(&read(strategy, &[])?))
+}
+
 /// The engine's default market, as a dict of sections.
 #[pyfunction]
 pub(crate) fn market_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {

@@ -116,12 +116,7 @@ impl MarketConfig {
                      media.base_cpm is 0 and media.frequency_cap is 0 (no cap)",
                 ));
             }
-            let data = if matches!(s.timing, Timing::Triggered { .. }) {
-                media.intent_data
-            } else {
-                0.0
-            };
-            let fixed = data + media.creative_cost(s.creative.tailored);
+            let fixed = self.fixed_cost(s);
             if s.budget <= fixed {
                 return Err(Error::out_of_range(
                     "budget",
@@ -134,6 +129,18 @@ impl MarketConfig {
             }
         }
         Ok(())
+    }
+
+    /// What a campaign of strategy `s` pays each period before it buys impressions: its
+    /// creative, and intent data if it is triggered by signals.
+    pub fn fixed_cost(&self, s: &Strategy) -> f64 {
+        let media = &self.media;
+        let data = if matches!(s.timing, Timing::Triggered { .. }) {
+            media.intent_data
+        } else {
+            0.0
+        };
+        data + media.creative_cost(s.creative.tailored)
     }
 
     /// Checks that a money budget buys at least one impression in `periods` periods, at the
