@@ -283,6 +283,9 @@ def test_a_grid_point_has_a_winner_only_where_the_paired_interval_excludes_zero(
     w = clear.winners("impressions")
     assert (w["winner"] == "loud").all() and (w["low"] > 0).all()
     assert list(w.columns) == ["needs.observability", "winner", "leader", "margin", "low", "high"]
+    # Less unspent budget is better: the dark plan leaves none, the loud one hits the cap.
+    u = clear.winners("unspent")
+    assert (u["winner"] == "dark").all() and (u["margin"] > 0).all() and (u["low"] > 0).all()
 
 
 def test_grid_keys_take_the_scenario_files_spelling():

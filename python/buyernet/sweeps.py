@@ -39,7 +39,7 @@ from buyernet import checks
 from buyernet.comparison import compare
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.metrics import SWEPT
+from buyernet.metrics import INCREMENTAL, OUTCOMES, SWEPT
 from buyernet.runner import (
     Checkpoint,
     Setup,
@@ -53,6 +53,9 @@ from buyernet.stats import NO_CLEAR_WINNER, paired_difference
 from buyernet.strategy import Plan, plan_from_dict
 
 __all__ = ["Sweep", "sweep"]
+
+# Which way is better, per outcome ("higher", "lower", or "" for neither: ranked highest).
+_BETTER = {m.name: m.better for m in (*OUTCOMES, *INCREMENTAL)}
 
 #: The per-run metrics a sweep records (see :data:`buyernet.metrics.SWEPT`).
 METRICS = SWEPT
@@ -216,12 +219,15 @@ class Sweep:
         return pd.DataFrame(rows)
 
     def winners(self, metric: str = "wins") -> Any:
-        """Per grid point, the alternative with the highest mean ``metric`` (the
-        ``leader``), and whether it clearly wins: ``winner`` is the leader only where its
-        paired 95% interval against every other alternative excludes zero, else
-        :data:`buyernet.stats.NO_CLEAR_WINNER`. ``margin``, ``low`` and ``high`` are the
-        leader's paired difference over the runner-up and its interval (NaN with one
-        alternative, which then wins unopposed).
+        """Per grid point, the alternative with the best mean ``metric`` (the ``leader``):
+        the lowest where lower is better (``cac``, ``unspent``: see
+        :data:`buyernet.metrics.OUTCOMES`), else the highest. Means are taken over the
+        replicates where every alternative has a value (a rate can be undefined in a
+        run), the same ones the paired differences use. ``winner`` is the leader only
+        where its paired 95% interval against every other alternative excludes zero in
+        its favour, else :data:`buyernet.stats.NO_CLEAR_WINNER`. ``margin``, ``low`` and
+        ``high`` are the leader's paired advantage over the runner-up (positive: better)
+        and its interval (NaN with one alternative, which then wins unopposed).
 
         Example:
             >>> import buyernet
@@ -234,18 +240,25 @@ class Sweep:
             ['no clear winner']
         """
         pd = _pandas()
+        lower = _BETTER.get(metric) == "lower"
+        # The leader's advantage over another: the paired difference, signed so that
+        # positive is better.
+        sign = -1.0 if lower else 1.0
         rows = []
         for point, group in self.table.groupby("point", sort=True):
             runs = group.pivot_table(
                 index="replicate", columns="alternative", values=metric, dropna=False
             )
-            ranked = runs.mean().sort_values(ascending=False, kind="stable")
+            paired = runs.dropna()
+            ranked = paired.mean().sort_values(ascending=lower, kind="stable")
             leader = str(ranked.index[0])
             row: dict[str, Any] = {k: group[k].iloc[0] for k in self.grid}
             row.update(point=point, leader=leader, margin=math.nan, low=math.nan, high=math.nan)
-            clear = True
+            clear = len(paired) > 0
             for i, other in enumerate(ranked.index[1:]):
-                d = paired_difference(runs[leader].to_numpy(), runs[other].to_numpy())
+                d = paired_difference(
+                    sign * paired[leader].to_numpy(), sign * paired[other].to_numpy()
+                )
                 clear = clear and d.low > 0
                 if i == 0:
                     row.update(margin=d.mean, low=d.low, high=d.high)
