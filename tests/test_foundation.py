@@ -82,6 +82,8 @@ def test_paired_difference_edge_cases():
 def test_the_t_quantiles_approach_the_normal_one():
     assert stats.t95(1) == 12.706 and stats.t95(30) == 2.042
     assert stats.t95(31) < 2.042 and stats.t95(10**6) == pytest.approx(1.959964, abs=1e-5)
+    with pytest.raises(ValueError, match="at least 1 degree"):
+        stats.t95(0)
     # Never the normal 1.96 for a handful of replicates.
     assert stats.interval([1.0, 2.0, 3.0, 4.0]).half_width > 1.96 * np.std([1, 2, 3, 4], ddof=1) / 2
 

@@ -408,7 +408,8 @@ def _roi(c: Comparison) -> Figure:
         hi.append(i.high - i.mean if not math.isnan(i.high) else 0.0)
     y = np.arange(len(names))
     ax.errorbar(mid, y, xerr=[lo, hi], fmt="o", capsize=3, label="mean, 95% interval")
-    ax.axvline(0, color="grey", linewidth=0.8)
+    # Break-even: the gross profit gained pays back the spend.
+    ax.axvline(1, color="grey", linewidth=0.8)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel("incremental ROI: (gross profit - gross profit dark) / spend")
@@ -460,11 +461,12 @@ def curves_chart(curves: Mapping[str, Any]) -> Figure:
                 [v.high - v.mean if not math.isnan(v.high) else 0.0 for v in values],
             ]
             ax.errorbar(x, mid, yerr=err, fmt="o-", capsize=3, label=name)
-    for ax, label in (
-        (axes[0], "incremental revenue (currency units)"),
-        (axes[1], "incremental ROI"),
+    # Zero incremental revenue; an ROI of 1 is break-even (gross profit gained = spend).
+    for ax, label, line in (
+        (axes[0], "incremental revenue (currency units)", 0.0),
+        (axes[1], "incremental ROI", 1.0),
     ):
-        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.axhline(line, color="grey", linewidth=0.8)
         ax.set_xlabel("budget per week (currency units)")
         ax.set_ylabel(label)
         _plain(ax)
@@ -487,7 +489,8 @@ CAPTIONS: dict[str, str] = {
     "95% interval), against cumulative spend (dashed): where the solid line is above the "
     "dashed one, the strategy has paid for itself.",
     "roi": "Incremental ROI: gross profit over the brand dark per unit of spend, with its "
-    "95% interval. Below zero, the money would have done better unspent.",
+    "95% interval. At 1 (the grey line) the gross profit gained pays back the spend; "
+    "below 1, the money would have done better unspent.",
     "payoff": "Above zero, the alternative has won more (deals, revenue) than the baseline by "
     "that week; the band is the 95% interval of the paired difference. Where the band "
     "leaves zero for good, the alternative has paid off.",

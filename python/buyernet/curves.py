@@ -1,5 +1,6 @@
 """Response curves: what a plan returns at each budget, so a marketer sees where returns
-diminish and where ROI turns negative.
+diminish and where the incremental ROI (gross profit gained per unit of spend) falls below
+1: there the money spent no longer pays for itself.
 
 :func:`response_curve` runs one plan at several money budgets (each campaign keeping its
 share of the money), and the same market with the brand dark, all in one engine call on

@@ -303,7 +303,8 @@ def curves_html(curves: Mapping[str, ResponseCurve]) -> str:
         f"src='data:image/png;base64,{image}'><figcaption>Incremental revenue and ROI of "
         "each alternative against its budget a week, on the same market draws and against "
         "the same dark arm, with 95% intervals: where the ROI line falls, returns diminish; "
-        "below zero, the money would have done better unspent.</figcaption></figure>"
+        "below an ROI of 1 (the grey line: gross profit gained = spend), the money would have "
+        "done better unspent.</figcaption></figure>"
         "<table class='summary curves'><tr><th>alternative</th><th>budget/week</th>"
         "<th>spend</th><th>incremental revenue</th><th>incremental ROI</th></tr>"
         + cells

@@ -44,6 +44,8 @@ def t95(df: int) -> float:
         >>> t95(1), t95(30), round(t95(10_000), 3)
         (12.706, 2.042, 1.96)
     """
+    if df < 1:
+        raise ValueError(f"Student's t needs at least 1 degree of freedom; got {df}")
     if df <= 30:
         return _T95[df - 1]
     z = 1.959964
