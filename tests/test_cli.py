@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import html
 import json
@@ -47,6 +48,22 @@ def test_compare_prints_the_table_and_writes_a_full_report(tmp_path):
     assert {"report.html", "scenario.toml", "summary.json", "run.json", "results"} <= names
     tables = ("series", "runs", "campaigns", "campaign_series")
     assert {f"{t}.csv" for t in tables} <= names or {f"{t}.parquet" for t in tables} <= names
+    # The money can be recomputed from the directory: the dark arm is saved, and the runs
+    # table carries the compared brand's incremental outcomes per replicate.
+    dark = buyernet.Results.load(out / "dark.npz").run_metrics()["revenue"][:, 0]
+    arm = buyernet.Results.load(out / "results" / "quantum.npz").run_metrics()["revenue"][:, 0]
+    if "runs.csv" in names:
+        with open(out / "runs.csv", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["alternative"] == "quantum"]
+    else:
+        pd = pytest.importorskip("pandas")
+        rows = pd.read_parquet(out / "runs.parquet").query("alternative == 'quantum'")
+        rows = rows.astype(str).to_dict("records")
+    gains = {
+        int(r["replicate"]): float(r["incremental_revenue"]) for r in rows if r["brand"] == "us"
+    }
+    assert gains and np.allclose([gains[i] for i in range(len(dark))], arm - dark)
+    assert all(r["incremental_revenue"] in ("", "nan") for r in rows if r["brand"] != "us")
     report = (out / "report.html").read_text()
     for chart in CHARTS:
         assert f"alt='{chart}' src='data:image/png;base64," in report, chart

@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from buyernet._version import __version__
 from buyernet.exceptions import ParameterError
-from buyernet.metrics import SERIES, STAGES
+from buyernet.metrics import INCREMENTAL, SERIES, STAGES
 from buyernet.report import (
     html_report,
     money_rows,
@@ -254,6 +254,9 @@ def write_comparison(
         (tmp / "results").mkdir()
         for name, results in c.results.items():
             results.save(tmp / "results" / f"{name}.npz")
+        if c.dark is not None:
+            # The arm the incremental outcomes are read against, so they can be recomputed.
+            c.dark.save(tmp / "dark.npz")
         _tidy(c, tmp)
         toml_text = (tmp / "scenario.toml").read_text(encoding="utf-8")
         (tmp / REPORT).write_text(html_report(c, toml_text, meta, curves), encoding="utf-8")
@@ -263,6 +266,23 @@ def write_comparison(
 def _clean(rows: list[dict[str, float]]) -> list[dict[str, float | None]]:
     """Rows for JSON: NaN as None."""
     return [{k: None if math.isnan(v) else v for k, v in row.items()} for row in rows]
+
+
+def _incremental(
+    c: Comparison, name: str, columns: dict[str, npt.NDArray[Any]]
+) -> dict[str, npt.NDArray[Any]]:
+    """``columns`` (alternative ``name``'s per-run table) with the compared brand's
+    incremental outcomes against the dark arm, per replicate; NaN on other brands' rows.
+    None without a dark arm.
+    """
+    if c.dark is None:
+        return columns
+    ours = columns["brand"] == c.brand
+    for metric in INCREMENTAL:
+        column = np.full(len(ours), np.nan)
+        column[ours] = c.values(metric.name, name)[columns["replicate"][ours]]
+        columns[metric.name] = column
+    return columns
 
 
 def _tidy(c: Comparison, out: Path) -> None:
@@ -279,7 +299,7 @@ def _tidy(c: Comparison, out: Path) -> None:
         r = c.results[name]
         for stem, columns in (
             ("series", series_columns(r)),
-            ("runs", run_columns(r)),
+            ("runs", _incremental(c, name, run_columns(r))),
             ("campaigns", campaign_columns(r)),
             ("campaign_series", campaign_series_columns(r)),
         ):
