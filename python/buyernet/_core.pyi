@@ -14,6 +14,7 @@ __all__ = [
     "cascade_sizes",
     "check",
     "estimate_bytes",
+    "fixed_cost",
     "fused_replay",
     "market_defaults",
     "market_network",
