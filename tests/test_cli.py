@@ -154,7 +154,8 @@ def test_force_replaces_only_buyernets_own_results(tmp_path):
     assert r.returncode == 0, r.stderr
     out = tmp_path / "buyernet-compare"
     marker = json.loads((out / ".buyernet-results").read_text())
-    assert marker["format"] == 1 and "report.html" in marker["entries"]
+    assert marker["format"] == 2 and "report.html" in marker["entries"]
+    assert "results/quantum.npz" in marker["entries"], "nested files are listed too"
     r = cli("compare", *SMALL, "--quiet", "--force", "--seed", "7", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert json.loads((out / "run.json").read_text())["seed"] == 7
@@ -163,7 +164,41 @@ def test_force_replaces_only_buyernets_own_results(tmp_path):
     r = cli("compare", *SMALL, "--quiet", "--force", cwd=tmp_path)
     assert r.returncode == 2 and "my-analysis.ipynb" in r.stderr, r.stderr
     assert (out / "my-analysis.ipynb").read_text() == "keep"
+    # ... at any depth, and an input the run reads is never inside what it replaces.
+    (out / "my-analysis.ipynb").unlink()
+    (out / "results" / "notes.txt").write_text("keep")
+    r = cli("compare", *SMALL, "--quiet", "--force", cwd=tmp_path)
+    assert r.returncode == 2 and "results/notes.txt" in r.stderr, r.stderr
+    assert (out / "results" / "notes.txt").read_text() == "keep"
+    (out / "results" / "notes.txt").unlink()
+    assert cli("init", "s.toml", cwd=tmp_path).returncode == 0
+    (tmp_path / "s.toml").rename(out / "results" / "s.toml")
+    r = cli("run", "buyernet-compare/results/s.toml", "-o", "buyernet-compare", "--force",
+            "--quiet", cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 2 and "holds the input" in r.stderr, r.stderr
+    assert (out / "results" / "s.toml").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no leftovers"
+
+
+def test_an_alternative_name_never_reaches_outside_the_results(tmp_path):
+    (tmp_path / "victim.npz").write_text("USER DATA")
+    path = tmp_path / "t.toml"
+    path.write_text('[run]\nperiods = 2\nreplicates = 1\n[alternatives."../../victim"]\n'
+                    'preset = "quantum"\nbudget = 300\n[market.population]\npeople = 1000\n'
+                    'companies = 50\n')  # fmt: skip
+    r = cli("run", "t.toml", "--quiet", "--no-curves", "-o", "out", cwd=tmp_path)
+    assert r.returncode == 2 and "usable as a file name" in r.stderr, r.stderr
+    assert (tmp_path / "victim.npz").read_text() == "USER DATA"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scenario_with_names_toml_must_quote_reads_back(tmp_path):
+    s = Scenario.default().replace(
+        alternatives={"broad reach": buyernet.Strategy.quantum(300), "a.b": buyernet.Strategy(300)},
+        periods=3,
+    )
+    s.to_toml(tmp_path / "s.toml")
+    assert Scenario.from_toml(tmp_path / "s.toml") == s
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
@@ -548,3 +583,14 @@ def test_a_log_hears_the_market_build_then_the_periods(capsys):
     assert lines[3].startswith("buyernet: simulating 50% (100/200 periods")
     assert lines[4].startswith("buyernet: simulating 100% (200/200 periods")
     assert len(lines) == 5
+
+
+def test_the_tour_and_sweep_files_refuse_bad_input_before_running(tmp_path):
+    r = cli("tour", "--nodes", "5", cwd=tmp_path)
+    assert r.returncode == 2 and "--nodes must be in [11," in r.stderr, r.stderr
+    (tmp_path / "s.toml").write_text(
+        '[grid]\n"needs.observability" = [0.05]\n[sweep]\nmetric = "winz"\n'
+    )
+    r = cli("sweep", "s.toml", cwd=tmp_path)
+    assert r.returncode == 2 and "sweep.metric: 'winz' is not a swept outcome" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]

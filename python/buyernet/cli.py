@@ -188,7 +188,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The tour has its own options and help.
         from buyernet.tour import main as tour
 
-        tour(argv[1:])
+        try:
+            tour(argv[1:])
+        except KeyboardInterrupt:
+            print("buyernet: interrupted", file=sys.stderr)
+            return INTERRUPTED
         return OK
     args = _parser().parse_args(argv)
     try:

@@ -44,7 +44,7 @@ from buyernet.report import (
     summary_text,
     sweep_report,
 )
-from buyernet.storage import results_directory
+from buyernet.storage import file_name, results_directory
 
 if TYPE_CHECKING:
     # Types only: simulation calls into this module (Results.to_pandas), so importing it
@@ -229,6 +229,8 @@ def write_comparison(
         >>> read_summary(out)["run"]["alternatives"], describe(out).splitlines()[2][:6]
         (['q', 'p'], 'altern')
     """
+    for name in c.alternatives:
+        file_name(name, "an alternative's name")  # saved as results/<name>.npz
     with results_directory(output, inputs=inputs) as tmp:
         scenario.to_toml(tmp / "scenario.toml")
         meta = {

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import json
+import re
 import sys
 import textwrap
 from collections.abc import Mapping
@@ -25,6 +27,8 @@ from typing import Any
 from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
 from buyernet.market import _SECTIONS, Market, _toml_value
+from buyernet.metrics import SWEPT
+from buyernet.storage import file_name, write_atomically
 from buyernet.strategy import FUNCTIONS, MediaPlan, Plan, Strategy
 
 __all__ = ["Scenario", "ScenarioError", "SweepFile", "example_toml", "load_toml"]
@@ -73,6 +77,9 @@ class Scenario:
     def __post_init__(self) -> None:
         if not self.alternatives:
             raise ParameterError("a scenario needs at least one alternative")
+        for name in self.alternatives:
+            # Each alternative's results are saved as results/<name>.npz.
+            file_name(name, "an alternative's name")
         checks.integer(self.periods, "run.periods", 1, 2**32 - 1)
         checks.integer(self.replicates, "run.replicates", 1, 2**32 - 1)
         checks.seed(self.seed)
@@ -131,7 +138,7 @@ class Scenario:
 
     def to_toml(self, path: str | Path) -> None:
         """Write the scenario; :meth:`from_toml` reads it back equal."""
-        Path(path).write_text(_toml(self.to_dict()), encoding="utf-8")
+        write_atomically(path, _toml(self.to_dict()))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "scenario") -> Scenario:
@@ -266,6 +273,12 @@ class SweepFile:
             )
         options = dict(options)
         metric = options.pop("metric", "wins")
+        if metric not in SWEPT:
+            # Checked now, not after every point has run.
+            raise ScenarioError(
+                f"{path}: sweep.metric: {metric!r} is not a swept outcome; one of: "
+                f"{', '.join(SWEPT)}"
+            )
         scenario = Scenario.from_dict(data, source=str(path))
         return cls(scenario=scenario, grid=grid, options=options, metric=metric)
 
@@ -345,12 +358,17 @@ def _toml(data: Mapping[str, Any], prefix: str = "") -> str:
         lines.append(f"[{prefix}]")
     for key, value in scalars.items():
         if value is not None:
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     if scalars or (prefix and not tables):
         lines.append("")
     for key, value in tables.items():
-        lines.append(_toml(value, f"{prefix}.{key}" if prefix else key))
+        lines.append(_toml(value, f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)))
     return "\n".join(lines)
+
+
+def _toml_key(key: str) -> str:
+    """A TOML key: bare where TOML allows it, else quoted (names with spaces or dots)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
 def example_toml() -> str:
@@ -408,6 +426,7 @@ def example_toml() -> str:
         "shareability = 0.6     # how readily it is shared and passed on",
         "tailored = false       # personalized to each person's guessed taste",
         "accuracy = 0.0         # how often personalization guesses a taste right",
+        "aim = 0.5              # the taste an untailored creative is made for, in [0, 1]",
         "[alternatives.custom.timing]",
         'kind = "flighted"      # always_on | flighted | triggered',
         "on = 4                 # flighted: weeks on",

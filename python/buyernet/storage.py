@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO
 
 from buyernet._version import __version__
-from buyernet.exceptions import BuyernetError
+from buyernet.exceptions import BuyernetError, ParameterError
 
 __all__ = [
     "FORMAT",
@@ -47,8 +47,9 @@ __all__ = [
 MARKER = ".buyernet-results"
 """The file that marks a directory as buyernet's results; JSON with the format and entries."""
 
-FORMAT = 1
-"""The results-directory format version written into :data:`MARKER`."""
+FORMAT = 2
+"""The results-directory format version written into :data:`MARKER` (2: ``entries`` lists
+every file and folder, nested ones as relative paths; 1 listed only the top level)."""
 
 
 class OutputError(BuyernetError, ValueError):
@@ -130,6 +131,34 @@ def _written_by_buyernet(directory: Path, shown: Path) -> list[str]:
     return entries
 
 
+def file_name(name: str, what: str) -> str:
+    """``name``, checked to be one file name inside a folder: not empty, not ``.`` or
+    ``..``, with no path separator or NUL (it must not reach outside the folder).
+
+    Example:
+        >>> file_name("../victim", "name")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        buyernet.exceptions.ParameterError: name must be usable as a file name ...; got '../victim'
+    """
+    if not isinstance(name, str) or name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+        raise ParameterError(
+            f"{what} must be usable as a file name (not empty, . or .., no / or \\); got {name!r}"
+        )
+    return name
+
+
+def _tree(directory: Path) -> list[str]:
+    """Every file, folder and link under ``directory``, as relative POSIX paths (links are
+    listed, never followed).
+    """
+    found = []
+    for root, dirs, files in os.walk(directory):
+        at = Path(root).relative_to(directory)
+        found += [(at / name).as_posix() for name in (*dirs, *files)]
+    return found
+
+
 def check_output(output: str | Path, *, force: bool, inputs: Iterable[str | Path] = ()) -> None:
     """Refuse, before any work, an output directory that buyernet must not write or replace.
 
@@ -141,8 +170,8 @@ def check_output(output: str | Path, *, force: bool, inputs: Iterable[str | Path
     Raises:
         OutputError: ``output`` is a file or a link; or it exists and ``force`` is off; or it
             is the working directory, an ancestor of it, the home directory or an input's
-            directory; or it was not written by buyernet or holds entries buyernet did not
-            write.
+            directory, or holds an input; or it was not written by buyernet or holds any
+            file or folder, at any depth, that buyernet did not write.
 
     Example:
         >>> check_output(".", force=True)
@@ -169,8 +198,14 @@ def check_output(output: str | Path, *, force: bool, inputs: Iterable[str | Path
     for place, what in _protected(Path(i) for i in inputs):
         if resolved == place:
             raise OutputError(f"{output} is {what}; buyernet never replaces it")
+    for i in inputs:
+        if Path(i).resolve().is_relative_to(resolved):
+            raise OutputError(
+                f"{output} holds the input {i}; buyernet never replaces it: write the "
+                "results elsewhere or move the input out"
+            )
     entries = set(_written_by_buyernet(resolved, output)) | {MARKER}
-    foreign = sorted(p.name for p in resolved.iterdir() if p.name not in entries)
+    foreign = sorted(p for p in _tree(resolved) if p not in entries)
     if foreign:
         raise OutputError(
             f"{output} holds entries buyernet did not write ({', '.join(foreign[:5])}"
@@ -199,7 +234,7 @@ def results_directory(output: str | Path, *, inputs: Iterable[str | Path] = ()) 
         marker = {
             "format": FORMAT,
             "written_by": f"buyernet {__version__}",
-            "entries": sorted(p.name for p in tmp.iterdir()),
+            "entries": sorted(_tree(tmp)),
         }
         (tmp / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
         if output.exists() or output.is_symlink():

@@ -17,11 +17,22 @@ import buyernet
 
 def main(argv: list[str] | None = None) -> None:
     """Run the tour; ``--nodes`` and ``--runs`` change its size."""
-    parser = argparse.ArgumentParser(prog="buyernet tour", description=__doc__)
-    parser.add_argument("--nodes", type=int, default=200_000, help="people in the network")
-    parser.add_argument("--runs", type=int, default=200, help="cascades per estimate")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed")
+    # The module doc without its reST markup, for the terminal.
+    parser = argparse.ArgumentParser(
+        prog="buyernet tour", description=(__doc__ or "").replace("``", "")
+    )
+    parser.add_argument("--nodes", type=int, default=200_000, help="people (at least 11)")
+    parser.add_argument("--runs", type=int, default=200, help="cascades per estimate (>= 2)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed in [0, 2**64)")
     args = parser.parse_args(argv)
+    # Refused here, naming the option, rather than as a traceback from the engine.
+    for option, value, low, high in (
+        ("--nodes", args.nodes, 11, 2**32 - 1),
+        ("--runs", args.runs, 2, 2**63 - 1),
+        ("--seed", args.seed, 0, 2**64 - 1),
+    ):
+        if not low <= value <= high:
+            parser.error(f"{option} must be in [{low}, {high}]; got {value}")
 
     start = time.perf_counter()
     graph = buyernet.Graph.barabasi_albert(args.nodes, 10, seed=args.seed)
