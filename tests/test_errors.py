@@ -430,3 +430,59 @@ def test_runs_too_large_to_allocate_raise_instead_of_aborting():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("raised")
+
+
+def test_config_values_of_the_wrong_type_are_refused_not_reinterpreted():
+    m = buyernet.Market()
+    for update, match in (
+        ({"committees": {"most_influential": "false"}}, "most_influential must be true or"),
+        ({"population": {"people": True}}, "population.people must be a number; got bool"),
+        ({"media": {"frequency_cap": True}}, "media.frequency_cap must be a number"),
+        ({"brands": {"names": "abcd"}}, "brands.names must be a list; got str"),
+    ):  # fmt: skip
+        with pytest.raises(TypeError, match=re.escape(match)):
+            m.replace(**update)
+    from buyernet.strategy import Scored
+
+    with pytest.raises(TypeError, match="people must be true or false"):
+        Scored(top_share=0.1, people=1)
+
+
+def test_numpy_scalars_are_numbers_everywhere_and_save_as_plain_ones(tmp_path):
+    m = buyernet.Market().replace(
+        population={"people": np.int64(1_000), "companies": 50},
+        needs={"observability": np.float64(0.2), "signal_lag_weeks": np.int64(2)},
+        committees={"most_influential": np.bool_(True)},
+    )
+    assert type(m.needs.observability) is float and type(m.population.people) is int
+    m.to_toml(tmp_path / "m.toml")
+    assert buyernet.Market.from_toml(tmp_path / "m.toml") == m
+    strategy = buyernet.Strategy(
+        100,
+        targeting=buyernet.Targeting.scored(np.float32(0.5)),
+        creative=buyernet.Creative(resonance=np.float32(0.5), tailored=np.bool_(False)),
+        timing=buyernet.Timing.flighted(np.int64(2), np.int64(1)),
+    )
+    assert buyernet.Targeting.narrow(min_level=np.int64(2)).min_level == 2
+    assert buyernet.Timing.triggered(np.int32(2)).window == 2
+    r = buyernet.simulate(m, periods=2, replicates=1, seed=1, strategies={np.int64(0): strategy})
+    r.save(tmp_path / "r.npz")
+    assert buyernet.Results.load(tmp_path / "r.npz").market == m
+
+
+def test_misuses_of_the_comparison_api_name_what_is_wrong():
+    m = buyernet.Market().replace(population={"people": 1_000, "companies": 50})
+    kw = {"periods": 2, "replicates": 2, "seed": 1}
+    with pytest.raises(TypeError, match="synergy splits one Strategy"):
+        buyernet.synergy(m, buyernet.MediaPlan.brand_and_demand(300), **kw)
+    with pytest.raises(ParameterError, match="brand_share must be in"):
+        buyernet.MediaPlan.brand_and_demand(100, brand_share=2)
+    with pytest.raises(ParameterError, match="two are named '1'"):
+        buyernet.compare(m, {1: buyernet.Strategy(100), "1": buyernet.Strategy(500)}, **kw)
+    grid = {"needs.in_market_share": [0.0], "market.needs.in_market_share": [0.5]}
+    with pytest.raises(ParameterError, match="name the same field"):
+        buyernet.sweep(m, {"q": buyernet.Strategy(100)}, grid=grid, **kw)
+    # A comparison that did not record spend prints what it did record.
+    c = buyernet.compare(m, {"a": buyernet.Strategy(300), "b": buyernet.Strategy(400)},
+                         metrics=["wins", "revenue"], **kw)  # fmt: skip
+    assert "wins" in str(c) and "spend" not in str(c)

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -119,3 +120,57 @@ def float_array(values: npt.ArrayLike, name: str, length: int | None = None) -> 
     if length is not None and arr.size != length:
         raise ParameterError(f"{name} must have length {length}, one per edge; got {arr.size}")
     return np.ascontiguousarray(arr, dtype=np.float32)
+
+
+def plain(value: Any, kind: str, where: str) -> Any:
+    """``value`` as the plain Python value a field of type ``kind`` holds (numpy scalars
+    become numbers, lists tuples), or a TypeError naming ``where``: a bool is not a number,
+    and nothing else (not the string "false") is a bool.
+
+    Example:
+        >>> plain(np.int64(3), "int", "x"), plain([1, np.float32(0.5)], "tuple[float, ...]", "y")
+        (3, (1, 0.5))
+    """
+    if kind.startswith("tuple["):
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
+            raise TypeError(f"{where} must be a list; got {type(value).__name__}")
+        inner = kind[len("tuple[") :].split(",")[0]
+        return tuple(plain(v, inner, f"{where}[{i}]") for i, v in enumerate(value))
+    if kind.endswith("| None") and value is None:
+        return None
+    kind = kind.split("|")[0].strip()
+    if kind == "str":
+        if not isinstance(value, str):
+            raise TypeError(f"{where} must be a string; got {type(value).__name__}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{where} must be true or false; got {type(value).__name__}")
+        return bool(value)
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{where} must be a number; got bool")
+    if kind == "int" and isinstance(value, np.integer):
+        return int(value)
+    if kind == "float" and isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    return value
+
+
+def plain_fields(obj: Any, prefix: str = "") -> dict[str, Any] | None:
+    """The fields of dataclass ``obj`` as plain values of their declared types (see
+    :func:`plain`; errors name ``prefix`` + the field), or None where they already are.
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass
+        ... class A:
+        ...     x: float = 1.0
+        >>> plain_fields(A(np.float64(2.0))), plain_fields(A())
+        ({'x': 2.0}, None)
+    """
+    fields = dataclasses.fields(obj)
+    values = {f.name: getattr(obj, f.name) for f in fields}
+    # Postponed annotations are strings, read as written ("float", "tuple[float, ...]").
+    out = {f.name: plain(values[f.name], str(f.type), prefix + f.name) for f in fields}
+    same = all(type(out[k]) is type(v) and out[k] == v for k, v in values.items())
+    return None if same else out

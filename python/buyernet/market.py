@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from buyernet import _core
+from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
 from buyernet.storage import write_atomically
 
@@ -61,6 +61,12 @@ class Population:
         size_tail: Pareto tail index of company sizes (>= 0.2; smaller is more unequal).
             Firm sizes are Pareto-like with a tail index near 1 (Axtell, "Zipf Distribution
             of U.S. Firm Sizes", Science 2001); 1.2 with 20 people per company on average.
+
+    Example:
+        >>> Population().people  # the default; change it with Market().replace
+        100000
+        >>> Market().replace(population={"people": 100000}).population == Population()
+        True
     """
 
     people: int = 100_000
@@ -85,6 +91,12 @@ class Network:
         mix: share of ties of each kind: colleague, same industry, same function, random
             long-range; sums to 1.
         weights: tie strength of each kind in [0, 1], stored as the graph's edge weights.
+
+    Example:
+        >>> Network().mean_degree  # the default; change it with Market().replace
+        20.0
+        >>> Market().replace(network={"mean_degree": 20.0}).network == Network()
+        True
     """
 
     mean_degree: float = 20.0
@@ -117,6 +129,12 @@ class Careers:
             with LinkedIn data, 2017: 15-17%) with 0.40 within 4 years; with everyone alike
             (a very large shape) it would be 0.12. Tenure with the current employer starts
             from its stationary distribution and is recorded (``tenure_median_weeks``).
+
+    Example:
+        >>> Careers().change_within_4_years  # the default; change it with Market().replace
+        0.4
+        >>> Market().replace(careers={"change_within_4_years": 0.4}).careers == Careers()
+        True
     """
 
     change_within_4_years: float = 0.40
@@ -133,8 +151,10 @@ class Needs:
     """Needs that arise at random and end by a decision or by being abandoned.
 
     Attributes:
-        in_market_share: mean share of companies with an open need (the 95-5 rule of
-            Ehrenberg-Bass / the B2B Institute, Dawes 2021: 0.05 in market in a quarter).
+        in_market_share: mean share of companies with an open need at any moment (the
+            95-5 rule of Ehrenberg-Bass / the B2B Institute, Dawes 2021: 5% in market;
+            more, about 10% with the default need length, enter or are in market within a
+            quarter).
         mean_need_weeks: mean length of an open need in weeks. With 5% in market, 13 weeks
             puts each company in market about every 5 years (Dawes: companies change
             provider about every 5 years).
@@ -156,6 +176,12 @@ class Needs:
             need_stages`` weeks, so need length is Erlang-shaped: few needs end in their
             first weeks. 1: memoryless (geometric) need length. A phase lasts at least a
             week, so needs shorter than ``need_stages`` weeks use fewer phases.
+
+    Example:
+        >>> Needs().in_market_share  # the default; change it with Market().replace
+        0.05
+        >>> Market().replace(needs={"in_market_share": 0.05}).needs == Needs()
+        True
     """
 
     in_market_share: float = 0.05
@@ -185,6 +211,12 @@ class Committees:
             decision, Gartner; the rate is a modelling choice, not calibrated).
         most_influential: if true, members are the most influential employees (relevance
             x seniority) rather than a weighted draw: the obvious decision makers.
+
+    Example:
+        >>> Committees().mean_size  # the default; change it with Market().replace
+        8.0
+        >>> Market().replace(committees={"mean_size": 8.0}).committees == Committees()
+        True
     """
 
     mean_size: float = 8.0
@@ -219,7 +251,7 @@ class Brands:
         long_term_half_life_weeks: weeks for what advertising added to long-term memory to
             halve (years).
         long_term_share: share of each lift of memory by advertising that goes to long-term
-            memory (0.1 with half-lives of 8 and 156 weeks makes the long-term effect about
+            memory (0.1 with half-lives of 7 and 156 weeks makes the long-term effect about
             twice the short-term one, as Binet & Field report).
         attitude_spread: spread of people's dispositions towards each brand around neutral,
             in [0, 1].
@@ -236,6 +268,12 @@ class Brands:
             without a customer's endorsement ("trust").
         names: each brand's name, used to attach strategies and label results; empty
             (the default) names them ``us``, ``rival_1``, ``rival_2``, ...
+
+    Example:
+        >>> Brands().awareness  # the default; change it with Market().replace
+        (0.45, 0.35, 0.25, 0.15)
+        >>> Market().replace(brands={"awareness": (0.45, 0.35, 0.25, 0.15)}).brands == Brands()
+        True
     """
 
     awareness: tuple[float, ...] = (0.45, 0.35, 0.25, 0.15)
@@ -287,6 +325,12 @@ class Decisions:
             CEB/Challenger's 0.81, 0.55, 0.60 and 0.31 (the third member breaks ties) in
             the built-in scenario's market, where every brand advertises (0.83, 0.59,
             0.60 and 0.35 at 50k people; ``benches/fidelity.py``).
+
+    Example:
+        >>> Decisions().memory_weight  # the default; change it with Market().replace
+        0.5
+        >>> Market().replace(decisions={"memory_weight": 0.5}).decisions == Decisions()
+        True
     """
 
     memory_weight: float = 0.5
@@ -322,6 +366,12 @@ class Customers:
             ``churn_weekly`` down to none; 0 makes churn the same for every brand. Loyalty
             follows mental availability (Ehrenberg's double jeopardy; Romaniuk & Sharp,
             *How Brands Grow 2*, 2016).
+
+    Example:
+        >>> Customers().deal_value  # the default; change it with Market().replace
+        50000.0
+        >>> Market().replace(customers={"deal_value": 50000.0}).customers == Customers()
+        True
     """
 
     deal_value: float = 50_000.0
@@ -353,6 +403,12 @@ class Advertising:
         pass_rate: probability that a tie of weight 1 passes shared creative of
             shareability 1 on.
         taste_width: taste distance at which taste-dependent creative stops landing.
+
+    Example:
+        >>> Advertising().brand_lift  # the default; change it with Market().replace
+        0.2
+        >>> Market().replace(advertising={"brand_lift": 0.2}).advertising == Advertising()
+        True
     """
 
     brand_lift: float = 0.2
@@ -372,6 +428,12 @@ class Referrals:
         refer_weekly: weekly probability that someone at a customer endorses its brand.
         pass_rate: probability that a tie of weight 1 passes an endorsement on.
         trust_lift: share of the gap to full liking that being endorsed to closes.
+
+    Example:
+        >>> Referrals().refer_weekly  # the default; change it with Market().replace
+        0.005
+        >>> Market().replace(referrals={"refer_weekly": 0.005}).referrals == Referrals()
+        True
     """
 
     refer_weekly: float = 0.005
@@ -397,6 +459,12 @@ class Start:
             advertising (the same for every alternative compared): simulated, not recorded.
             Intent signals are drawn in it, so a triggered campaign has its last weeks'
             signals to act on in week 1.
+
+    Example:
+        >>> Start().incumbent_share  # the default; change it with Market().replace
+        0.53
+        >>> Market().replace(start={"incumbent_share": 0.53}).start == Start()
+        True
     """
 
     incumbent_share: float = 0.53
@@ -487,6 +555,14 @@ _SECTIONS: dict[str, type] = {
 SectionUpdate = Union[dict[str, Any], Any]
 
 
+def _plain_section(name: str, section: Any) -> Any:
+    """``section`` with every field a plain value of its declared type (see
+    :func:`buyernet.checks.plain_fields`).
+    """
+    plain = checks.plain_fields(section, f"{name}.")
+    return section if plain is None else dataclasses.replace(section, **plain)
+
+
 def _section_from_dict(name: str, values: Any) -> Any:
     cls = _SECTIONS[name]
     if not isinstance(values, dict):
@@ -533,6 +609,8 @@ class Market:
         for name, cls in _SECTIONS.items():
             if not isinstance(getattr(self, name), cls):
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
+            # Types here, ranges in the engine: a frozen dataclass, so set through object.
+            object.__setattr__(self, name, _plain_section(name, getattr(self, name)))
         _core.check("market", self.to_dict())
 
     @property
@@ -574,6 +652,7 @@ class Market:
             1
         """
         names = self.brand_names
+        brand = checks.plain(brand, "int | str", "brand") if not isinstance(brand, str) else brand
         if isinstance(brand, bool) or not isinstance(brand, (str, int)):
             raise TypeError(f"a brand is a name or an index; got {type(brand).__name__}")
         if isinstance(brand, int):

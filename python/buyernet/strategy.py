@@ -75,6 +75,16 @@ def _function(f: object) -> int:
     return checks.integer(f, "functions", 0, 255)
 
 
+def _plain_scalars(obj: Any) -> None:
+    """Sets ``obj``'s number and bool fields to plain Python values (numpy scalars are
+    welcome; a bool is not a number, and only a bool is a bool): the engine reads plain ones.
+    """
+    for f in dataclasses.fields(obj):
+        if str(f.type) in ("float", "int", "bool"):
+            value = checks.plain(getattr(obj, f.name), str(f.type), f.name)
+            object.__setattr__(obj, f.name, value)
+
+
 class _Kinds:
     """A family of tagged kinds (:class:`Targeting`, :class:`Timing`): each kind is a frozen
     dataclass with only its own fields, written as ``{"kind": ..., its own fields}`` (the
@@ -270,6 +280,7 @@ class Broad(Targeting):
     min_influence: float = 0.0
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         checks.real(self.min_influence, "min_influence")
         _core.check("targeting", self.to_dict())
 
@@ -295,6 +306,7 @@ class Narrow(Targeting):
     accounts: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         object.__setattr__(self, "functions", tuple(_function(f) for f in self.functions))
         # Types and the engine's integer widths here; the engine checks the ranges.
         checks.integer(self.min_level, "min_level", 0, 255)
@@ -321,6 +333,7 @@ class Scored(Targeting):
     people: bool = False
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         checks.real(self.top_share, "top_share")
         _core.check("targeting", self.to_dict())
 
@@ -392,6 +405,7 @@ class Seeding(Targeting):
     every: int = 13
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         base: object = self.within
         if isinstance(base, Mapping):
             try:
@@ -439,6 +453,7 @@ class Creative:
     aim: float = 0.5
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         for name in ("resonance", "taste_dependence", "shareability", "accuracy", "aim"):
             checks.real(getattr(self, name), name)
         if not isinstance(self.tailored, bool):
@@ -563,6 +578,7 @@ class Flighted(Timing):
     off: int = 4
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         checks.integer(self.on, "on", 0, 2**32 - 1)
         checks.integer(self.off, "off", 0, 2**32 - 1)
         _core.check("timing", self.to_dict())
@@ -581,6 +597,7 @@ class Triggered(Timing):
     window: int = 4
 
     def __post_init__(self) -> None:
+        _plain_scalars(self)
         checks.integer(self.window, "window", 0, 2**32 - 1)
         _core.check("timing", self.to_dict())
 
@@ -856,8 +873,9 @@ class MediaPlan:
             >>> MediaPlan.brand_and_demand(2_000).campaigns[1][1].timing.kind
             'triggered'
         """
-        checks.real(budget, "budget")
-        checks.real(brand_share, "brand_share")
+        if checks.real(budget, "budget") < 0:
+            raise ParameterError(f"budget must be at least 0; got {budget}")
+        checks.unit(brand_share, "brand_share")
         brand = Strategy.quantum(budget * brand_share).replace(brand_share=1.0)
         abm = Strategy.planetary(budget * (1 - brand_share)).replace(
             targeting=Targeting.scored(0.05, by="people"), brand_share=0.0
