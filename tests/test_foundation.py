@@ -100,3 +100,47 @@ def test_a_comparison_reports_the_same_interval(run):
     d = c.difference("impressions", "b")
     p = stats.paired_difference(c.values("impressions", "b"), c.values("impressions", "a"))
     assert (d.mean, d.low, d.high, d.replicates) == (p.mean, p.low, p.high, p.n)
+
+
+def test_a_paired_difference_of_rates_is_of_ratios_of_totals_with_the_delta_method():
+    x, y = np.array([3.0, 5.0, 0.0, 4.0]), np.array([1.0, 2.0, 1.0, 2.0])
+    xb, yb = np.array([1.0, 2.0, 2.0, 1.0]), np.array([1.0, 1.0, 2.0, 1.0])
+    d = stats.paired_ratio_difference(x, y, xb, yb)
+    r, rb = 12 / 6, 6 / 5
+    assert (d.alternative_mean, d.baseline_mean, d.n) == (r, rb, 4)
+    assert d.mean == pytest.approx(r - rb)
+    # By hand: each replicate's linearised difference, its standard error, Student t (3 df).
+    z = (x - r * y) / 1.5 - (xb - rb * yb) / 1.25
+    half = 3.182 * math.sqrt((z**2).sum() / 12)
+    assert (d.low, d.high) == pytest.approx((r - rb - half, r - rb + half))
+    # A replicate with a NaN anywhere is left out; equal arms differ by exactly zero.
+    assert stats.paired_ratio_difference([1.0, np.nan], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]).n == 1
+    same = stats.paired_ratio_difference(x, y, x, y)
+    assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
+    assert math.isnan(stats.paired_ratio_difference([1.0], [0.0], [1.0], [1.0]).mean)
+
+
+def test_rates_are_compared_as_ratios_of_totals_and_runs_without_a_denominator_count():
+    from buyernet.comparison import estimate, paired
+
+    # A run that won no customer has no CAC of its own, but its spend still bought nothing:
+    # leaving it out (the mean of the runs' CACs) would flatter the plan.
+    a = {
+        "spend": np.array([100.0, 100.0, 100.0]),
+        "new_customers": np.array([0.0, 2.0, 4.0]),
+        "cac": np.array([np.nan, 50.0, 25.0]),
+    }
+    b = {
+        "spend": np.array([100.0, 100.0, 100.0]),
+        "new_customers": np.array([1.0, 1.0, 2.0]),
+        "cac": np.array([100.0, 100.0, 50.0]),
+    }
+    assert estimate("cac", a).mean == 50.0 and estimate("cac", a).n == 3
+    d = paired("cac", a, b)
+    assert (d.mean, d.n) == (50.0 - 75.0, 3)
+    # A rate with no value in any run (no spend at all) stays undefined.
+    dark = {**b, "spend": np.zeros(3), "cac": np.full(3, np.nan)}
+    assert math.isnan(estimate("cac", dark).mean)
+    # Not a rate: the mean over the runs.
+    assert estimate("new_customers", a).mean == 2.0
+    assert set(metrics.RATIOS) >= {"cac", "roas", "incremental_roi", "wins_per_1k_impressions"}

@@ -131,7 +131,7 @@ def _future_buyers(c: Comparison) -> Figure:
             ("reached_elsewhere", "reached while working at another company"),
         )
     ):
-        intervals = [interval(c.values(metric, n)) for n in names]
+        intervals = [c.estimate(metric, n) for n in names]
         means = [i.mean if i.n else 0.0 for i in intervals]
         errors = [i.half_width if i.n >= 2 else 0.0 for i in intervals]
         ax.bar(x + i * 0.4, means, 0.4, yerr=errors, capsize=3, label=label)

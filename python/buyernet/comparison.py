@@ -40,10 +40,17 @@ from buyernet.checks import integer as _integer
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.metrics import COMPARED, INCREMENTAL
+from buyernet.metrics import COMPARED, INCREMENTAL, RATIOS
 from buyernet.network import NetworkLike, as_network
 from buyernet.simulation import Results, _run, _strategies
-from buyernet.stats import Interval, interval, paired_difference, ratio_interval
+from buyernet.stats import (
+    Interval,
+    PairedDifference,
+    interval,
+    paired_difference,
+    paired_ratio_difference,
+    ratio_interval,
+)
 from buyernet.storage import check_output, results_directory
 from buyernet.strategy import Flighted, MediaPlan, Plan, Strategy
 
@@ -53,6 +60,8 @@ __all__ = [
     "Synergy",
     "SynergyWarning",
     "compare",
+    "estimate",
+    "paired",
     "synergy",
     "synergy_arms",
 ]
@@ -72,8 +81,13 @@ class Difference:
         alternative: the alternative's name; baseline: the baseline's name.
         mean: mean difference over replicates; low, high: its 95% confidence interval
             (Student t on the per-replicate differences; NaN with one replicate).
-        baseline_mean, alternative_mean: the two means.
+        baseline_mean, alternative_mean: the two means (for a rate, the ratios of totals).
         replicates: replicates with a value for both (NaN values are left out).
+
+    Example:
+        >>> d = Difference("wins", "b", "a", 2.0, 0.5, 3.5, 10.0, 12.0, 8)
+        >>> d.significant
+        True
     """
 
     metric: str
@@ -100,6 +114,16 @@ class Comparison:
         baseline: the alternative the others are compared with (the first by default).
         results: each alternative's full :class:`Results`.
         dark: the same market with the brand dark, on the same draws (None if not run).
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> c = buyernet.compare(m, {"a": buyernet.Strategy.quantum(150),
+        ...                          "b": buyernet.Strategy.quantum(150)},
+        ...                      periods=4, replicates=2, seed=1)
+        >>> d = c.difference("wins", "b")  # the same plan twice: exactly no difference
+        >>> d.mean, d.low, d.high
+        (0.0, 0.0, 0.0)
     """
 
     def __init__(
@@ -204,7 +228,8 @@ class Comparison:
         if alternative is None:
             others = [k for k in self.results if k != self.baseline]
             alternative = others[0] if others else self.baseline
-        d = paired_difference(self.values(metric, alternative), self.values(metric, self.baseline))
+        self.values(metric, alternative)  # checks the names
+        d = paired(metric, self._values[alternative], self._values[self.baseline])
         return Difference(
             metric=metric,
             alternative=alternative,
@@ -219,7 +244,8 @@ class Comparison:
 
     def estimate(self, metric: str, alternative: str) -> Interval:
         """One alternative's mean of a metric over replicates with its 95% confidence
-        interval: its incremental ROI, say.
+        interval: its incremental ROI, say. A rate (:data:`buyernet.metrics.RATIOS`) is
+        the ratio of its totals over replicates.
 
         Example:
             >>> import buyernet
@@ -230,12 +256,13 @@ class Comparison:
             >>> roi.low <= roi.mean <= roi.high
             True
         """
-        return interval(self.values(metric, alternative))
+        self.values(metric, alternative)  # checks the names
+        return estimate(metric, self._values[alternative])
 
     def table(self, metrics: tuple[str, ...] | None = None) -> list[Difference]:
-        """Every alternative against the baseline on each metric (default: the incremental
-        outcomes against the dark arm, then the compared outcomes the run recorded,
-        :data:`buyernet.metrics.COMPARED`).
+        """Every alternative against the baseline on each metric (default: spend, then the
+        incremental outcomes against the dark arm, then the compared outcomes the run
+        recorded, :data:`buyernet.metrics.COMPARED`).
         """
         if metrics is None:
             # What every alternative recorded (a curve's extra budgets record fewer).
@@ -256,8 +283,9 @@ class Comparison:
         return pd.DataFrame([d.__dict__ for d in self.table(metrics)])
 
     def plot(self, chart: str = "differences") -> Any:
-        """A chart of the comparison as a matplotlib figure: ``wins``, ``revenue``,
-        ``hourglass``, ``future_buyers``, ``reach``, ``cascades`` or ``differences``.
+        """A chart of the comparison as a matplotlib figure, by name: any of
+        :data:`buyernet.charts.CHARTS` (``differences``, ``wins``, ``revenue``, ``spend``,
+        ``roi``, ``payoff``, ...; each report chart has one).
         """
         # Presentation hooks: charts and report sit above this module and never import it.
         from buyernet.charts import chart as make
@@ -314,8 +342,8 @@ def compare(
         seed: the seed every alternative runs on (required: pairing needs the same one).
         threads: worker threads (default: all cores); results do not depend on it.
         network: your own network, as for :func:`~buyernet.simulate`.
-        progress: called with the periods done so far over every alternative (out of
-            ``len(alternatives) * periods * replicates``) about every 50 ms, as for
+        progress: called with the periods done so far over every arm (out of
+            ``(len(alternatives) + dark) * periods * replicates``) about every 50 ms, as for
             :func:`~buyernet.simulate` (a ``building`` method hears the markets' build).
         metrics: the series to record, as for :func:`~buyernet.simulate` (default all);
             the comparison's outcomes are those their series allow.
@@ -384,6 +412,10 @@ def _compare(
         raise TypeError(f"market must be a buyernet.Market; got {type(market).__name__}")
     if not isinstance(alternatives, Mapping) or not alternatives:
         raise ParameterError("alternatives must map at least one name to a buyernet.Strategy")
+    labels = [str(k) for k in alternatives]
+    if len(set(labels)) < len(labels):
+        twice = next(k for k in labels if labels.count(k) > 1)
+        raise ParameterError(f"alternatives: two are named {twice!r}; give each its own name")
     seed = _seed(seed)
     b = market.brand_index(brand)
     name = market.brand_names[b]
@@ -425,9 +457,77 @@ def _compare(
     return Comparison(name, str(baseline), results, arms[-1] if dark else None), more
 
 
+def estimate(metric: str, values: Mapping[str, npt.NDArray[np.float64]]) -> Interval:
+    """The estimate of ``metric`` over replicates, from one arm's per-replicate outcomes
+    ``values`` (name -> array): the mean with its Student-t interval, or for a rate whose
+    parts are in ``values`` the ratio of their totals with its delta-method interval. NaN
+    where no replicate has a value (a rate on no spend, say).
+
+    Example:
+        >>> import numpy as np
+        >>> v = {"spend": np.array([100.0, 100.0]), "new_customers": np.array([0.0, 2.0]),
+        ...      "cac": np.array([np.nan, 50.0])}
+        >>> estimate("cac", v).mean  # 200 spent for 2 customers, not the one run's 50
+        100.0
+    """
+    own = values[metric]
+    parts = RATIOS.get(metric)
+    if parts is None or parts[0] not in values or parts[1] not in values:
+        return interval(own)
+    if np.isnan(own).all():
+        return interval(own)
+    i = ratio_interval(values[parts[0]], values[parts[1]])
+    s = parts[2]
+    return Interval(mean=s * i.mean, low=s * i.low, high=s * i.high, n=i.n)
+
+
+def paired(
+    metric: str,
+    alternative: Mapping[str, npt.NDArray[np.float64]],
+    baseline: Mapping[str, npt.NDArray[np.float64]],
+) -> PairedDifference:
+    """The paired difference ``alternative - baseline`` of ``metric`` over replicates,
+    from each arm's per-replicate outcomes: of the means, or for a rate whose parts both
+    arms have, of the ratios of totals (see :func:`estimate`).
+
+    Example:
+        >>> import numpy as np
+        >>> a = {"roas": np.array([2.0, 4.0]), "revenue": np.array([2.0, 8.0]),
+        ...      "spend": np.array([1.0, 2.0])}
+        >>> b = {"roas": np.array([1.0, 1.0]), "revenue": np.array([1.0, 2.0]),
+        ...      "spend": np.array([1.0, 2.0])}
+        >>> round(paired("roas", a, b).mean, 4)  # 10 / 3 - 3 / 3, not 3 - 1
+        2.3333
+    """
+    parts = RATIOS.get(metric)
+    have = parts is not None and all(p in v for p in parts[:2] for v in (alternative, baseline))
+    if (
+        parts is None
+        or not have
+        or np.isnan(alternative[metric]).all()
+        or np.isnan(baseline[metric]).all()
+    ):
+        return paired_difference(alternative[metric], baseline[metric])
+    num, den, s = parts
+    d = paired_ratio_difference(alternative[num], alternative[den], baseline[num], baseline[den])
+    return PairedDifference(
+        mean=s * d.mean,
+        low=s * d.low,
+        high=s * d.high,
+        n=d.n,
+        alternative_mean=s * d.alternative_mean,
+        baseline_mean=s * d.baseline_mean,
+    )
+
+
 class SynergyWarning(UserWarning):
     """A component of a synergy measurement (brand alone or demand alone) changed wins by
     no more than noise, so the interaction is measured against noise.
+
+    Example:
+        >>> import warnings
+        >>> warnings.simplefilter("error", SynergyWarning)  # make it an error in a pipeline
+        >>> warnings.resetwarnings()
     """
 
 
@@ -451,6 +551,16 @@ class Synergy:
         effects: each arm against ``neither`` (paired differences of wins): ``brand``,
             ``demand`` and ``both``.
         comparison: the four arms, paired.
+
+    Example:
+        >>> import buyernet, warnings
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", buyernet.SynergyWarning)
+        ...     s = buyernet.synergy(m, buyernet.Strategy.quantum(150), periods=6,
+        ...                          replicates=2, seed=1)
+        >>> s.comparison.alternatives, s.significant in (True, False)
+        (('neither', 'both', 'brand', 'demand'), True)
     """
 
     interaction: float
@@ -517,8 +627,9 @@ def synergy(
     the same market draws, and returns the interaction with its interval (see
     :class:`Synergy`). Each part pays the whole campaign's creative (and intent data) and
     buys with its share of the media money, so the parts together buy what the whole does;
-    where the whole hits the frequency cap, a part alone is capped less. Warns (:class:`SynergyWarning`) when brand alone or demand alone
-    changes wins by no more than noise: the interaction then means little.
+    where the whole hits the frequency cap, a part alone is capped less (see
+    :func:`synergy_arms`). Warns (:class:`SynergyWarning`) when brand alone or demand
+    alone changes wins by no more than noise: the interaction then means little.
 
     Example:
         >>> import buyernet, warnings
@@ -530,7 +641,21 @@ def synergy(
         >>> sorted(s.wins), s.low <= s.interaction <= s.high
         (['both', 'brand', 'demand', 'neither'], True)
     """
+    if not isinstance(strategy, Strategy):
+        raise TypeError(
+            "synergy splits one Strategy into its brand and demand impressions; got "
+            f"{type(strategy).__name__} (for a media plan, compare its campaigns with compare())"
+        )
     arms = synergy_arms(market, strategy)
+    market_dict = (market or Market()).to_dict()
+    for part in ("brand", "demand"):
+        try:
+            _core.check("strategy", arms[part].to_dict(), market_dict)
+        except ParameterError as err:
+            raise ParameterError(
+                f"the strategy's {part} part alone (budget {arms[part].budget:g} a week: its "
+                f"share of the media money plus the campaign's fixed costs) is refused: {err}"
+            ) from None
     comparison = compare(
         market,
         arms,

@@ -31,6 +31,7 @@ __all__ = [
     "OUTCOMES",
     "OUTCOME_NAMES",
     "PHASES",
+    "RATIOS",
     "SERIES",
     "SERIES_NAMES",
     "STAGES",
@@ -53,6 +54,10 @@ class Metric:
         doc: what it counts, in a phrase.
         better: ``"higher"`` or ``"lower"`` where one direction is better for the brand;
             empty where neither is (an input such as impressions bought).
+        ratio: for a rate, its ``(numerator, denominator, scale)`` outcomes: the rate is
+            ``scale x numerator / denominator``. Over replicates a rate is estimated as
+            the ratio of the totals (a run whose denominator is zero still counts), not
+            as the mean of each run's rate.
 
     Example:
         >>> Metric("wins", True, True, "deals", "deals won").flow
@@ -65,6 +70,7 @@ class Metric:
     unit: str
     doc: str
     better: str = ""
+    ratio: tuple[str, str, float] | None = None
 
 
 # The engine's per-period records, in the order it returns them (market-wide first): read
@@ -89,9 +95,11 @@ OUTCOMES: tuple[Metric, ...] = (
     Metric("market_share", True, False, "share of wins", "share of all wins in the run", "higher"),
     Metric("impressions", True, True, "impressions", "paid impressions in the run"),
     Metric("wins_per_1k_impressions", True, False, "wins per 1,000 impressions",
-           "wins per 1,000 impressions (NaN without impressions)", "higher"),
+           "wins per 1,000 impressions (NaN without impressions)", "higher",
+           ("wins", "impressions", 1000.0)),
     Metric("impressions_per_win", True, False, "impressions per win",
-           "cost per win in impressions (NaN without impressions or wins)", "lower"),
+           "cost per win in impressions (NaN without impressions or wins)", "lower",
+           ("impressions", "wins", 1.0)),
     Metric("earned_reach", True, True, "person-weeks",
            "people reached through sharing, summed over the run's weeks", "higher"),
     Metric("shares", True, True, "people", "shares in the run"),
@@ -107,15 +115,17 @@ OUTCOMES: tuple[Metric, ...] = (
     Metric("creative_spend", True, True, "currency units", "spend on creative in the run"),
     Metric("unspent", True, True, "currency units",
            "budget that could not be delivered (frequency cap, no audience or signal)", "lower"),
-    Metric("cpm", True, False, "currency per 1,000 impressions", "average CPM paid"),
+    Metric("cpm", True, False, "currency per 1,000 impressions", "average CPM paid", "",
+           ("media_spend", "impressions", 1000.0)),
     Metric("frequency", True, False, "impressions per person",
            "impressions per person reached in a period"),
     Metric("gross_profit", True, True, "currency units", "revenue x gross margin", "higher"),
     Metric("cac", True, False, "currency units",
            "customer acquisition cost: spend per new customer (NaN without spend or new customers)",
-           "lower"),
+           "lower", ("spend", "new_customers", 1.0)),
     Metric("roas", True, False, "revenue per currency unit",
-           "return on ad spend: revenue / spend (NaN without spend)", "higher"),
+           "return on ad spend: revenue / spend (NaN without spend)", "higher",
+           ("revenue", "spend", 1.0)),
     Metric("ltv_cac", True, False, "ratio",
            "gross profit per customer relationship / CAC", "higher"),
     Metric("payback_weeks", True, False, "weeks",
@@ -135,7 +145,7 @@ INCREMENTAL: tuple[Metric, ...] = (
            "gross profit over the same market with the brand dark", "higher"),
     Metric("incremental_roi", True, False, "return per currency unit",
            "(gross profit - gross profit with the brand dark) / spend (NaN without spend)",
-           "higher"),
+           "higher", ("incremental_gross_profit", "spend", 1.0)),
 )  # fmt: skip
 
 #: Every series name, market-wide first: the names :meth:`buyernet.Results.series` accepts.
@@ -148,6 +158,10 @@ BRAND_SERIES: tuple[str, ...] = tuple(m.name for m in SERIES if m.per_brand)
 FLOWS: frozenset[str] = frozenset(m.name for m in SERIES if m.flow)
 #: The keys of :meth:`buyernet.Results.run_metrics`, in order.
 OUTCOME_NAMES: tuple[str, ...] = tuple(m.name for m in OUTCOMES)
+#: The rates among the outcomes: name -> (numerator, denominator, scale) (see Metric.ratio).
+RATIOS: dict[str, tuple[str, str, float]] = {
+    m.name: m.ratio for m in (*OUTCOMES, *INCREMENTAL) if m.ratio is not None
+}
 #: The outcomes a comparison shows by default, in the order of its table.
 COMPARED: tuple[str, ...] = (
     "spend",

@@ -111,7 +111,7 @@ MONEY = ("spend", "incremental_revenue", "incremental_roi")
 def money_rows(c: Comparison) -> list[dict[str, Any]]:
     """Each alternative's spend, incremental revenue and incremental ROI: means over
     replicates with 95% intervals (JSON-ready; NaN as None), as ``summary.json`` holds them
-    under ``money``. Empty without the dark arm.
+    under ``money``. Empty without the dark arm or where spend or revenue went unrecorded.
 
     Example:
         >>> import buyernet
@@ -121,8 +121,9 @@ def money_rows(c: Comparison) -> list[dict[str, Any]]:
         >>> sorted(money_rows(c)[0])[:3]
         ['alternative', 'incremental_revenue', 'incremental_revenue_high']
     """
-    if c.dark is None:
-        return []
+    recorded = set.intersection(*(set(c._values[name]) for name in c.alternatives))
+    if c.dark is None or not set(MONEY) <= recorded:
+        return []  # no dark arm, or its series were not recorded (see compare's metrics=)
 
     def clean(x: float) -> float | None:
         return None if math.isnan(x) else x

@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from buyernet import checks
-from buyernet.comparison import compare
+from buyernet.comparison import compare, estimate, paired
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.metrics import INCREMENTAL, OUTCOMES, SWEPT
+from buyernet.metrics import INCREMENTAL, OUTCOMES, RATIOS, SWEPT
 from buyernet.runner import (
     Checkpoint,
     Setup,
@@ -49,10 +49,23 @@ from buyernet.runner import (
     run_tasks,
     task_seed,
 )
-from buyernet.stats import NO_CLEAR_WINNER, paired_difference
+from buyernet.stats import NO_CLEAR_WINNER
 from buyernet.strategy import Plan, plan_from_dict
 
 __all__ = ["Sweep", "sweep"]
+
+
+def _parts(metric: str, available: Any) -> list[str]:
+    """The columns ``metric`` is compared on: itself, and a rate's parts where recorded."""
+    parts = RATIOS.get(metric)
+    extra = [p for p in parts[:2] if p in available] if parts else []
+    return list(dict.fromkeys([metric, *(extra if len(extra) == 2 else [])]))
+
+
+def _arrays(frame: Any) -> dict[str, Any]:
+    """A frame's columns as float arrays, by name."""
+    return {str(k): frame[k].to_numpy(dtype=float) for k in frame.columns}
+
 
 # Which way is better, per outcome ("higher", "lower", or "" for neither: ranked highest).
 _BETTER = {m.name: m.better for m in (*OUTCOMES, *INCREMENTAL)}
@@ -97,6 +110,13 @@ def _points(
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise ParameterError(f"grid[{key!r}] must be a non-empty list of values")
         check_key(key)
+    spelled = {canonical_key(k): k for k in keys}
+    if len(spelled) < len(keys):
+        twice = [k for k in keys if spelled[canonical_key(k)] != k]
+        raise ParameterError(
+            f"grid keys {spelled[canonical_key(twice[0])]!r} and {twice[0]!r} name the same "
+            "field; give it once"
+        )
     combos = list(itertools.product(*(grid[k] for k in keys))) if keys else [()]
     if sample is not None:
         combos = _sample(grid, keys, combos, sample, method, seed)
@@ -178,6 +198,15 @@ class Sweep:
             columns, then ``point``, ``alternative``, ``replicate`` and the metrics.
         grid: the grid parameters, in order; baseline: the alternative compared against.
         tasks: tasks in the sweep; skipped: tasks found finished in the checkpoint.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(150)},
+        ...                    grid={"needs.observability": [0.05, 0.5]}, periods=3,
+        ...                    replicates=2, seed=1)
+        >>> s.grid, s.tasks, len(s.table)
+        (['needs.observability'], 2, 4)
     """
 
     def __init__(self, table: Any, grid: list[str], baseline: str, tasks: int, skipped: int):
@@ -202,8 +231,9 @@ class Sweep:
                 other = other.set_index("replicate")
                 for metric in metrics:
                     # Pair by replicate number, as the table's rows may come in any order.
-                    a, b = other[metric].align(base[metric])
-                    d = paired_difference(a.to_numpy(dtype=float), b.to_numpy(dtype=float))
+                    columns = _parts(metric, group.columns)
+                    a, b = other[columns].align(base[columns])
+                    d = paired(metric, _arrays(a), _arrays(b))
                     rows.append(
                         {
                             **params,
@@ -246,22 +276,29 @@ class Sweep:
         sign = -1.0 if lower else 1.0
         rows = []
         for point, group in self.table.groupby("point", sort=True):
+            columns = _parts(metric, group.columns)
             runs = group.pivot_table(
-                index="replicate", columns="alternative", values=metric, dropna=False
+                index="replicate", columns="alternative", values=columns, dropna=False
             )
-            paired = runs.dropna()
-            ranked = paired.mean().sort_values(ascending=lower, kind="stable")
+            # The replicates every alternative has values for (a rate's parts, where it
+            # has them: a run whose rate is undefined still counts towards its totals).
+            runs = runs.dropna()
+            arms = {
+                str(alt): _arrays(runs.xs(alt, axis=1, level="alternative"))
+                for alt in runs.columns.get_level_values("alternative").unique()
+            }
+            means = pd.Series({alt: estimate(metric, v).mean for alt, v in arms.items()})
+            ranked = means.sort_values(ascending=lower, kind="stable")
             leader = str(ranked.index[0])
             row: dict[str, Any] = {k: group[k].iloc[0] for k in self.grid}
             row.update(point=point, leader=leader, margin=math.nan, low=math.nan, high=math.nan)
-            clear = len(paired) > 0
+            clear = len(runs) > 0
             for i, other in enumerate(ranked.index[1:]):
-                d = paired_difference(
-                    sign * paired[leader].to_numpy(), sign * paired[other].to_numpy()
-                )
-                clear = clear and d.low > 0
+                d = paired(metric, arms[leader], arms[str(other)])
+                low, high = (d.low, d.high) if sign > 0 else (-d.high, -d.low)
+                clear = clear and low > 0
                 if i == 0:
-                    row.update(margin=d.mean, low=d.low, high=d.high)
+                    row.update(margin=sign * d.mean, low=low, high=high)
             row["winner"] = leader if clear else NO_CLEAR_WINNER
             rows.append(row)
         columns = [*self.grid, "winner", "leader", "margin", "low", "high"]
@@ -319,6 +356,16 @@ def sweep(
     Returns:
         a :class:`Sweep`, whose table does not depend on the executor or on the order in
         which tasks finish.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> s = buyernet.sweep(m, {"q": buyernet.Strategy.quantum(150),
+        ...                        "p": buyernet.Strategy.planetary(150)},
+        ...                    grid={"strategies.q.brand_share": [0.2, 0.8]}, periods=3,
+        ...                    replicates=2, seed=1)
+        >>> sorted(s.comparisons()["metric"].unique())[:2]
+        ['cac', 'customers']
     """
     pd = _pandas()
     market = Market() if market is None else market
