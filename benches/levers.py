@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """How the default market's levers respond, next to what marketing science has measured.
 
-Prints, on the calibrated default market scaled to ``--people`` (budgets scaled with it:
-the built-in scenario's 5,000 impressions a week on 100k people is 0.05 per person), our
+Prints, on the calibrated default market scaled to ``--people`` (budgets and the fixed
+costs of creative and intent data scaled with it: the built-in scenario's money a week,
+``buyernet.scenario.BUDGET``, is for 100k people), our
 brand against the built-in scenario's rivals (a quantum and a planetary one at the same
 budget), every arm paired on the same market draws:
 
@@ -23,8 +24,6 @@ budget), every arm paired on the same market draws:
 
     python benches/levers.py                      # 20k people, 208 weeks, 4 replicates
     python benches/levers.py --people 50000 --replicates 6
-
-The functions return plain dicts so that other scripts (benches/fidelity.py) can reuse them.
 """
 
 from __future__ import annotations
@@ -38,8 +37,9 @@ from typing import Any
 import numpy as np
 
 import buyernet as bn
+from buyernet.scenario import BUDGET
 
-SCENARIO_BUDGET_PER_PERSON = 5_000 / 100_000
+SCENARIO_BUDGET_PER_PERSON = BUDGET / 100_000
 BRAND_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 STAGE = {s: i for i, s in enumerate(bn.STAGES)}
 
@@ -49,8 +49,14 @@ CHANGES: dict[str, dict[str, Any]] = {}
 
 
 def market(people: int) -> bn.Market:
-    """The default market scaled to ``people`` (20 people per company), with ``CHANGES``."""
-    m = bn.Market().replace(population={"people": people, "companies": people // 20})
+    """The default market scaled to ``people`` (20 people per company, fixed costs scaled
+    from 100k people), with ``CHANGES``.
+    """
+    scale, media = people / 100_000, bn.Media()
+    m = bn.Market().replace(
+        population={"people": people, "companies": people // 20},
+        media={"creative": media.creative * scale, "intent_data": media.intent_data * scale},
+    )
     return m.replace(**CHANGES) if CHANGES else m
 
 

@@ -2,7 +2,7 @@
 //! market of people, companies, committees and competing brands' marketing.
 //!
 //! Folders by domain: [`graph`] (CSR graph, generators, cascades), [`market`] (people,
-//! ties, careers, needs, committees, memory, decisions, customers), [`marketing`]
+//! ties, careers, needs, committees, memory, opportunities, decisions, customers), [`marketing`]
 //! (strategies, audiences, campaigns, response, signals, word of mouth), [`measures`] (reach,
 //! hourglass) and [`sim`] (a replicate's period, its record, Monte Carlo), beside
 //! [`control`] (interrupts and progress), [`rng`] (named random streams) and [`errors`].

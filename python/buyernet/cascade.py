@@ -66,7 +66,14 @@ Probability = Union[float, npt.ArrayLike, str]
 
 
 class CascadeTrace(NamedTuple):
-    """Who activated whom in one cascade."""
+    """Who activated whom in one cascade.
+
+    Example:
+        >>> import buyernet
+        >>> t = buyernet.cascade(buyernet.Graph.from_edges([0, 1], [1, 2]), [0], 1.0, seed=1)
+        >>> t.generation.tolist(), t.parent.tolist(), t.size
+        ([0, 1, 2], [-1, 0, 1], 3)
+    """
 
     generation: npt.NDArray[np.int32]
     """Generation at which each node was activated: 0 for seeds, -1 if never."""
@@ -80,7 +87,14 @@ class CascadeTrace(NamedTuple):
 
 
 class Spread(NamedTuple):
-    """A Monte Carlo estimate of the expected cascade size."""
+    """A Monte Carlo estimate of the expected cascade size.
+
+    Example:
+        >>> import buyernet
+        >>> g = buyernet.Graph.from_edges([0], [1])
+        >>> buyernet.expected_spread(g, [0], 1.0, runs=10, seed=1)
+        Spread(mean=2.0, stderr=0.0, runs=10)
+    """
 
     mean: float
     """Mean final size over the runs, seeds included."""

@@ -98,6 +98,14 @@ class CurvePoint:
 class ResponseCurve:
     """A plan's returns against budget (see :func:`response_curve`).
 
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 3_000, "companies": 150})
+        >>> c = buyernet.response_curve(m, buyernet.Strategy.quantum(100), budgets=[60, 120],
+        ...                             periods=4, replicates=2, seed=1)
+        >>> [p.budget for p in c.points]
+        [60.0, 120.0]
+
     Attributes:
         points: one per budget, in the order given.
         comparison: every budget's run and the dark arm, paired (labels are the budgets;

@@ -1,8 +1,10 @@
 """Exceptions raised by buyernet.
 
-Every error buyernet raises on purpose derives from :class:`BuyernetError`. Bad parameters
-raise :class:`ParameterError`, which is also a :class:`ValueError`, so code that already
-catches ``ValueError`` keeps working::
+Every error buyernet raises on purpose derives from :class:`BuyernetError`, except three
+that Python names already: ``TypeError`` for a value of the wrong type, ``MemoryError`` for
+work refused because it would not fit in memory, and ``KeyboardInterrupt`` for Ctrl-C. Bad
+parameters raise :class:`ParameterError`, which is also a :class:`ValueError`, so code that
+already catches ``ValueError`` keeps working::
 
     >>> import buyernet
     >>> try:
@@ -18,8 +20,23 @@ __all__ = ["BuyernetError", "ParameterError"]
 
 
 class BuyernetError(Exception):
-    """The root of buyernet's exceptions."""
+    """The root of buyernet's exceptions.
+
+    Example:
+        >>> issubclass(ParameterError, BuyernetError)
+        True
+    """
 
 
 class ParameterError(BuyernetError, ValueError):
-    """A parameter is outside its allowed range; the message names it and the range."""
+    """A parameter is outside its allowed range; the message names it and the range, and
+    ``path`` holds where it sits in a nested configuration, as a tuple (where known).
+
+    Example:
+        >>> import buyernet
+        >>> try:
+        ...     buyernet.Market().replace(needs={"in_market_share": 2.0})
+        ... except ParameterError as err:
+        ...     print(err.path)
+        ('needs', 'in_market_share')
+    """

@@ -36,7 +36,15 @@ _MAX_INT = 2**63 - 1
 
 
 class SeedSelection(NamedTuple):
-    """The seeds chosen, in order, and how far they spread."""
+    """The seeds chosen, in order, and how far they spread.
+
+    Example:
+        >>> import buyernet
+        >>> g = buyernet.Graph.from_edges([0, 0, 0, 1], [1, 2, 3, 4])
+        >>> s = buyernet.select_seeds(g, 1, 1.0, seed=1)
+        >>> s.seeds.tolist(), s.spread
+        ([0], 5.0)
+    """
 
     seeds: npt.NDArray[np.uint32]
     """The seeds, in the order they were chosen."""

@@ -306,6 +306,16 @@ class Results:
         campaigns: one row per campaign and period: ``replicate``, ``period``, ``brand``,
             ``campaign`` (its place in the brand's plan), ``impressions``, ``spend``,
             ``media_spend``, ``data_spend``, ``creative_spend`` and ``unspent``.
+
+    The logs count periods from 1 (``start`` 0 in ``customers_log``: before the run), as
+    the tidy tables do; a series' period axis is an array index, from 0.
+
+    Example:
+        >>> import buyernet
+        >>> m = buyernet.Market().replace(population={"people": 2_000, "companies": 100})
+        >>> r = buyernet.simulate(m, periods=5, replicates=2, seed=1)
+        >>> r.series("wins").shape, r.market.brand_names[0]
+        ((2, 5, 4), 'us')
     """
 
     def __init__(
@@ -592,9 +602,7 @@ class Results:
         if len(log["replicate"]) == 0:
             return np.zeros(shape), np.full(shape, np.nan)
         won = log["start"] >= 1
-        key = log["replicate"][won].astype(np.int64) * shape[1] + log["brand"][won].astype(
-            np.int64
-        )
+        key = log["replicate"][won].astype(np.int64) * shape[1] + log["brand"][won].astype(np.int64)
         counts = np.bincount(key, minlength=shape[0] * shape[1]).astype(np.float64)
         sums = np.bincount(key, weights=log["revenue"][won], minlength=shape[0] * shape[1])
         with np.errstate(divide="ignore", invalid="ignore"):
