@@ -593,4 +593,7 @@ def test_the_tour_and_sweep_files_refuse_bad_input_before_running(tmp_path):
     )
     r = cli("sweep", "s.toml", cwd=tmp_path)
     assert r.returncode == 2 and "sweep.metric: 'winz' is not a swept outcome" in r.stderr
+    (tmp_path / "s.toml").write_text('[grid]\n"needs.observability" = [0.05]\n')
+    r = cli("sweep", "s.toml", "-o", "out", "--checkpoint", "out/ck", cwd=tmp_path)
+    assert r.returncode == 2 and "lies inside the output" in r.stderr, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]

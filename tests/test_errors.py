@@ -109,7 +109,7 @@ CASCADE_CASES = {
     "seeds 2-D": (PE, "seeds", lambda: sizes(seeds=[[0, 1]])),
     "seeds None": (TE, "seeds", lambda: sizes(seeds=None)),
     "seeds str": (TE, "seeds", lambda: sizes(seeds="0")),
-    "seeds beyond int64": (TE, "seeds", lambda: sizes(seeds=2**70)),
+    "seeds beyond int64": (PE, "seeds", lambda: sizes(seeds=2**70)),
     "cascade seeds = n": (PE, "seeds", lambda: trace(seeds=[0, 4])),
     # random seeds
     "random_seeds k > n": (PE, "k", lambda: sizes(seeds=buyernet.random_seeds(5))),
@@ -486,3 +486,11 @@ def test_misuses_of_the_comparison_api_name_what_is_wrong():
     c = buyernet.compare(m, {"a": buyernet.Strategy(300), "b": buyernet.Strategy(400)},
                          metrics=["wins", "revenue"], **kw)  # fmt: skip
     assert "wins" in str(c) and "spend" not in str(c)
+
+
+def test_a_users_network_needs_tie_weights_in_0_1():
+    m = buyernet.Market().replace(population={"people": 1_000, "companies": 50})
+    src, dst, w = buyernet.market_network(m, seed=1).to_edges()
+    strong = Graph.from_edges(src, dst, n=1_000, weights=w * 100)
+    with pytest.raises(ParameterError, match=r"network.*tie weights in \[0, 1\]"):
+        buyernet.simulate(m, periods=2, replicates=1, seed=1, network=strong)

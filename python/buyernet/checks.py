@@ -96,6 +96,12 @@ def node_ids(ids: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
         raise ParameterError(f"{name} must be one-dimensional; got shape {arr.shape}")
     if arr.size == 0:
         return np.empty(0, dtype=np.uint32)
+    if arr.dtype == object and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in arr.tolist()
+    ):
+        # Python integers too large for int64: whole numbers, but no node's id.
+        bad = max(arr.tolist(), key=abs)
+        raise ParameterError(f"{name} must be node ids in [0, n); got {bad}")
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer node ids; got dtype {arr.dtype}")
     if arr.dtype == np.uint32:

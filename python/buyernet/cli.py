@@ -480,6 +480,14 @@ def _sweep(args: argparse.Namespace) -> int:
     check_output(output, force=args.force, inputs=(args.sweep,))
     if args.workers is not None and args.workers < 1:
         raise _RefusedError(f"--workers must be at least 1; got {args.workers}")
+    if args.checkpoint is not None and Path(args.checkpoint).resolve().is_relative_to(
+        Path(output).resolve()
+    ):
+        # The results replace the output directory, so a checkpoint there could not be kept.
+        raise _RefusedError(
+            f"--checkpoint {args.checkpoint} lies inside the output {output}, which the "
+            "results replace; keep it elsewhere"
+        )
     bar = None
     if not (args.quiet or args.json):
         from tqdm import tqdm

@@ -208,7 +208,8 @@ class Targeting(_Kinds):
             >>> Targeting.narrow(accounts=[3, 5]).accounts
             (3, 5)
         """
-        ids = tuple(int(a) for a in np.asarray(accounts).reshape(-1))
+        # Whole numbers only: 1.5 or True is not an account id (int() would truncate them).
+        ids = tuple(np.asarray(accounts).reshape(-1).tolist())
         codes = tuple(_function(f) for f in functions)
         return Narrow(functions=codes, min_level=min_level, accounts=ids)
 

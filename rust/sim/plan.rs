@@ -131,6 +131,17 @@ impl Plan {
                     ),
                 ));
             }
+            // A tie's weight is its strength, a share of what passes over it.
+            if let Some(bad) = graph
+                .weights()
+                .and_then(|w| w.iter().find(|&&x| !(0.0..=1.0).contains(&x)))
+            {
+                return Err(Error::out_of_range(
+                    "network",
+                    format!("a tie of weight {bad}"),
+                    "tie weights in [0, 1]: each is the strength of a tie",
+                ));
+            }
         }
         if self.periods < 1 {
             return Err(Error::out_of_range("periods", self.periods, "at least 1"));
