@@ -92,6 +92,8 @@ def test_all_names_exist_and_are_documented():
             continue
         doc = inspect.getdoc(obj)
         assert doc and doc.strip(), f"buyernet.{name} has no docstring"
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert ">>>" in doc, f"buyernet.{name}: its docstring has no example"
 
 
 def test_public_methods_and_properties_are_documented():

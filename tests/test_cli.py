@@ -597,3 +597,21 @@ def test_the_tour_and_sweep_files_refuse_bad_input_before_running(tmp_path):
     r = cli("sweep", "s.toml", "-o", "out", "--checkpoint", "out/ck", cwd=tmp_path)
     assert r.returncode == 2 and "lies inside the output" in r.stderr, r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
+
+
+def test_scenario_errors_name_the_key_at_fault(tmp_path):
+    market = "[market.population]\npeople = 1000\ncompanies = 50\n[run]\nperiods = 2\n"
+    for body, message in (
+        ('[rivals.them]\npreset = "quantum"\nbudget = 300\n', "rivals.them: unknown brand"),
+        ('[rivals.us]\npreset = "quantum"\nbudget = 300\n', "rivals.us: is the compared brand"),
+        ('[alternatives.a]\nbudget = 300\ntargeting = "broad"\n',
+         "alternatives.a: targeting must be a table"),
+        ('[alternatives.a]\nbudget = 300\n[alternatives.a.timing]\nkind = "flighted"\n'
+         "on = -1\n", "alternatives.a.timing.on must be in [1, 520]; got -1"),
+    ):  # fmt: skip
+        (tmp_path / "s.toml").write_text(market + body)
+        r = cli("run", "s.toml", "--quiet", cwd=tmp_path)
+        assert r.returncode == 2 and f"s.toml: {message}" in r.stderr, r.stderr
+    (tmp_path / "g.toml").write_text(market + '[grid]\n"strategies.quantum.budget" = [-1]\n')
+    r = cli("sweep", "g.toml", "--quiet", cwd=tmp_path)
+    assert r.returncode == 2 and "g.toml: grid point strategies.quantum.budget = -1" in r.stderr

@@ -494,3 +494,21 @@ def test_a_users_network_needs_tie_weights_in_0_1():
     strong = Graph.from_edges(src, dst, n=1_000, weights=w * 100)
     with pytest.raises(ParameterError, match=r"network.*tie weights in \[0, 1\]"):
         buyernet.simulate(m, periods=2, replicates=1, seed=1, network=strong)
+
+
+def test_a_negative_whole_number_is_told_the_engines_range():
+    cases = {
+        "on must be in [1, 520]; got -1": lambda: buyernet.Timing.flighted(-1, 2),
+        "size must be in [1, 1000000]; got -1": lambda: buyernet.Targeting.seeding(-1),
+        "population.people must be at least 1; got -1": lambda: buyernet.Market().replace(
+            population={"people": -1}
+        ),
+        "needs.signal_lag_weeks must be at least 0; got -2": lambda: buyernet.Market().replace(
+            needs={"signal_lag_weeks": -2}
+        ),
+    }
+    for message, make in cases.items():
+        with pytest.raises(ParameterError, match=re.escape(message)):
+            make()
+    # A real field may be negative where the engine allows it.
+    assert buyernet.Market().replace(decisions={"no_decision_utility": -1}).decisions

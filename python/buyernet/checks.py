@@ -155,7 +155,9 @@ def plain(value: Any, kind: str, where: str) -> Any:
         return bool(value)
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{where} must be a number; got bool")
-    if kind == "int" and isinstance(value, np.integer):
+    if kind == "int":
+        if not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{where} must be a whole number; got {type(value).__name__}")
         return int(value)
     if kind == "float" and isinstance(value, (np.integer, np.floating)):
         return value.item()
@@ -180,3 +182,56 @@ def plain_fields(obj: Any, prefix: str = "") -> dict[str, Any] | None:
     out = {f.name: plain(values[f.name], str(f.type), prefix + f.name) for f in fields}
     same = all(type(out[k]) is type(v) and out[k] == v for k, v in values.items())
     return None if same else out
+
+
+def unsigned(obj: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """Sets each negative whole-number field of dataclass ``obj`` to 0 and returns them by
+    path: the engine reads these fields as unsigned, so it could not even receive them.
+    Check the zeros with the engine and let :func:`negative_named` name the range.
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass
+        ... class A:
+        ...     n: int = -3
+        >>> a = A(); unsigned(a, ("a",)), a.n
+        ({('a', 'n'): -3}, 0)
+    """
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if str(f.type) == "int" and isinstance(value, int) and value < 0:
+            out[(*prefix, f.name)] = value
+            object.__setattr__(obj, f.name, 0)
+    return out
+
+
+def negative_named(check: Any, negatives: dict[tuple[str, ...], int]) -> None:
+    """Runs ``check()`` (an engine check of values where :func:`unsigned` put 0 for
+    ``negatives``) and raises what it says of the field with the negative value, as given:
+    the engine's allowed range with the user's number.
+
+    Example:
+        >>> def check():
+        ...     err = ParameterError("on must be in [1, 520]; got 0")
+        ...     err.path = ("on",)
+        ...     raise err
+        >>> negative_named(check, {("on",): -1})
+        Traceback (most recent call last):
+        ...
+        buyernet.exceptions.ParameterError: on must be in [1, 520]; got -1
+    """
+    try:
+        check()
+    except ParameterError as err:
+        path = tuple(getattr(err, "path", None) or ())
+        if path in negatives and str(err).endswith("; got 0"):
+            out = ParameterError(f"{str(err)[: -len('0')]}{negatives[path]}")
+            out.path = path  # type: ignore[attr-defined]
+            raise out from None
+        raise
+    if negatives:
+        path, value = next(iter(negatives.items()))
+        out = ParameterError(f"{'.'.join(path)} must be at least 0; got {value}")
+        out.path = path  # type: ignore[attr-defined]
+        raise out

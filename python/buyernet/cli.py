@@ -518,6 +518,9 @@ def _sweep(args: argparse.Namespace) -> int:
                 progress=progress,
                 **spec.options,
             )
+        except ParameterError as err:
+            # The grid is the file's: say which file.
+            raise _RefusedError(f"{args.sweep}: {err}") from None
         finally:
             if bar is not None:
                 bar.close()

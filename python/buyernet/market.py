@@ -611,7 +611,15 @@ class Market:
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
             # Types here, ranges in the engine: a frozen dataclass, so set through object.
             object.__setattr__(self, name, _plain_section(name, getattr(self, name)))
-        _core.check("market", self.to_dict())
+        negatives: dict[tuple[str, ...], int] = {}
+        for name in _SECTIONS:
+            section = getattr(self, name)
+            if any(isinstance(getattr(section, f.name), int) and getattr(section, f.name) < 0
+                   for f in dataclasses.fields(section)):  # fmt: skip
+                section = dataclasses.replace(section)  # a copy to zero, not the caller's
+                object.__setattr__(self, name, section)
+                negatives.update(checks.unsigned(section, (name,)))
+        checks.negative_named(lambda: _core.check("market", self.to_dict()), negatives)
 
     @property
     def brand_names(self) -> tuple[str, ...]:

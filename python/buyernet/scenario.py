@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import json
@@ -180,6 +181,21 @@ class Scenario:
             strategies["alternatives"] = dict(cls.default().alternatives)
             if "rivals" not in data:
                 strategies["rivals"] = dict(cls.default().rivals)
+        brand = run.get("brand", "us")
+        compared = None
+        with contextlib.suppress(ParameterError, TypeError):  # a bad run.brand: said below
+            compared = market.brand_index(brand)
+        for name in strategies["rivals"]:
+            try:
+                rival = market.brand_index(name)
+            except (ParameterError, TypeError) as err:
+                raise fail(f"rivals.{name}", err) from None
+            if rival == compared:
+                raise fail(
+                    f"rivals.{name}",
+                    f"is the compared brand (run.brand = {brand!r}), whose strategy the "
+                    "alternatives set",
+                )
         # Accounts, functions and weights must fit this market: said now, with the file's
         # key, not after the run has started.
         market_dict = market.to_dict()

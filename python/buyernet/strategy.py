@@ -85,6 +85,15 @@ def _plain_scalars(obj: Any) -> None:
             object.__setattr__(obj, f.name, value)
 
 
+def _engine_check(obj: Any, part: str) -> None:
+    """The engine's check of ``obj`` (a kind or a creative) as schema part ``part``; a
+    negative whole number is named with the engine's allowed range (see
+    :func:`buyernet.checks.unsigned`).
+    """
+    negatives = checks.unsigned(obj)
+    checks.negative_named(lambda: _core.check(part, obj.to_dict()), negatives)
+
+
 class _Kinds:
     """A family of tagged kinds (:class:`Targeting`, :class:`Timing`): each kind is a frozen
     dataclass with only its own fields, written as ``{"kind": ..., its own fields}`` (the
@@ -283,7 +292,7 @@ class Broad(Targeting):
     def __post_init__(self) -> None:
         _plain_scalars(self)
         checks.real(self.min_influence, "min_influence")
-        _core.check("targeting", self.to_dict())
+        _engine_check(self, "targeting")
 
 
 @dataclass(frozen=True)
@@ -310,13 +319,12 @@ class Narrow(Targeting):
         _plain_scalars(self)
         object.__setattr__(self, "functions", tuple(_function(f) for f in self.functions))
         # Types and the engine's integer widths here; the engine checks the ranges.
-        checks.integer(self.min_level, "min_level", 0, 255)
         object.__setattr__(
             self,
             "accounts",
             tuple(checks.integer(a, "accounts", 0, 2**32 - 1) for a in self.accounts),
         )
-        _core.check("targeting", self.to_dict())
+        _engine_check(self, "targeting")
 
 
 @dataclass(frozen=True)
@@ -336,7 +344,7 @@ class Scored(Targeting):
     def __post_init__(self) -> None:
         _plain_scalars(self)
         checks.real(self.top_share, "top_share")
-        _core.check("targeting", self.to_dict())
+        _engine_check(self, "targeting")
 
 
 @dataclass(frozen=True, eq=False)
@@ -418,9 +426,7 @@ class Seeding(Targeting):
                 f"within must be a Targeting (broad, narrow or scored); got {type(base).__name__}"
             )
         object.__setattr__(self, "within", base)
-        checks.integer(self.size, "size", 0, 2**32 - 1)
-        checks.integer(self.every, "every", 0, 2**32 - 1)
-        _core.check("targeting", self.to_dict())
+        _engine_check(self, "targeting")
 
 
 @dataclass(frozen=True)
@@ -459,7 +465,7 @@ class Creative:
             checks.real(getattr(self, name), name)
         if not isinstance(self.tailored, bool):
             raise TypeError(f"tailored must be a bool; got {type(self.tailored).__name__}")
-        _core.check("creative", self.to_dict())
+        _engine_check(self, "creative")
 
     @classmethod
     def personalized(cls, accuracy: float = 0.6) -> Creative:
@@ -580,9 +586,7 @@ class Flighted(Timing):
 
     def __post_init__(self) -> None:
         _plain_scalars(self)
-        checks.integer(self.on, "on", 0, 2**32 - 1)
-        checks.integer(self.off, "off", 0, 2**32 - 1)
-        _core.check("timing", self.to_dict())
+        _engine_check(self, "timing")
 
 
 @dataclass(frozen=True)
@@ -599,8 +603,7 @@ class Triggered(Timing):
 
     def __post_init__(self) -> None:
         _plain_scalars(self)
-        checks.integer(self.window, "window", 0, 2**32 - 1)
-        _core.check("timing", self.to_dict())
+        _engine_check(self, "timing")
 
 
 def within(err: ParameterError, name: str) -> ParameterError:
@@ -746,8 +749,15 @@ class Strategy:
         }
         for name, read in readers.items():
             if name in data:
+                value = data.pop(name)
+                if not isinstance(value, Mapping):
+                    example = '{kind = "broad"}' if name != "creative" else "{resonance = 0.6}"
+                    raise TypeError(
+                        f"{name} must be a table of its fields, e.g. {example}; "
+                        f"got {type(value).__name__} {value!r}"
+                    )
                 try:
-                    parts[name] = read(dict(data.pop(name)))
+                    parts[name] = read(dict(value))
                 except ParameterError as err:
                     raise within(err, name) from None
         known = {f.name for f in dataclasses.fields(cls)}

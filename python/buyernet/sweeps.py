@@ -123,10 +123,14 @@ def _points(
     points = []
     for combo in combos:
         setup = Setup.of(market, alternatives, rivals)
-        # The seed follows the canonical spelling: either spelling draws the same market.
-        market_coords = [(canonical_key(k), v) for k, v in zip(keys, combo) if setup.set(k, v)]
-        # Validate here, not on a worker: a bad grid fails before anything runs.
-        setup.check()
+        try:
+            # The seed follows the canonical spelling: either spelling draws the same market.
+            market_coords = [(canonical_key(k), v) for k, v in zip(keys, combo) if setup.set(k, v)]
+            # Validate here, not on a worker: a bad grid fails before anything runs.
+            setup.check()
+        except ParameterError as err:
+            at = ", ".join(f"{k} = {v!r}" for k, v in zip(keys, combo))
+            raise ParameterError(f"grid point {at}: {err}") from None
         points.append(
             _Point(
                 values=dict(zip(keys, combo)),
