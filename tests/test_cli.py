@@ -251,7 +251,8 @@ def scenario_file(tmp_path: Path, text: str) -> Path:
         ("[alternatives.a]\npreset = 'cosmic'\nbudget = 5\n", r"alternatives\.a: preset must be"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.timing]\nkind = 'sometimes'\n",
          r"alternatives\.a: timing kind must be"),
-        ("[alternatives.a]\nbudget = 50\n[rivals.us]\nbudget = 50\n", r"rivals must not include"),
+        ("[alternatives.a]\nbudget = 50\n[rivals.us]\nbudget = 50\n",
+         r"rivals\.us: is the compared"),
         ("[run]\nbrand = 'them'\n", r"unknown brand 'them'"),
         ("not toml at all = = =", r"bad\.toml: not valid TOML"),
         ("[alternatives.a]\nbudget = 5\n[alternatives.a.targeting]\nkind = 'narrow'\n"

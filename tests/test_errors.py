@@ -512,3 +512,17 @@ def test_a_negative_whole_number_is_told_the_engines_range():
             make()
     # A real field may be negative where the engine allows it.
     assert buyernet.Market().replace(decisions={"no_decision_utility": -1}).decisions
+
+
+def test_small_misuses_get_named_errors(tmp_path):
+    m = buyernet.Market().replace(population={"people": 1_000, "companies": 50})
+    with pytest.raises(TypeError, match="progress must be callable"):
+        buyernet.simulate(m, periods=2, replicates=1, seed=1, progress=5)
+    np.savez(tmp_path / "plain.npz", a=np.zeros(2))
+    with pytest.raises(ParameterError, match="holds no buyernet results"):
+        buyernet.Results.load(tmp_path / "plain.npz")
+    (tmp_path / "latin1.toml").write_bytes(b'x = "\xff"\n')
+    from buyernet.scenario import ScenarioError, load_toml
+
+    with pytest.raises(ScenarioError, match=r"latin1\.toml: not UTF-8"):
+        load_toml(tmp_path / "latin1.toml")

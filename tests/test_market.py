@@ -102,7 +102,7 @@ def test_bad_scenario_files_name_the_file_and_key(tmp_path):
     with pytest.raises(buyernet.ParameterError, match="unknown section 'marketing'"):
         buyernet.Market.from_toml(path)
     path.write_text("[population]\npeople = 1000.5\n")
-    with pytest.raises(TypeError, match=r"population\.people has the wrong type"):
+    with pytest.raises(TypeError, match=r"population\.people must be a whole number; got float"):
         buyernet.Market.from_toml(path)
     path.write_text("[needs\n")
     with pytest.raises(buyernet.ParameterError, match="not valid TOML"):

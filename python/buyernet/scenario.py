@@ -314,6 +314,8 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    except UnicodeDecodeError as err:
+        raise ScenarioError(f"{path}: not UTF-8 text, as TOML must be: {err.reason}") from None
 
 
 def _strategy(spec: Any) -> Plan:

@@ -157,6 +157,8 @@ def _run(
     are recorded by every arm, except that arm ``i`` records ``arm_metrics[i]`` where that
     is given and not None.
     """
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable or None; got {type(progress).__name__}")
     recorded = None if metrics is None else _recorded(metrics)
     per_arm = [None if m is None else _recorded(m) for m in arm_metrics]
     core_network = None if network is None else network._native
@@ -640,6 +642,8 @@ class Results:
     def load(cls, path: str | Path) -> Results:
         """Read results written by :meth:`save`."""
         with np.load(path, allow_pickle=False) as data:
+            if "__meta__" not in data.files:
+                raise ParameterError(f"{path} holds no buyernet results (no __meta__ entry)")
             meta = json.loads(str(data["__meta__"]))
             groups: dict[str, dict[str, npt.NDArray[Any]]] = {
                 "series": {},
