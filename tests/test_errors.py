@@ -526,3 +526,21 @@ def test_small_misuses_get_named_errors(tmp_path):
 
     with pytest.raises(ScenarioError, match=r"latin1\.toml: not UTF-8"):
         load_toml(tmp_path / "latin1.toml")
+
+
+def test_huge_integers_strings_and_non_graphs_are_refused_by_name():
+    for make, match in (
+        (lambda: buyernet.Strategy(10**400), "budget must be a finite number"),
+        (lambda: buyernet.Targeting.scored(10**400), "top_share must be a finite number"),
+        (lambda: buyernet.Market().replace(customers={"deal_value": 10**400}),
+         "customers.deal_value must be a finite number"),
+    ):  # fmt: skip
+        with pytest.raises(ParameterError, match=match):
+            make()
+    with pytest.raises(TypeError, match="weights must hold real numbers"):
+        buyernet.Targeting.from_weights(["a"])
+    with pytest.raises(TypeError, match="cost must hold real numbers"):
+        buyernet.select_seeds(Graph.from_edges([0], [1]), 1, 0.5, seed=1, cost=["a", "b"],
+                              budget=1.0)  # fmt: skip
+    with pytest.raises(TypeError, match="graph must be a networkx graph"):
+        Graph.from_networkx([1, 2])

@@ -26,7 +26,19 @@ import numpy.typing as npt
 
 from buyernet.exceptions import ParameterError
 
-__all__ = ["float_array", "integer", "node_ids", "real", "seed", "unit"]
+__all__ = [
+    "float_array",
+    "integer",
+    "negative_named",
+    "node_ids",
+    "numbers",
+    "plain",
+    "plain_fields",
+    "real",
+    "seed",
+    "unit",
+    "unsigned",
+]
 
 
 def integer(value: object, name: str, low: int, high: int) -> int:
@@ -56,7 +68,13 @@ def real(value: object, name: str) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        digits = len(str(abs(int(value))))
+        raise ParameterError(
+            f"{name} must be a finite number; got an integer of {digits} digits"
+        ) from None
 
 
 def unit(value: object, name: str) -> float:
@@ -111,6 +129,21 @@ def node_ids(ids: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
+def numbers(values: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
+    """``values`` as an array of real numbers, or a TypeError naming ``name``.
+
+    Example:
+        >>> numbers(["a"], "cost")
+        Traceback (most recent call last):
+        ...
+        TypeError: cost must hold real numbers; got dtype <U1
+    """
+    arr = np.asarray(values)
+    if arr.size and arr.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must hold real numbers; got dtype {arr.dtype}")
+    return arr
+
+
 def float_array(values: npt.ArrayLike, name: str, length: int | None = None) -> npt.NDArray[Any]:
     """Numbers as a contiguous float32 array, one-dimensional (of ``length`` if given).
 
@@ -161,6 +194,8 @@ def plain(value: Any, kind: str, where: str) -> Any:
         return int(value)
     if kind == "float" and isinstance(value, (np.integer, np.floating)):
         return value.item()
+    if kind == "float" and isinstance(value, int):
+        real(value, where)  # an integer too large for a float is refused by name
     return value
 
 

@@ -34,6 +34,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from buyernet import _core
 from buyernet.checks import real
 from buyernet.comparison import Comparison, _compare, compare
@@ -231,6 +233,8 @@ def response_curve(
 
 def _amounts(values: Sequence[float], name: str) -> list[float]:
     """Money amounts: a sequence of at least one real number, each >= 0 and finite."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        values = values.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a sequence of money amounts per period")
     if not values:

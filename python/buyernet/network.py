@@ -111,6 +111,8 @@ class Graph:
             >>> Graph.from_networkx(nx.path_graph(4)).n_edges
             3
         """
+        if type(graph).__module__.split(".")[0] != "networkx":
+            raise TypeError(f"graph must be a networkx graph; got {type(graph).__name__}")
         index = {node: i for i, node in enumerate(graph.nodes)}
         m = graph.number_of_edges()
         src = np.empty(m, dtype=np.uint32)

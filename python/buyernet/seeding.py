@@ -126,7 +126,7 @@ def select_seeds(
         raise ParameterError("candidates must hold at least one node id; got an empty set")
     costs = None
     if cost is not None:
-        costs = np.ascontiguousarray(np.asarray(cost, dtype=np.float64))
+        costs = np.ascontiguousarray(checks.numbers(cost, "cost"), dtype=np.float64)
         if costs.ndim != 1:
             raise ParameterError(f"cost must be one-dimensional; got shape {costs.shape}")
         if budget is None:

@@ -243,7 +243,7 @@ class Targeting(_Kinds):
             >>> Targeting.from_weights([0.0, 1.0, 3.0]).kind
             'weights'
         """
-        return Weights(weights=np.asarray(weights, dtype=np.float64))
+        return Weights(weights=np.asarray(checks.numbers(weights, "weights"), dtype=np.float64))
 
     @classmethod
     def seeding(
@@ -362,7 +362,7 @@ class Weights(Targeting):
     def __post_init__(self) -> None:
         if self.weights is None:
             raise ParameterError("weights targeting needs weights, one per person")
-        w = np.array(self.weights, dtype=np.float64)
+        w = np.array(checks.numbers(self.weights, "weights"), dtype=np.float64)
         if w.ndim != 1:
             raise ParameterError(f"weights must be one-dimensional; got shape {w.shape}")
         # Checked in bulk here, as the engine checks them again before a run: one weight per
