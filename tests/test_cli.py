@@ -616,3 +616,16 @@ def test_scenario_errors_name_the_key_at_fault(tmp_path):
     (tmp_path / "g.toml").write_text(market + '[grid]\n"strategies.quantum.budget" = [-1]\n')
     r = cli("sweep", "g.toml", "--quiet", cwd=tmp_path)
     assert r.returncode == 2 and "g.toml: grid point strategies.quantum.budget = -1" in r.stderr
+
+
+def test_force_refuses_a_directory_an_older_buyernet_wrote(tmp_path):
+    out = tmp_path / "old"
+    (out / "results").mkdir(parents=True)
+    (out / "results" / "q.npz").write_text("results of an older version")
+    (out / "report.html").write_text("report")
+    (out / ".buyernet-results").write_text(
+        json.dumps({"format": 1, "entries": ["report.html", "results"]})
+    )
+    r = cli("compare", *SMALL, "--quiet", "--no-curves", "-o", "old", "--force", cwd=tmp_path)
+    assert r.returncode == 2 and "written by an older buyernet" in r.stderr, r.stderr
+    assert (out / "results" / "q.npz").exists()

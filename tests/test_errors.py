@@ -544,3 +544,53 @@ def test_huge_integers_strings_and_non_graphs_are_refused_by_name():
                               budget=1.0)  # fmt: skip
     with pytest.raises(TypeError, match="graph must be a networkx graph"):
         Graph.from_networkx([1, 2])
+
+
+def test_second_review_edge_cases(tmp_path):
+    import networkx as nx
+
+    from buyernet.scenario import Scenario
+    from buyernet.storage import OutputError, write_atomically
+    from buyernet.strategy import Narrow
+
+    # numpy numbers inside a list field become plain numbers too, so the market saves.
+    m = buyernet.Market().replace(brands={"awareness": np.array([0.45, 0.35, 0.25, 0.15])})
+    assert all(type(a) is float for a in m.brands.awareness)
+    m.to_toml(tmp_path / "m.toml")
+    assert buyernet.Market.from_toml(tmp_path / "m.toml") == m
+    # The engine's range for numbers too wide to send, and for an optional whole number.
+    with pytest.raises(ParameterError, match=re.escape("min_level must be in [0, 4]; got 300")):
+        Narrow(min_level=300)
+    with pytest.raises(
+        ParameterError, match=re.escape("on must be in [1, 520]; got " + str(2**70))
+    ):
+        buyernet.Timing.flighted(2**70, 1)
+    with pytest.raises(ParameterError, match=r"committees\.fixed_size must be at least 1"):
+        buyernet.Market().replace(committees={"fixed_size": -1})
+    with pytest.raises(ParameterError, match="budget must be a finite number"):
+        buyernet.Strategy(10**5000)
+    # Whole-number floats are account ids; object arrays of small ints are node ids.
+    assert buyernet.Targeting.narrow(accounts=np.array([3.0, 5.0])).accounts == (3, 5)
+    g = Graph.from_edges(np.array([0, 1], dtype=object), np.array([1, 2], dtype=object))
+    assert g.n_edges == 2
+
+    class Sub(nx.Graph):
+        pass
+
+    assert Graph.from_networkx(Sub(nx.path_graph(3))).n_edges == 2
+    # Names beyond the Basic Multilingual Plane read back from a scenario file.
+    s = Scenario.default().replace(alternatives={"rocket 🚀": buyernet.Strategy.quantum(300)})
+    s.to_toml(tmp_path / "s.toml")
+    assert Scenario.from_toml(tmp_path / "s.toml") == s
+    with pytest.raises(OutputError, match=r"the folder .*nope does not exist"):
+        write_atomically(tmp_path / "nope" / "x.toml", "x")
+
+
+def test_a_difference_needs_the_metric_on_both_sides():
+    m = buyernet.Market().replace(population={"people": 1_000, "companies": 50})
+    kw = {"periods": 2, "replicates": 2, "seed": 1}
+    few = buyernet.simulate(m, metrics=["wins"], **kw)
+    full = buyernet.simulate(m, **kw)
+    c = buyernet.Comparison("us", "few", {"few": few, "full": full})
+    with pytest.raises(ParameterError, match="unknown metric 'spend'"):
+        c.difference("spend", "full")

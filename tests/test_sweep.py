@@ -305,3 +305,24 @@ def test_grid_keys_take_the_scenario_files_spelling():
         c for c in ours.columns if c not in ("needs.observability", "strategies.q.brand_share")
     ]
     assert ours[values].equals(files[values])
+
+
+def test_winners_on_a_rate_count_the_runs_where_it_is_undefined():
+    pd = pytest.importorskip("pandas")
+    from buyernet.sweeps import Sweep
+
+    # a spends 100 a run and wins customers in 3 of 4 runs; b wins one in every run. a's
+    # CAC over the runs is 400 / 3 = 133, b's 400 / 4 = 100: b is cheaper, although a's
+    # runs that won anyone had a CAC of 100 too.
+    rows = []
+    for alt, new in (("a", [0, 1, 1, 1]), ("b", [1, 1, 1, 1])):
+        for r, n in enumerate(new):
+            cac = 100.0 / n if n else float("nan")
+            rows.append({"x": 1, "point": 0, "alternative": alt, "replicate": r,
+                         "spend": 100.0, "new_customers": float(n), "cac": cac})  # fmt: skip
+    s = Sweep(pd.DataFrame(rows), ["x"], "a", tasks=1, skipped=0)
+    w = s.winners("cac")
+    assert w["leader"].iloc[0] == "b"
+    assert w["margin"].iloc[0] == pytest.approx(400 / 3 - 100)
+    d = s.comparisons(("cac",))
+    assert d["difference"].iloc[0] == pytest.approx(100 - 400 / 3)

@@ -71,9 +71,9 @@ def real(value: object, name: str) -> float:
     try:
         return float(value)
     except OverflowError:
-        digits = len(str(abs(int(value))))
+        digits = int(int(value).bit_length() * 0.30103) + 1
         raise ParameterError(
-            f"{name} must be a finite number; got an integer of {digits} digits"
+            f"{name} must be a finite number; got an integer of about {digits} digits"
         ) from None
 
 
@@ -115,11 +115,14 @@ def node_ids(ids: npt.ArrayLike, name: str) -> npt.NDArray[Any]:
     if arr.size == 0:
         return np.empty(0, dtype=np.uint32)
     if arr.dtype == object and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in arr.tolist()
+        isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in arr.tolist()
     ):
-        # Python integers too large for int64: whole numbers, but no node's id.
-        bad = max(arr.tolist(), key=abs)
-        raise ParameterError(f"{name} must be node ids in [0, n); got {bad}")
+        values = [int(v) for v in arr.tolist()]
+        wide = [v for v in values if not -(2**63) <= v < 2**63]
+        if wide:
+            # Python integers too large for int64: whole numbers, but no node's id.
+            raise ParameterError(f"{name} must be node ids in [0, n); got {wide[0]}")
+        arr = np.asarray(values, dtype=np.int64)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer node ids; got dtype {arr.dtype}")
     if arr.dtype == np.uint32:
@@ -215,14 +218,26 @@ def plain_fields(obj: Any, prefix: str = "") -> dict[str, Any] | None:
     values = {f.name: getattr(obj, f.name) for f in fields}
     # Postponed annotations are strings, read as written ("float", "tuple[float, ...]").
     out = {f.name: plain(values[f.name], str(f.type), prefix + f.name) for f in fields}
-    same = all(type(out[k]) is type(v) and out[k] == v for k, v in values.items())
+    same = all(_identical(out[k], v) for k, v in values.items())
     return None if same else out
 
 
-def unsigned(obj: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
-    """Sets each negative whole-number field of dataclass ``obj`` to 0 and returns them by
-    path: the engine reads these fields as unsigned, so it could not even receive them.
-    Check the zeros with the engine and let :func:`negative_named` name the range.
+def _identical(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (0.5 is not np.float64(0.5))."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def unsigned(
+    obj: Any, prefix: tuple[str, ...] = (), widths: dict[str, int] | None = None
+) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Brings each whole-number field of dataclass ``obj`` that the engine could not even
+    receive into its integer width: a negative one to 0, one above its width
+    (``widths[name]``, else 2**32 - 1) to the width. Returns them by path, as (given, sent):
+    check the sent values with the engine and let :func:`negative_named` name the range.
 
     Example:
         >>> from dataclasses import dataclass
@@ -230,28 +245,33 @@ def unsigned(obj: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], in
         ... class A:
         ...     n: int = -3
         >>> a = A(); unsigned(a, ("a",)), a.n
-        ({('a', 'n'): -3}, 0)
+        ({('a', 'n'): (-3, 0)}, 0)
     """
     out = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        if str(f.type) == "int" and isinstance(value, int) and value < 0:
-            out[(*prefix, f.name)] = value
-            object.__setattr__(obj, f.name, 0)
+        whole = str(f.type) in ("int", "int | None")
+        if not whole or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        width = (widths or {}).get(f.name, 2**32 - 1)
+        if not 0 <= value <= width:
+            sent = 0 if value < 0 else width
+            out[(*prefix, f.name)] = (value, sent)
+            object.__setattr__(obj, f.name, sent)
     return out
 
 
-def negative_named(check: Any, negatives: dict[tuple[str, ...], int]) -> None:
-    """Runs ``check()`` (an engine check of values where :func:`unsigned` put 0 for
-    ``negatives``) and raises what it says of the field with the negative value, as given:
-    the engine's allowed range with the user's number.
+def negative_named(check: Any, changed: dict[tuple[str, ...], tuple[int, int]]) -> None:
+    """Runs ``check()`` (an engine check of the values :func:`unsigned` brought into
+    width) and raises what it says of a changed field with the number as given: the
+    engine's allowed range with the user's number.
 
     Example:
         >>> def check():
         ...     err = ParameterError("on must be in [1, 520]; got 0")
         ...     err.path = ("on",)
         ...     raise err
-        >>> negative_named(check, {("on",): -1})
+        >>> negative_named(check, {("on",): (-1, 0)})
         Traceback (most recent call last):
         ...
         buyernet.exceptions.ParameterError: on must be in [1, 520]; got -1
@@ -260,13 +280,15 @@ def negative_named(check: Any, negatives: dict[tuple[str, ...], int]) -> None:
         check()
     except ParameterError as err:
         path = tuple(getattr(err, "path", None) or ())
-        if path in negatives and str(err).endswith("; got 0"):
-            out = ParameterError(f"{str(err)[: -len('0')]}{negatives[path]}")
+        if path in changed and str(err).endswith(f"; got {changed[path][1]}"):
+            message = str(err)[: -len(str(changed[path][1]))]
+            out = ParameterError(f"{message}{changed[path][0]}")
             out.path = path  # type: ignore[attr-defined]
             raise out from None
         raise
-    if negatives:
-        path, value = next(iter(negatives.items()))
-        out = ParameterError(f"{'.'.join(path)} must be at least 0; got {value}")
+    if changed:
+        path, (value, sent) = next(iter(changed.items()))
+        bound = "at least 0" if value < 0 else f"at most {sent}"
+        out = ParameterError(f"{'.'.join(path)} must be {bound}; got {value}")
         out.path = path  # type: ignore[attr-defined]
         raise out

@@ -251,8 +251,6 @@ def _init(args: argparse.Namespace) -> int:
         raise _RefusedError(f"{path} is a directory; name the scenario file to write")
     if path.exists() and not args.force:
         raise _RefusedError(f"{path} exists; use --force to replace it")
-    if not path.resolve().parent.is_dir():
-        raise _RefusedError(f"cannot write {path}: the folder {path.parent} does not exist")
     write_atomically(path, example_toml())
     print(f"wrote {path}; run it with: buyernet run {path}")
     return OK

@@ -79,8 +79,9 @@ class Difference:
     Attributes:
         metric: the metric compared.
         alternative: the alternative's name; baseline: the baseline's name.
-        mean: mean difference over replicates; low, high: its 95% confidence interval
-            (Student t on the per-replicate differences; NaN with one replicate).
+        mean: mean difference over replicates (for a rate, the difference of the ratios of
+            totals); low, high: its 95% confidence interval (Student t on the per-replicate
+            differences, or for a rate on the delta method's; NaN with one replicate).
         baseline_mean, alternative_mean: the two means (for a rate, the ratios of totals).
         replicates: replicates with a value for both (NaN values are left out).
 
@@ -229,6 +230,7 @@ class Comparison:
             others = [k for k in self.results if k != self.baseline]
             alternative = others[0] if others else self.baseline
         self.values(metric, alternative)  # checks the names
+        self.values(metric, self.baseline)
         d = paired(metric, self._values[alternative], self._values[self.baseline])
         return Difference(
             metric=metric,
@@ -592,6 +594,11 @@ def synergy_arms(market: Market | None, strategy: Strategy) -> dict[str, Strateg
         >>> arms["brand"].brand_share, round(arms["brand"].budget + arms["demand"].budget, 2)
         (1.0, 1010.0)
     """
+    if not isinstance(strategy, Strategy):
+        raise TypeError(
+            "synergy splits one Strategy into its brand and demand impressions; got "
+            f"{type(strategy).__name__} (for a media plan, compare its campaigns with compare())"
+        )
     market = market or Market()
     share, budget = strategy.brand_share, strategy.budget
     fixed = 0.0
@@ -641,11 +648,6 @@ def synergy(
         >>> sorted(s.wins), s.low <= s.interaction <= s.high
         (['both', 'brand', 'demand', 'neither'], True)
     """
-    if not isinstance(strategy, Strategy):
-        raise TypeError(
-            "synergy splits one Strategy into its brand and demand impressions; got "
-            f"{type(strategy).__name__} (for a media plan, compare its campaigns with compare())"
-        )
     arms = synergy_arms(market, strategy)
     market_dict = (market or Market()).to_dict()
     for part in ("brand", "demand"):

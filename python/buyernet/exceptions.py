@@ -1,10 +1,13 @@
 """Exceptions raised by buyernet.
 
-Every error buyernet raises on purpose derives from :class:`BuyernetError`, except three
-that Python names already: ``TypeError`` for a value of the wrong type, ``MemoryError`` for
-work refused because it would not fit in memory, and ``KeyboardInterrupt`` for Ctrl-C. Bad
-parameters raise :class:`ParameterError`, which is also a :class:`ValueError`, so code that
-already catches ``ValueError`` keeps working::
+Every error about buyernet's parameters, files and results derives from
+:class:`BuyernetError`; where Python has a name for the error already, buyernet uses it:
+``TypeError`` for a value of the wrong type, ``MemoryError`` for work refused because it
+would not fit in memory, ``KeyboardInterrupt`` for Ctrl-C, ``ImportError`` for an optional
+library that is not installed (pandas, dask), and ``ValueError`` from the
+:mod:`buyernet.stats` helpers for arrays of mismatched shapes. Bad parameters raise
+:class:`ParameterError`, which is also a :class:`ValueError`, so code that already catches
+``ValueError`` keeps working::
 
     >>> import buyernet
     >>> try:

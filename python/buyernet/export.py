@@ -275,7 +275,7 @@ def _incremental(
 ) -> dict[str, npt.NDArray[Any]]:
     """``columns`` (alternative ``name``'s per-run table) with the compared brand's
     incremental outcomes against the dark arm, per replicate; NaN on other brands' rows.
-    None without a dark arm.
+    Unchanged without a dark arm.
     """
     if c.dark is None:
         return columns
@@ -355,7 +355,7 @@ def write_sweep(
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "sweep"
         >>> _ = write_sweep(s, "", out, metric="wins", seconds=1.0)
         >>> describe(out).splitlines()[0]
-        'sweep over needs.observability: 2 tasks, winner by mean wins at each point:'
+        'sweep over needs.observability: 2 tasks, winner by wins at each point:'
     """
     with results_directory(output, inputs=inputs) as tmp:
         (tmp / "sweep.toml").write_text(sweep_toml, encoding="utf-8")
@@ -424,7 +424,7 @@ def describe(path: str | Path) -> str:
         winners = (path / "winners.csv").read_text(encoding="utf-8")
         return (
             f"sweep over {', '.join(run['grid'])}: {run['tasks']} tasks, "
-            f"winner by mean {run['metric']} at each point:\n"
+            f"winner by {run['metric']} at each point:\n"
             f"{winners.rstrip()}\n\nreport: {path / REPORT}"
         )
     text = summary_text(

@@ -611,15 +611,15 @@ class Market:
                 raise TypeError(f"{name} must be a buyernet.{cls.__name__}")
             # Types here, ranges in the engine: a frozen dataclass, so set through object.
             object.__setattr__(self, name, _plain_section(name, getattr(self, name)))
-        negatives: dict[tuple[str, ...], int] = {}
+        changed: dict[tuple[str, ...], tuple[int, int]] = {}
         for name in _SECTIONS:
             section = getattr(self, name)
-            if any(isinstance(getattr(section, f.name), int) and getattr(section, f.name) < 0
-                   for f in dataclasses.fields(section)):  # fmt: skip
-                section = dataclasses.replace(section)  # a copy to zero, not the caller's
+            values = [getattr(section, f.name) for f in dataclasses.fields(section)]
+            if any(isinstance(v, int) and not 0 <= v < 2**32 for v in values):
+                section = dataclasses.replace(section)  # a copy to change, not the caller's
                 object.__setattr__(self, name, section)
-                negatives.update(checks.unsigned(section, (name,)))
-        checks.negative_named(lambda: _core.check("market", self.to_dict()), negatives)
+                changed.update(checks.unsigned(section, (name,)))
+        checks.negative_named(lambda: _core.check("market", self.to_dict()), changed)
 
     @property
     def brand_names(self) -> tuple[str, ...]:
@@ -747,6 +747,18 @@ class Market:
             raise type(err)(f"{path}: {err}") from None
 
 
+def toml_string(text: str) -> str:
+    r"""``text`` as a TOML basic string: JSON's escapes (control characters as \uXXXX),
+    other characters as they are (JSON's \u escapes of characters beyond U+FFFF are
+    surrogate pairs, which TOML refuses), and DEL escaped, as TOML requires.
+
+    Example:
+        >>> print(toml_string("rocket 🚀 'a'"))
+        "rocket 🚀 'a'"
+    """
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _toml_value(value: Any) -> str:
     """A TOML literal that reads back as exactly the same Python value."""
     if isinstance(value, bool):
@@ -756,7 +768,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)  # shortest repr round-trips exactly
     if isinstance(value, str):
-        return json.dumps(value)  # a JSON string is a valid TOML basic string
+        return toml_string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")

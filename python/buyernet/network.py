@@ -111,7 +111,7 @@ class Graph:
             >>> Graph.from_networkx(nx.path_graph(4)).n_edges
             3
         """
-        if type(graph).__module__.split(".")[0] != "networkx":
+        if not any(c.__module__.split(".")[0] == "networkx" for c in type(graph).__mro__):
             raise TypeError(f"graph must be a networkx graph; got {type(graph).__name__}")
         index = {node: i for i, node in enumerate(graph.nodes)}
         m = graph.number_of_edges()

@@ -152,8 +152,9 @@ def money_text(rows: Sequence[Mapping[str, Any]]) -> str:
         ...        "incremental_roi": 12.1, "incremental_roi_low": 10.7,
         ...        "incremental_roi_high": 13.5}
         >>> print(money_text([row]))  # doctest: +NORMALIZE_WHITESPACE
-        money, per run (mean of the replicates, 95% interval): incremental = over the same
-        market with the brand dark; ROI = incremental gross profit / spend
+        money, per run (mean of the replicates; ROI: ratio of their totals; 95% interval):
+        incremental = over the same market with the brand dark; ROI = incremental gross
+        profit / spend
         alternative  spend   incremental revenue            incremental ROI
         q            52,000  900,000 [800,000, 1,000,000]   12.1 [10.7, 13.5]
     """
@@ -162,8 +163,9 @@ def money_text(rows: Sequence[Mapping[str, Any]]) -> str:
     table = [("alternative", "spend", "incremental revenue", "incremental ROI")]
     table += [(r["alternative"], *_money_cells(r)) for r in rows]
     head = (
-        "money, per run (mean of the replicates, 95% interval): incremental = over the same "
-        "market with the brand dark; ROI = incremental gross profit / spend"
+        "money, per run (mean of the replicates; ROI: ratio of their totals; 95% interval): "
+        "incremental = over the same market with the brand dark; ROI = incremental gross "
+        "profit / spend"
     )
     return "\n".join([head, *_aligned(table)])
 
@@ -180,8 +182,9 @@ def curves_text(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
         ...        "incremental_roi": 13.5, "incremental_roi_low": 10.8,
         ...        "incremental_roi_high": 16.2}
         >>> print(curves_text({"q": [row]}))  # doctest: +NORMALIZE_WHITESPACE
-        response curves, per run (mean of the replicates, 95% interval): each alternative at
-        several budgets a week, on the same market draws and against the same dark arm
+        response curves, per run (mean of the replicates; ROI: ratio of their totals; 95%
+        interval): each alternative at several budgets a week, on the same market draws and
+        against the same dark arm
         alternative  budget/week  spend   incremental revenue         incremental ROI
         q            125          26,000  500,000 [400,000, 600,000]  13.5 [10.8, 16.2]
     """
@@ -193,8 +196,9 @@ def curves_text(curves: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
         (name, money(r["budget"]), *_money_cells(r)) for name, rows in curves.items() for r in rows
     ]
     head = (
-        "response curves, per run (mean of the replicates, 95% interval): each alternative "
-        "at several budgets a week, on the same market draws and against the same dark arm"
+        "response curves, per run (mean of the replicates; ROI: ratio of their totals; 95% "
+        "interval): each alternative at several budgets a week, on the same market draws and "
+        "against the same dark arm"
     )
     return "\n".join([head, *_aligned(table)])
 
@@ -265,7 +269,8 @@ def money_html(c: Comparison) -> str:
         for r in rows
     )
     return (
-        "<h2>Money</h2><p>Per run, mean of the replicates with its 95% interval. Incremental: "
+        "<h2>Money</h2><p>Per run, mean of the replicates (ROI: the ratio of their totals) with "
+        "its 95% interval. Incremental: "
         "over the same market with the brand dark, on the same draws; ROI: incremental gross "
         "profit / spend.</p><table class='summary'><tr><th>alternative</th><th>spend</th>"
         "<th>incremental revenue</th><th>incremental ROI</th></tr>" + cells + "</table>"
@@ -355,7 +360,8 @@ def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
         ...        "significant": True, "replicates": 8, "unit": "deals", "better": "higher"}
         >>> print(differences_text([row], "q"))  # doctest: +NORMALIZE_WHITESPACE
         alternative - q, paired on the same market draws: each run's total (or end value)
-        per replicate, mean of 8 replicates; * = the 95% interval excludes 0
+        per replicate, mean of 8 replicates (rates such as ROI, ROAS and CAC: the ratio of
+        their totals); * = the 95% interval excludes 0
         metric  unit   q  alternative  difference  95% interval  reading
         wins    deals  2  p: 3         +1          [+0.5, +1.5]  * better
         <BLANKLINE>
@@ -366,7 +372,8 @@ def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
     n = max((r.get("replicates") or 0) for r in rows)
     lines = [
         f"alternative - {baseline}, paired on the same market draws: each run's total (or "
-        f"end value) per replicate, mean of {n} replicates; * = the 95% interval excludes 0"
+        f"end value) per replicate, mean of {n} replicates (rates such as ROI, ROAS and CAC: "
+        f"the ratio of their totals); * = the 95% interval excludes 0"
     ]
     if n < 2:
         lines.append(

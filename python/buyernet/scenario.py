@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import inspect
-import json
 import re
 import sys
 import textwrap
@@ -27,7 +26,7 @@ from typing import Any
 
 from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
-from buyernet.market import _SECTIONS, Market, _toml_value
+from buyernet.market import _SECTIONS, Market, _toml_value, toml_string
 from buyernet.metrics import SWEPT
 from buyernet.storage import file_name, write_atomically
 from buyernet.strategy import FUNCTIONS, MediaPlan, Plan, Strategy
@@ -386,7 +385,7 @@ def _toml(data: Mapping[str, Any], prefix: str = "") -> str:
 
 def _toml_key(key: str) -> str:
     """A TOML key: bare where TOML allows it, else quoted (names with spaces or dots)."""
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else toml_string(key)
 
 
 def example_toml() -> str:

@@ -77,6 +77,8 @@ def atomic_file(path: str | Path) -> Iterator[IO[bytes]]:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} is a directory; name a file to write")
+    if not path.resolve().parent.is_dir():
+        raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
     tmp = _fresh_name(path, "tmp")
     # O_EXCL: never write through a name someone else created; 0o666 & ~umask like open().
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -128,6 +130,14 @@ def _written_by_buyernet(directory: Path, shown: Path) -> list[str]:
             f"{shown} was not written by buyernet (no valid {MARKER} marker), so --force "
             "will not replace it; choose another --output or move it away"
         ) from None
+    if data.get("format") != FORMAT and any((directory / e).is_dir() for e in entries):
+        # Format 1 listed only the top level: what lies inside its folders cannot be told
+        # apart from files added since.
+        raise OutputError(
+            f"{shown} was written by an older buyernet, whose marker does not list the files "
+            "inside its folders, so --force cannot tell them from yours; remove it yourself "
+            "or choose another --output"
+        )
     return entries
 
 

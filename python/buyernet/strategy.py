@@ -90,8 +90,12 @@ def _engine_check(obj: Any, part: str) -> None:
     negative whole number is named with the engine's allowed range (see
     :func:`buyernet.checks.unsigned`).
     """
-    negatives = checks.unsigned(obj)
-    checks.negative_named(lambda: _core.check(part, obj.to_dict()), negatives)
+    changed = checks.unsigned(obj, widths=_WIDTHS)
+    checks.negative_named(lambda: _core.check(part, obj.to_dict()), changed)
+
+
+# The engine reads these whole numbers in fewer than 32 bits.
+_WIDTHS = {"min_level": 255}
 
 
 class _Kinds:
@@ -217,8 +221,12 @@ class Targeting(_Kinds):
             >>> Targeting.narrow(accounts=[3, 5]).accounts
             (3, 5)
         """
-        # Whole numbers only: 1.5 or True is not an account id (int() would truncate them).
-        ids = tuple(np.asarray(accounts).reshape(-1).tolist())
+        # Whole numbers only (3.0 from a float column is 3): 1.5 or True is not an account
+        # id, and int() would have truncated them.
+        ids = tuple(
+            int(a) if isinstance(a, float) and a.is_integer() else a
+            for a in np.asarray(accounts).reshape(-1).tolist()
+        )
         codes = tuple(_function(f) for f in functions)
         return Narrow(functions=codes, min_level=min_level, accounts=ids)
 

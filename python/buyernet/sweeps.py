@@ -284,9 +284,10 @@ class Sweep:
             runs = group.pivot_table(
                 index="replicate", columns="alternative", values=columns, dropna=False
             )
-            # The replicates every alternative has values for (a rate's parts, where it
-            # has them: a run whose rate is undefined still counts towards its totals).
-            runs = runs.dropna()
+            # The replicates every alternative has values for: a rate's parts, where it has
+            # them (a run whose rate is undefined still counts towards its totals).
+            needed = columns[1:] or columns
+            runs = runs.dropna(subset=[c for c in runs.columns if c[0] in needed])
             arms = {
                 str(alt): _arrays(runs.xs(alt, axis=1, level="alternative"))
                 for alt in runs.columns.get_level_values("alternative").unique()
@@ -302,7 +303,7 @@ class Sweep:
                 low, high = (d.low, d.high) if sign > 0 else (-d.high, -d.low)
                 clear = clear and low > 0
                 if i == 0:
-                    row.update(margin=sign * d.mean, low=low, high=high)
+                    row.update(margin=sign * d.mean + 0.0, low=low, high=high)  # never -0
             row["winner"] = leader if clear else NO_CLEAR_WINNER
             rows.append(row)
         columns = [*self.grid, "winner", "leader", "margin", "low", "high"]
@@ -387,6 +388,9 @@ def sweep(
     points = _points(market, strategies, rivals, grid, sample, method, seed)
     blocks = [(b, min(block, replicates - b)) for b in range(0, replicates, block)]
     definition = {
+        # What a task's rows hold: a checkpoint written before an outcome changed (CAC was
+        # spend per win; new_customers was not recorded) is another sweep.
+        "outcomes": [*METRICS, "cac = spend / new_customers"],
         "market": market.to_dict(),
         "strategies": {k: v.to_dict() for k, v in strategies.items()},
         "rivals": {k: v.to_dict() for k, v in rivals.items()},
