@@ -594,3 +594,14 @@ def test_a_difference_needs_the_metric_on_both_sides():
     c = buyernet.Comparison("us", "few", {"few": few, "full": full})
     with pytest.raises(ParameterError, match="unknown metric 'spend'"):
         c.difference("spend", "full")
+
+
+def test_a_compare_error_names_the_alternative_and_campaign():
+    m = buyernet.Market().replace(population={"people": 5_000, "companies": 250})
+    kw = {"periods": 3, "replicates": 2, "seed": 1}
+    q = buyernet.Strategy.quantum(100)
+    with pytest.raises(ParameterError, match=re.escape("alternatives['p'].budget must be above")):
+        buyernet.compare(m, {"q": q, "p": buyernet.Strategy.planetary(100)}, **kw)
+    with pytest.raises(ParameterError) as err:
+        buyernet.compare(m, {"q": q, "plan": buyernet.MediaPlan.brand_and_demand(100)}, **kw)
+    assert err.value.path == ("alternatives", "plan", "abm", "budget")

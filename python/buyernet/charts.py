@@ -409,7 +409,7 @@ def _roi(c: Comparison) -> Figure:
     y = np.arange(len(names))
     ax.errorbar(mid, y, xerr=[lo, hi], fmt="o", capsize=3, label="mean, 95% interval")
     # Break-even: the gross profit gained pays back the spend.
-    ax.axvline(1, color="grey", linewidth=0.8)
+    ax.axvline(1, color="grey", linewidth=0.8, label="break-even (1): gain = spend")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel("incremental ROI: (gross profit - gross profit dark) / spend")

@@ -432,9 +432,22 @@ def _compare(
             f"baseline {baseline!r} is not an alternative; alternatives: {', '.join(alternatives)}"
         )
     plans = []
+    market_dict = market.to_dict()
     for label, strategy in alternatives.items():
         if not isinstance(strategy, (Strategy, MediaPlan)):
             raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy or MediaPlan")
+        # Checked against the market here, so that an error names the alternative (the
+        # engine's names only the brand, which every alternative shares).
+        campaigns = strategy.campaigns if isinstance(strategy, MediaPlan) else [("", strategy)]
+        for campaign, part in campaigns:
+            try:
+                _core.check("strategy", part.to_dict(), market_dict)
+            except ParameterError as err:
+                where = f"alternatives[{str(label)!r}]" + (f"[{campaign!r}]" if campaign else "")
+                out = ParameterError(f"{where}.{err}")
+                at = ("alternatives", str(label), *([campaign] if campaign else []))
+                out.path = (*at, *(getattr(err, "path", None) or ()))  # type: ignore[attr-defined]
+                raise out from None
         plans.append(_strategies(market, {**rivals, name: strategy}))
     for i, strategy in enumerate(extra):
         if not isinstance(strategy, (Strategy, MediaPlan)):
