@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.exceptions import ParameterError
-from buyernet.metrics import FLOWS, STAGES
+from buyernet.metrics import FLOWS, OUTCOME, STAGES
 from buyernet.stats import NO_CLEAR_WINNER, interval, t95
 
 if TYPE_CHECKING:
@@ -113,7 +113,9 @@ def _hourglass(c: Comparison) -> Figure:
         ax.set_ylim(0, max(float(final.max()) * 2.5, 10.0))  # headroom: no bar is clipped
         ax.set_ylabel("people (log scale)")
         ax.set_title(f"Hourglass in the last week, {c.brand} playing {name}")
-        ax.set_xlabel("stage of the journey (people at or past it; mean over replicates)")
+        ax.set_xlabel(
+            "stage (people at each, mean over replicates; the stages overlap: not a funnel)"
+        )
     fig.legend(
         *axes[0].get_legend_handles_labels(), title="brand", loc="outside lower center", ncols=2
     )
@@ -172,13 +174,18 @@ def _cascades(c: Comparison) -> Figure:
     ax = fig.add_subplot()
     b = c.results[c.baseline].market.brand_index(c.brand)
     plotted = False
+    per_name = {}
     for name in c.alternatives:
         r = c.results[name]
         shares = r.series("shares")[:, :, b].ravel()
         earned = r.series("earned_reach")[:, :, b].ravel()
-        sizes = earned[shares > 0] / shares[shares > 0]
+        per_name[name] = earned[shares > 0] / shares[shares > 0]
+    pooled = np.concatenate(list(per_name.values()))
+    # One set of bins for every alternative, so their counts compare.
+    bins: Any = np.histogram_bin_edges(pooled, bins=30).tolist() if len(pooled) else 30
+    for name, sizes in per_name.items():
         if len(sizes):
-            ax.hist(sizes, bins=30, alpha=0.6, label=f"{name} ({len(sizes)} weeks with shares)")
+            ax.hist(sizes, bins=bins, alpha=0.6, label=f"{name} ({len(sizes)} weeks with shares)")
             plotted = True
     if not plotted:
         ax.text(0.5, 0.5, "no creative was shared", ha="center", transform=ax.transAxes)
@@ -191,19 +198,31 @@ def _cascades(c: Comparison) -> Figure:
 
 
 def _differences(c: Comparison) -> Figure:
-    rows = [d for d in c.table() if d.baseline_mean and not math.isnan(d.mean)]
-    fig = _figure(7.5, 0.35 * len(rows) + 1.4)
+    table = c.table()
+    rows = [d for d in table if d.baseline_mean and not math.isnan(d.mean)]
+    # No percentage of a zero (or undefined) baseline: named under the chart instead.
+    omitted = sorted({d.metric for d in table if d not in rows})
+    fig = _figure(7.5, 0.35 * len(rows) + 1.6)
     ax = fig.add_subplot()
-    labels, mid, lo, hi = [], [], [], []
-    for d in rows:
-        base = abs(d.baseline_mean)
-        labels.append(f"{d.metric} ({d.alternative})")
-        mid.append(100 * d.mean / base)
-        lo.append(100 * (d.mean - d.low) / base if not math.isnan(d.low) else 0.0)
-        hi.append(100 * (d.high - d.mean) / base if not math.isnan(d.high) else 0.0)
+    labels = []
     y = np.arange(len(rows))
-    ax.errorbar(mid, y, xerr=[lo, hi], fmt="o", capsize=3, label="mean, 95% interval")
+    for reading, color in (("better", "C2"), ("worse", "C3"), ("", "C0")):
+        picked = [(i, d) for i, d in enumerate(rows) if _reading_of(d) == reading]
+        if not picked:
+            continue
+        mid, lo, hi = [], [], []
+        for _, d in picked:
+            base = abs(d.baseline_mean)
+            mid.append(100 * d.mean / base)
+            lo.append(100 * (d.mean - d.low) / base if not math.isnan(d.low) else 0.0)
+            hi.append(100 * (d.high - d.mean) / base if not math.isnan(d.high) else 0.0)
+        label = {"better": "clearly better", "worse": "clearly worse", "": "not clear, or neither"}
+        ax.errorbar(mid, [i for i, _ in picked], xerr=[lo, hi], fmt="o", capsize=3,
+                    color=color, label=label[reading])  # fmt: skip
+    labels = [f"{d.metric} ({d.alternative})" for d in rows]
     ax.axvline(0, color="grey", linewidth=0.8)
+    if omitted:
+        fig.text(0.01, 0.01, "not shown (baseline mean 0): " + ", ".join(omitted), fontsize=7)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel(f"paired difference, % of {c.baseline}'s mean")
@@ -211,6 +230,16 @@ def _differences(c: Comparison) -> Figure:
     ax.set_title(f"Paired differences vs {c.baseline}: {c.brand}")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
     return fig
+
+
+def _reading_of(d: Any) -> str:
+    """``better`` or ``worse`` for a difference whose interval excludes zero in a metric
+    with a better direction, else empty.
+    """
+    better = OUTCOME[d.metric].better if d.metric in OUTCOME else ""
+    if not better or not d.significant or d.mean == 0:
+        return ""
+    return "better" if (d.mean > 0) == (better == "higher") else "worse"
 
 
 def _plain(ax: Any) -> None:
@@ -230,7 +259,8 @@ def _payoff(c: Comparison) -> Figure:
     axes = fig.subplots(1, 2)
     b = c.results[c.baseline].market.brand_index(c.brand)
     others = [n for n in c.alternatives if n != c.baseline] or [c.baseline]
-    for ax, (metric, label) in zip(axes, (("wins", "deals won"), ("revenue", "revenue"))):
+    pairs = (("wins", "deals won"), ("revenue", "revenue (currency units)"))
+    for ax, (metric, label) in zip(axes, pairs):
         base = np.cumsum(c.results[c.baseline].series(metric)[:, :, b], axis=1)
         for name in others:
             diff = np.cumsum(c.results[name].series(metric)[:, :, b], axis=1) - base
@@ -247,7 +277,7 @@ def _payoff(c: Comparison) -> Figure:
         _plain(ax)
     axes[0].set_title("Wins")
     axes[1].set_title("Revenue")
-    fig.suptitle(f"When does it pay off? {c.brand}, paired on the same market draws")
+    fig.suptitle(f"When does it win more? {c.brand}, paired on the same market draws")
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
@@ -281,21 +311,28 @@ def _pipeline(c: Comparison) -> Figure:
     ax = fig.add_subplot()
     r = c.results[c.baseline]
     x = np.arange(1, r.periods + 1)
-    _band(ax, x, r.series("committees_open"), "open opportunities")
+    _band(ax, x, r.series("committees_open"), "open opportunities (mean, 5-95% band)")
     ax.set_xlabel("week")
     ax.set_ylabel("open opportunities (needs)")
     _plain(ax)
     right = ax.twinx()
-    decided = r.series("decisions").sum(axis=0)
-    rate = np.where(
-        decided > 0, r.series("no_decisions").sum(axis=0) / np.maximum(decided, 1), np.nan
+    # Over the last 13 weeks (a quarter): a week holds too few decisions for a steady share.
+    window = np.ones(13)
+    decided = np.convolve(r.series("decisions").sum(axis=0), window)[: r.periods]
+    stalled = np.convolve(r.series("no_decisions").sum(axis=0), window)[: r.periods]
+    rate = np.where(decided > 0, stalled / np.maximum(decided, 1), np.nan)
+    right.plot(
+        x,
+        rate,
+        color="C3",
+        linewidth=0.8,
+        label=f"no-decision share, last 13 weeks, under {c.baseline} (right)",
     )
-    right.plot(x, rate, color="C3", linewidth=0.8, label="no-decision rate (right)")
     right.set_ylim(0, 1)
     right.set_ylabel("share of decisions with no vendor chosen")
-    ax.set_title("Pipeline: the market's own, the same for every alternative")
+    ax.set_title(f"Pipeline: open opportunities and decisions with no vendor ({c.brand})")
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    fig.legend(handles=handles, loc="outside lower center", ncols=1)
     return fig
 
 
@@ -330,8 +367,12 @@ def _frequency(c: Comparison) -> Figure:
         reached = r.series("paid_reach")[:, :, b].sum(axis=0)
         x = np.arange(1, r.periods + 1)
         ax.plot(x, np.where(reached > 0, shown / np.maximum(reached, 1), np.nan), label=name)
+    cap = c.results[c.baseline].market.media.frequency_cap
+    if cap:
+        ax.axhline(cap, color="grey", linestyle="--", linewidth=0.8, label="frequency cap")
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("week")
-    ax.set_ylabel("impressions per person reached")
+    ax.set_ylabel("paid impressions per person reached, per week")
     ax.set_title(f"Frequency: {c.brand}")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
@@ -342,10 +383,14 @@ def _spend(c: Comparison) -> Figure:
     fig = _figure()
     ax = fig.add_subplot()
     b = c.results[c.baseline].market.brand_index(c.brand)
-    for name in c.alternatives:
+    for i, name in enumerate(c.alternatives):
         r = c.results[name]
         _band(ax, np.arange(1, r.periods + 1), r.series("spend")[:, :, b], name)
-    ax.set_title(f"Spend per week: {c.brand}")
+        plan = r.strategies.get(c.brand)
+        budget = getattr(plan, "budget", None) if plan is not None else None
+        if budget and getattr(plan, "unit", "money") == "money":
+            ax.axhline(budget, color=f"C{i}", linestyle="--", linewidth=0.8)
+    ax.set_title(f"Spend per week: {c.brand} (dashed: each budget a week)")
     ax.set_xlabel("week")
     ax.set_ylabel("spend per week (currency units)")
     ax.set_ylim(bottom=0)
@@ -451,8 +496,10 @@ def curves_chart(curves: Mapping[str, Any]) -> Figure:
     """
     fig = _figure(7.5, 4.4)
     axes = fig.subplots(1, 2)
-    for name, curve in curves.items():
-        x = [p.budget for p in curve.points]
+    for k, (name, curve) in enumerate(curves.items()):
+        # Side by side at each budget, so one's interval does not hide another's.
+        shift = 1 + 0.02 * (k - (len(curves) - 1) / 2)
+        x = [p.budget * shift for p in curve.points]
         for ax, field in ((axes[0], "incremental_revenue"), (axes[1], "incremental_roi")):
             values = [getattr(p, field) for p in curve.points]
             mid = [v.mean for v in values]
@@ -483,8 +530,9 @@ def curves_chart(curves: Mapping[str, Any]) -> Figure:
 
 #: What to read from each chart, shown under it in reports.
 CAPTIONS: dict[str, str] = {
-    "spend": "Money spent each week (media, intent data, creative). Below the budget where "
-    "the frequency cap, an empty audience or missing intent signals left it unspent.",
+    "spend": "Money spent each week (media, intent data, creative) against each budget "
+    "(dashed). Below the budget where the frequency cap, an empty audience or missing "
+    "intent signals left it unspent.",
     "incremental_profit": "Gross profit over the same market with the brand dark (solid, "
     "95% interval), against cumulative spend (dashed): where the solid line is above the "
     "dashed one, the strategy has paid for itself.",
@@ -493,23 +541,31 @@ CAPTIONS: dict[str, str] = {
     "below 1, the money would have done better unspent.",
     "payoff": "Above zero, the alternative has won more (deals, revenue) than the baseline by "
     "that week; the band is the 95% interval of the paired difference. Where the band "
-    "leaves zero for good, the alternative has paid off.",
+    "leaves zero for good, it has clearly won more; whether that paid for its spend, the "
+    "incremental profit and ROI charts say.",
     "wins": "Deals won so far by each strategy (mean, 5-95% of replicates). Bands of two "
     "strategies can overlap while their paired difference (above) is clear.",
     "revenue": "Revenue so far by each strategy (mean, 5-95% of replicates).",
     "share_by_brand": "Each brand's share of all wins so far: whom the wins came from.",
-    "pipeline": "Open opportunities and the share of decisions that end with no vendor: the "
-    "market's own, the same draws under every alternative.",
-    "hourglass": "People at each stage of the journey with each brand in the last week.",
-    "hourglass_over_time": "The brand's journey stages week by week: awareness (know) builds "
-    "slowly; try and buy follow needs.",
+    "pipeline": "Open opportunities (needs with a committee: the market's own, the same under "
+    "every alternative) and, on the right, the share of the last 13 weeks' decisions that "
+    "ended with no vendor chosen, under the baseline.",
+    "hourglass": "People at each stage with each brand in the last week (log scale). The "
+    "stages overlap rather than form a funnel: like and trust need know, but a buyer need "
+    "not trust the brand it buys.",
+    "hourglass_over_time": "The brand's stages week by week (log scale). 'repeat' counts "
+    "customers who bought more than once within the run, so it starts near zero and builds "
+    "as the run's second purchases come in.",
     "future_buyers": "Of the people on committees that decided, the share the brand had "
     "reached before they joined, and while they worked elsewhere: reach that pays later.",
     "reach": "Unique people reached each week, by paid impressions and by sharing.",
-    "frequency": "How often the same people see the ads: paid impressions per person reached.",
-    "cascades": "How far shared creative travels: people reached per sharer in a week.",
-    "differences": "Every metric's paired difference as % of the baseline's mean, with its "
-    "95% interval: right of zero is more.",
+    "frequency": "How often the same people see the ads each week: paid impressions per "
+    "person reached, against the frequency cap (dashed).",
+    "cascades": "How far shared creative travels: people reached per sharer in a week (the "
+    "same bins for every alternative).",
+    "differences": "Each metric's paired difference as % of the baseline's mean, with its 95% "
+    "interval: right of zero is more; green where that is clearly better for the brand, red "
+    "where clearly worse. Metrics whose baseline mean is zero are named below the chart.",
 }
 
 #: The charts of money a report leads with, in order (then the response curves).
@@ -596,7 +652,10 @@ def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
         'needs.observability'
     """
     winners = result.winners(metric)
-    names = [*sorted(set(result.table["alternative"])), NO_CLEAR_WINNER]
+    # The compare charts' colours: the baseline first, then the others in their order.
+    order = list(dict.fromkeys(result.table["alternative"]))
+    names = [result.baseline, *(n for n in order if n != result.baseline), NO_CLEAR_WINNER]
+    lower = metric in OUTCOME and OUTCOME[metric].better == "lower"
     fig = _figure(7.5, 4.6)
     ax = fig.add_subplot()
     grid = result.grid
@@ -608,7 +667,13 @@ def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
         x = xs.index(row[grid[0]]) if grid else 0
         y = ys.index(row[grid[1]]) if len(grid) > 1 else 0
         counts[y, x, names.index(row["winner"])] += 1
-        margin = f"{row['leader']} +{row['margin']:.3g}" if np.isfinite(row["margin"]) else ""
+        lead = abs(row["margin"])
+        amount = f"{lead:,.0f}" if lead >= 100 else f"{lead:.3g}"
+        margin = (
+            f"{row['leader']} {amount} {'lower' if lower else 'higher'}"
+            if np.isfinite(row["margin"])
+            else ""
+        )
         margins.setdefault((y, x), []).append(margin)
     best = counts.argmax(axis=2)
     share = counts.max(axis=2) / np.maximum(counts.sum(axis=2), 1)
@@ -625,10 +690,17 @@ def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
                 label += f"\n{cell[0]}"
             ax.text(x, y, label, ha="center", va="center", color="white", fontsize=8)
     ax.set_xticks(range(len(xs)), [str(v) for v in xs])
-    ax.set_yticks(range(len(ys)), [str(v) for v in ys])
+    if len(grid) > 1:
+        ax.set_yticks(range(len(ys)), [str(v) for v in ys])
+    else:
+        ax.set_yticks([])
     ax.set_xlabel(grid[0] if grid else "(no grid)")
-    ax.set_ylabel(grid[1] if len(grid) > 1 else "(one row)")
-    ax.set_title(f"Winner by {metric} (paired 95% interval above 0; + the lead in the mean)")
+    ax.set_ylabel(grid[1] if len(grid) > 1 else "")
+    ax.set_title(
+        f"Winner by {metric} ({'lower' if lower else 'higher'} is better)\nclear: its paired "
+        "95% interval beats all others; label: its lead in the mean",
+        fontsize=10,
+    )
     from matplotlib.patches import Patch
 
     ax.legend(

@@ -28,6 +28,7 @@ __all__ = [
     "FLOWS",
     "INCREMENTAL",
     "MARKET_SERIES",
+    "OUTCOME",
     "OUTCOMES",
     "OUTCOME_NAMES",
     "PHASES",
@@ -158,6 +159,8 @@ BRAND_SERIES: tuple[str, ...] = tuple(m.name for m in SERIES if m.per_brand)
 FLOWS: frozenset[str] = frozenset(m.name for m in SERIES if m.flow)
 #: The keys of :meth:`buyernet.Results.run_metrics`, in order.
 OUTCOME_NAMES: tuple[str, ...] = tuple(m.name for m in OUTCOMES)
+#: Every per-run outcome by name, incremental ones included.
+OUTCOME: dict[str, Metric] = {m.name: m for m in (*OUTCOMES, *INCREMENTAL)}
 #: The rates among the outcomes: name -> (numerator, denominator, scale) (see Metric.ratio).
 RATIOS: dict[str, tuple[str, str, float]] = {
     m.name: m.ratio for m in (*OUTCOMES, *INCREMENTAL) if m.ratio is not None

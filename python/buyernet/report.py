@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.charts import CAPTIONS, CHARTS, MONEY_CHARTS, chart, curves_chart, winner_chart
-from buyernet.metrics import INCREMENTAL, OUTCOMES
+from buyernet.metrics import OUTCOME
 from buyernet.strategy import FUNCTIONS
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from buyernet.simulation import Results
     from buyernet.sweeps import Sweep
 
-_OUTCOMES = {m.name: m for m in (*INCREMENTAL, *OUTCOMES)}
 
 __all__ = [
     "CHARTS",
@@ -96,8 +95,8 @@ def summary_rows(c: Comparison) -> list[dict[str, Any]]:
             "high": clean(d.high),
             "significant": d.significant,
             "replicates": d.replicates,
-            "unit": _OUTCOMES[d.metric].unit if d.metric in _OUTCOMES else "",
-            "better": _OUTCOMES[d.metric].better if d.metric in _OUTCOMES else "",
+            "unit": OUTCOME[d.metric].unit if d.metric in OUTCOME else "",
+            "better": OUTCOME[d.metric].better if d.metric in OUTCOME else "",
         }
         for d in c.table()
     ]
@@ -328,22 +327,25 @@ def campaigns_html(c: Comparison) -> str:
     cells = []
     for name in c.alternatives:
         for (brand, campaign), t in c.results[name].campaign_outcomes().items():
-            with np.errstate(invalid="ignore"):
-                cpm = float(np.nanmean(t["cpm"])) if np.isfinite(t["cpm"]).any() else math.nan
+            # CPM as the ratio of the totals, like every rate the report shows.
+            shown = float(t["impressions"].sum())
+            cpm = 1000 * float(t["media_spend"].sum()) / shown if shown > 0 else math.nan
             cells.append(
                 f"<tr><td>{html.escape(name)}</td><td>{html.escape(brand)}</td>"
                 f"<td>{html.escape(campaign)}</td><td>{money(float(t['spend'].mean()))}</td>"
+                f"<td>{money(float(t['media_spend'].mean()))}</td>"
                 f"<td>{count(float(t['impressions'].mean()))}</td><td>{money(cpm)}</td>"
                 f"<td>{money(float(t['unspent'].mean()))}</td></tr>"
             )
     if not cells:
         return ""
     return (
-        "<h2>Spend by campaign</h2><p>Per run, mean of the replicates; CPM: media spend per "
-        "1,000 impressions; unspent: budget the audience or the frequency cap could not "
-        "absorb.</p><table class='summary campaigns'><tr><th>alternative</th><th>brand</th>"
-        "<th>campaign</th><th>spend</th><th>impressions</th><th>CPM</th><th>unspent</th>"
-        "</tr>" + "".join(cells) + "</table>"
+        "<h2>Spend by campaign</h2><p>Per run, mean of the replicates; spend: media, intent "
+        "data and creative; CPM: media spend per 1,000 impressions (the ratio of the "
+        "totals); unspent: budget the audience or the frequency cap could not absorb.</p>"
+        "<table class='summary campaigns'><tr><th>alternative</th><th>brand</th>"
+        "<th>campaign</th><th>spend</th><th>media</th><th>impressions</th><th>CPM</th>"
+        "<th>unspent</th></tr>" + "".join(cells) + "</table>"
     )
 
 
@@ -608,11 +610,15 @@ def winners_text(result: Sweep, metric: str = "wins") -> str:
         >>> winners_text(s).splitlines()[0].split(" (")[0]
         'winner by wins at each grid point'
     """
+    better = OUTCOME[metric].better if metric in OUTCOME else ""
     head = (
-        f"winner by {metric} at each grid point (a winner leads every other alternative with "
-        "a paired 95% interval above zero; margin: over the runner-up):"
+        f"winner by {metric} at each grid point ({better or 'higher'} is better; a winner "
+        "beats every other alternative with a paired 95% interval that excludes zero; "
+        "margin: its lead over the runner-up, positive when better):"
     )
-    return f"{head}\n{result.winners(metric).to_string()}"
+    show = _formatter(OUTCOME[metric].unit if metric in OUTCOME else "", signed=True)
+    table = result.winners(metric)
+    return f"{head}\n{table.to_string(formatters={k: show for k in ('margin', 'low', 'high')})}"
 
 
 def _png(fig: Figure) -> str:
@@ -708,9 +714,57 @@ def sweep_report(result: Sweep, metric: str, sweep_toml: str, meta: dict[str, An
         >>> "<h2>Paired differences in wins</h2>" in sweep_report(s, "wins", "", meta)
         True
     """
-    comparisons = result.comparisons()
-    rows = comparisons[comparisons["metric"] == metric]
-    table = rows.to_html(index=False, float_format=lambda x: f"{x:.4g}", classes="summary")
+    unit = OUTCOME[metric].unit if metric in OUTCOME else ""
+    better = OUTCOME[metric].better if metric in OUTCOME else ""
+    show, signed = _formatter(unit), _formatter(unit, signed=True)
+    grid = [html.escape(k) for k in result.grid]
+    comparisons = result.comparisons((metric,))
+    cells = []
+    for _, r in comparisons.iterrows():
+        clear = r["low"] > 0 or r["high"] < 0
+        reading = _reading(
+            {"significant": clear, "better": better, "difference": float(r["difference"])}
+        )
+        cells.append(
+            "<tr>"
+            + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in result.grid)
+            + f"<td>{html.escape(str(r['alternative']))}</td>"
+            + f"<td>{signed(float(r['difference']))}</td><td>[{signed(float(r['low']))}, "
+            + f"{signed(float(r['high']))}]</td><td>{int(r['replicates'])}</td>"
+            + f"<td>{'*' if clear else ''} {reading}</td></tr>"
+        )
+    table = (
+        "<table class='summary'><tr>"
+        + "".join(f"<th>{k}</th>" for k in grid)
+        + f"<th>alternative</th><th>difference ({html.escape(unit)})</th>"
+        + "<th>95% interval</th><th>replicates</th><th>reading</th></tr>"
+        + "".join(cells)
+        + "</table>"
+    )
+    winners = result.winners(metric)
+    lead_rows = []
+    for _, w in winners.iterrows():
+        lead = (
+            f"{show(abs(float(w['margin'])))} {'lower' if better == 'lower' else 'higher'}"
+            if math.isfinite(float(w["margin"]))
+            else "n/a"
+        )
+        lead_rows.append(
+            "<tr>"
+            + "".join(f"<td>{html.escape(str(w[k]))}</td>" for k in result.grid)
+            + f"<td>{html.escape(str(w['winner']))}</td>"
+            + f"<td>{html.escape(str(w['leader']))}</td><td>{lead}</td></tr>"
+        )
+    winners_table = (
+        "<table class='summary'><tr>"
+        + "".join(f"<th>{k}</th>" for k in grid)
+        + "<th>winner</th><th>leader</th><th>lead over the runner-up (mean)</th></tr>"
+        + "".join(lead_rows)
+        + "</table>"
+    )
+    direction = {"lower": "lower is better", "higher": "higher is better"}.get(
+        better, "the highest leads"
+    )
     image = _png(winner_chart(result, metric))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>buyernet sweep</title>
@@ -724,7 +778,12 @@ img {{ max-width: 100%; }} pre {{ background: #f6f6f6; padding: 1rem; font-size:
 <p>{meta["tasks"]} tasks ({meta["from_checkpoint"]} from the checkpoint), buyernet
 {html.escape(str(meta["version"]))}. Differences are alternative minus
 {html.escape(result.baseline)} on the same market draws, per grid point.</p>
-<figure><img alt='winner' src='data:image/png;base64,{image}'></figure>
+<figure><img alt='winner' src='data:image/png;base64,{image}'><figcaption>The alternative
+that clearly wins {html.escape(metric)} ({direction}) at each grid point: its paired 95% interval
+against every other alternative excludes zero in its favour; grey where none does. The label
+gives the leader's lead in the mean.</figcaption></figure>
+<h2>Winners</h2>
+{winners_table}
 <h2>Paired differences in {html.escape(metric)}</h2>
 {table}
 <h2>Sweep file</h2>

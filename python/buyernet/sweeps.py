@@ -39,7 +39,7 @@ from buyernet import checks
 from buyernet.comparison import compare, estimate, paired
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
-from buyernet.metrics import INCREMENTAL, OUTCOMES, RATIOS, SWEPT
+from buyernet.metrics import OUTCOME, RATIOS, SWEPT
 from buyernet.runner import (
     Checkpoint,
     Setup,
@@ -66,9 +66,6 @@ def _arrays(frame: Any) -> dict[str, Any]:
     """A frame's columns as float arrays, by name."""
     return {str(k): frame[k].to_numpy(dtype=float) for k in frame.columns}
 
-
-# Which way is better, per outcome ("higher", "lower", or "" for neither: ranked highest).
-_BETTER = {m.name: m.better for m in (*OUTCOMES, *INCREMENTAL)}
 
 #: The per-run metrics a sweep records (see :data:`buyernet.metrics.SWEPT`).
 METRICS = SWEPT
@@ -274,7 +271,8 @@ class Sweep:
             ['no clear winner']
         """
         pd = _pandas()
-        lower = _BETTER.get(metric) == "lower"
+        # Which way is better ("higher", "lower", or "" for neither: ranked highest).
+        lower = metric in OUTCOME and OUTCOME[metric].better == "lower"
         # The leader's advantage over another: the paired difference, signed so that
         # positive is better.
         sign = -1.0 if lower else 1.0
