@@ -565,6 +565,8 @@ def test_second_review_edge_cases(tmp_path):
         ParameterError, match=re.escape("on must be in [1, 520]; got " + str(2**70))
     ):
         buyernet.Timing.flighted(2**70, 1)
+    with pytest.raises(ParameterError, match=re.escape("industries must be in [1, companies]")):
+        buyernet.Market().replace(population={"industries": 70_000})
     with pytest.raises(ParameterError, match=r"committees\.fixed_size must be at least 1"):
         buyernet.Market().replace(committees={"fixed_size": -1})
     with pytest.raises(ParameterError, match="budget must be a finite number"):

@@ -554,6 +554,9 @@ _SECTIONS: dict[str, type] = {
 
 SectionUpdate = Union[dict[str, Any], Any]
 
+# The engine reads these whole numbers in fewer than 32 bits.
+_WIDTHS = {"industries": 2**16 - 1}
+
 
 def _plain_section(name: str, section: Any) -> Any:
     """``section`` with every field a plain value of its declared type (see
@@ -614,11 +617,14 @@ class Market:
         changed: dict[tuple[str, ...], tuple[int, int]] = {}
         for name in _SECTIONS:
             section = getattr(self, name)
-            values = [getattr(section, f.name) for f in dataclasses.fields(section)]
-            if any(isinstance(v, int) and not 0 <= v < 2**32 for v in values):
+            values = {f.name: getattr(section, f.name) for f in dataclasses.fields(section)}
+            if any(
+                isinstance(v, int) and not 0 <= v <= _WIDTHS.get(k, 2**32 - 1)
+                for k, v in values.items()
+            ):
                 section = dataclasses.replace(section)  # a copy to change, not the caller's
                 object.__setattr__(self, name, section)
-                changed.update(checks.unsigned(section, (name,)))
+                changed.update(checks.unsigned(section, (name,), widths=_WIDTHS))
         checks.negative_named(lambda: _core.check("market", self.to_dict()), changed)
 
     @property
