@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import buyernet
-from buyernet import Graph, ParameterError
+from buyernet import Graph, ParameterError, stats
 
 LEVELS = [0.0, 0.2, 0.5, 0.8, 1.0]
 
@@ -166,6 +166,8 @@ def test_candidates_and_budget_are_respected():
     assert abs(chosen.marginal.sum() - chosen.spread) < 0.1 * chosen.spread
     lo, hi = chosen.interval
     assert lo < chosen.spread < hi
+    assert chosen.runs == 2000
+    assert hi - chosen.spread == pytest.approx(stats.t95(1999) * chosen.stderr)
 
 
 def test_imm_and_celf_find_the_hubs_of_a_star_forest():

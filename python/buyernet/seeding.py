@@ -25,6 +25,7 @@ from buyernet import _core, checks
 from buyernet.cascade import Probability, _check_graph, _p_arg, _threads
 from buyernet.exceptions import ParameterError
 from buyernet.network import Graph
+from buyernet.stats import t95
 
 __all__ = ["SeedSelection", "select_seeds"]
 
@@ -60,11 +61,16 @@ class SeedSelection(NamedTuple):
     """Reverse-reachable sets drawn (0 for CELF)."""
     rr_bytes: int
     """The most bytes the reverse-reachable sets and their index held at once."""
+    runs: int = 0
+    """The independent Monte Carlo cascades ``spread`` is the mean of (0: not known)."""
 
     @property
     def interval(self) -> tuple[float, float]:
-        """The 95% confidence interval of the spread (normal approximation)."""
-        return (self.spread - 1.96 * self.stderr, self.spread + 1.96 * self.stderr)
+        """The 95% confidence interval of the spread: Student t on ``runs - 1`` degrees of
+        freedom (the normal 1.96 where ``runs`` is not known).
+        """
+        half = (t95(self.runs - 1) if self.runs >= 2 else 1.96) * self.stderr
+        return (self.spread - half, self.spread + half)
 
 
 def select_seeds(
@@ -138,6 +144,7 @@ def select_seeds(
     limit = None
     if memory_limit is not None:
         limit = checks.integer(memory_limit, "memory_limit", 1, _MAX_INT)
+    runs = checks.integer(runs, "runs", 2, _MAX_INT)
     seeds, marginal, spread, stderr, rr_sets, rr_bytes = _core.select_seeds(
         graph._native,
         k,
@@ -150,7 +157,7 @@ def select_seeds(
         costs,
         budget,
         checks.integer(celf_runs, "celf_runs", 1, _MAX_INT),
-        checks.integer(runs, "runs", 2, _MAX_INT),
+        runs,
         limit,
     )
-    return SeedSelection(seeds, marginal, spread, stderr, method, rr_sets, rr_bytes)
+    return SeedSelection(seeds, marginal, spread, stderr, method, rr_sets, rr_bytes, runs)
