@@ -326,3 +326,15 @@ def test_winners_on_a_rate_count_the_runs_where_it_is_undefined():
     assert w["margin"].iloc[0] == pytest.approx(400 / 3 - 100)
     d = s.comparisons(("cac",))
     assert d["difference"].iloc[0] == pytest.approx(100 - 400 / 3)
+
+
+def test_a_checkpoint_that_is_a_file_or_corrupt_is_refused_by_name(tmp_path):
+    m = small_market(1_000, 50)
+    kw = {"grid": {"needs.observability": [0.05]}, "periods": 2, "replicates": 1, "seed": 1}
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(buyernet.ParameterError, match="is a file"):
+        buyernet.sweep(m, {"q": buyernet.Strategy(100)}, checkpoint=tmp_path / "file", **kw)
+    (tmp_path / "ck").mkdir()
+    (tmp_path / "ck" / "sweep.json").write_text("{not json")
+    with pytest.raises(buyernet.ParameterError, match=r"sweep\.json is not a checkpoint's"):
+        buyernet.sweep(m, {"q": buyernet.Strategy(100)}, checkpoint=tmp_path / "ck", **kw)

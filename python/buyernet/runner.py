@@ -252,11 +252,21 @@ class Checkpoint:
         what: str = "another grid, market, strategies, seed or size",
     ) -> None:
         self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ParameterError(f"checkpoint {self.folder} is a file; name a directory")
         self.folder.mkdir(parents=True, exist_ok=True)
         digest = fingerprint(definition)
         marker = self.folder / "sweep.json"
         if marker.exists():
-            stored = json.loads(marker.read_text(encoding="utf-8"))
+            try:
+                stored = json.loads(marker.read_text(encoding="utf-8"))
+                if not isinstance(stored, dict):
+                    raise ValueError("not a JSON object")
+            except ValueError as err:
+                raise ParameterError(
+                    f"checkpoint {self.folder}: its sweep.json is not a checkpoint's ({err}); "
+                    "use a new directory or delete it"
+                ) from None
             if stored.get("fingerprint") != digest:
                 raise ParameterError(
                     f"checkpoint {self.folder} holds a different sweep ({what}); use a new "
