@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.exceptions import ParameterError
-from buyernet.metrics import FLOWS, OUTCOME, STAGES
+from buyernet.metrics import FLOWS, OUTCOME, STAGES, reading
 from buyernet.stats import NO_CLEAR_WINNER, interval, t95
 
 if TYPE_CHECKING:
@@ -204,10 +204,9 @@ def _differences(c: Comparison) -> Figure:
     omitted = sorted({d.metric for d in table if d not in rows})
     fig = _figure(7.5, 0.35 * len(rows) + 1.6)
     ax = fig.add_subplot()
-    labels = []
     y = np.arange(len(rows))
-    for reading, color in (("better", "C2"), ("worse", "C3"), ("", "C0")):
-        picked = [(i, d) for i, d in enumerate(rows) if _reading_of(d) == reading]
+    for verdict, color in (("better", "C2"), ("worse", "C3"), ("", "C0")):
+        picked = [(i, d) for i, d in enumerate(rows) if _verdict(d) == verdict]
         if not picked:
             continue
         mid, lo, hi = [], [], []
@@ -218,7 +217,7 @@ def _differences(c: Comparison) -> Figure:
             hi.append(100 * (d.high - d.mean) / base if not math.isnan(d.high) else 0.0)
         label = {"better": "clearly better", "worse": "clearly worse", "": "not clear, or neither"}
         ax.errorbar(mid, [i for i, _ in picked], xerr=[lo, hi], fmt="o", capsize=3,
-                    color=color, label=label[reading])  # fmt: skip
+                    color=color, label=label[verdict])  # fmt: skip
     labels = [f"{d.metric} ({d.alternative})" for d in rows]
     ax.axvline(0, color="grey", linewidth=0.8)
     if omitted:
@@ -230,16 +229,6 @@ def _differences(c: Comparison) -> Figure:
     ax.set_title(f"Paired differences vs {c.baseline}: {c.brand}")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
     return fig
-
-
-def _reading_of(d: Any) -> str:
-    """``better`` or ``worse`` for a difference whose interval excludes zero in a metric
-    with a better direction, else empty.
-    """
-    better = OUTCOME[d.metric].better if d.metric in OUTCOME else ""
-    if not better or not d.significant or d.mean == 0:
-        return ""
-    return "better" if (d.mean > 0) == (better == "higher") else "worse"
 
 
 def _plain(ax: Any) -> None:
@@ -713,3 +702,9 @@ def winner_chart(result: Sweep, metric: str = "wins") -> Figure:
         bbox_to_anchor=(1.01, 1),
     )
     return fig
+
+
+def _verdict(d: Any) -> str:
+    """:func:`buyernet.metrics.reading` of a :class:`~buyernet.Difference`."""
+    better = OUTCOME[d.metric].better if d.metric in OUTCOME else ""
+    return reading(better, d.mean, d.significant)

@@ -27,9 +27,10 @@ import numpy.typing as npt
 from buyernet.exceptions import ParameterError
 
 __all__ = [
+    "as_given",
     "float_array",
     "integer",
-    "negative_named",
+    "into_width",
     "node_ids",
     "numbers",
     "plain",
@@ -37,7 +38,6 @@ __all__ = [
     "real",
     "seed",
     "unit",
-    "unsigned",
 ]
 
 
@@ -231,20 +231,20 @@ def _identical(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def unsigned(
+def into_width(
     obj: Any, prefix: tuple[str, ...] = (), widths: dict[str, int] | None = None
 ) -> dict[tuple[str, ...], tuple[int, int]]:
     """Brings each whole-number field of dataclass ``obj`` that the engine could not even
     receive into its integer width: a negative one to 0, one above its width
     (``widths[name]``, else 2**32 - 1) to the width. Returns them by path, as (given, sent):
-    check the sent values with the engine and let :func:`negative_named` name the range.
+    check the sent values with the engine and let :func:`as_given` name the range.
 
     Example:
         >>> from dataclasses import dataclass
         >>> @dataclass
         ... class A:
         ...     n: int = -3
-        >>> a = A(); unsigned(a, ("a",)), a.n
+        >>> a = A(); into_width(a, ("a",)), a.n
         ({('a', 'n'): (-3, 0)}, 0)
     """
     out = {}
@@ -261,8 +261,8 @@ def unsigned(
     return out
 
 
-def negative_named(check: Any, changed: dict[tuple[str, ...], tuple[int, int]]) -> None:
-    """Runs ``check()`` (an engine check of the values :func:`unsigned` brought into
+def as_given(check: Any, changed: dict[tuple[str, ...], tuple[int, int]]) -> None:
+    """Runs ``check()`` (an engine check of the values :func:`into_width` brought into
     width) and raises what it says of a changed field with the number as given: the
     engine's allowed range with the user's number.
 
@@ -271,7 +271,7 @@ def negative_named(check: Any, changed: dict[tuple[str, ...], tuple[int, int]]) 
         ...     err = ParameterError("on must be in [1, 520]; got 0")
         ...     err.path = ("on",)
         ...     raise err
-        >>> negative_named(check, {("on",): (-1, 0)})
+        >>> as_given(check, {("on",): (-1, 0)})
         Traceback (most recent call last):
         ...
         buyernet.exceptions.ParameterError: on must be in [1, 520]; got -1

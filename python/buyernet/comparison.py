@@ -432,22 +432,9 @@ def _compare(
             f"baseline {baseline!r} is not an alternative; alternatives: {', '.join(alternatives)}"
         )
     plans = []
-    market_dict = market.to_dict()
     for label, strategy in alternatives.items():
         if not isinstance(strategy, (Strategy, MediaPlan)):
             raise TypeError(f"alternatives[{label!r}] must be a buyernet.Strategy or MediaPlan")
-        # Checked against the market here, so that an error names the alternative (the
-        # engine's names only the brand, which every alternative shares).
-        campaigns = strategy.campaigns if isinstance(strategy, MediaPlan) else [("", strategy)]
-        for campaign, part in campaigns:
-            try:
-                _core.check("strategy", part.to_dict(), market_dict)
-            except ParameterError as err:
-                where = f"alternatives[{str(label)!r}]" + (f"[{campaign!r}]" if campaign else "")
-                out = ParameterError(f"{where}.{err}")
-                at = ("alternatives", str(label), *([campaign] if campaign else []))
-                out.path = (*at, *(getattr(err, "path", None) or ()))  # type: ignore[attr-defined]
-                raise out from None
         plans.append(_strategies(market, {**rivals, name: strategy}))
     for i, strategy in enumerate(extra):
         if not isinstance(strategy, (Strategy, MediaPlan)):
@@ -464,12 +451,36 @@ def _compare(
     arm_metrics = [None] * len(alternatives) + [extra_metrics] * len(extra)
     if dark:
         arm_metrics.append(dark_metrics)
-    arms = _run(
-        market, plans, periods, replicates, seed, threads, network, progress, metrics, arm_metrics
-    )
+    try:
+        arms = _run(
+            market, plans, periods, replicates, seed, threads, network, progress, metrics,
+            arm_metrics,
+        )  # fmt: skip
+    except ParameterError:
+        _name_the_alternative(market, alternatives)
+        raise
     results = {str(label): r for label, r in zip(alternatives, arms)}
     more = arms[len(alternatives) : len(alternatives) + len(extra)]
     return Comparison(name, str(baseline), results, arms[-1] if dark else None), more
+
+
+def _name_the_alternative(market: Market, alternatives: Mapping[str, Plan]) -> None:
+    """Raises the engine's error for the first alternative (and campaign) the market
+    refuses, naming it: the engine's path names only the brand, which every alternative
+    shares. Checked only once a run was refused, so a good run pays nothing for it.
+    """
+    market_dict = market.to_dict()
+    for label, strategy in alternatives.items():
+        campaigns = strategy.campaigns if isinstance(strategy, MediaPlan) else [("", strategy)]
+        for campaign, part in campaigns:
+            try:
+                _core.check("strategy", part.to_dict(), market_dict)
+            except ParameterError as err:
+                where = f"alternatives[{str(label)!r}]" + (f"[{campaign!r}]" if campaign else "")
+                out = ParameterError(f"{where}.{err}")
+                at = ("alternatives", str(label), *([campaign] if campaign else []))
+                out.path = (*at, *(getattr(err, "path", None) or ()))  # type: ignore[attr-defined]
+                raise out from None
 
 
 def estimate(metric: str, values: Mapping[str, npt.NDArray[np.float64]]) -> Interval:

@@ -624,8 +624,8 @@ class Market:
             ):
                 section = dataclasses.replace(section)  # a copy to change, not the caller's
                 object.__setattr__(self, name, section)
-                changed.update(checks.unsigned(section, (name,), widths=_WIDTHS))
-        checks.negative_named(lambda: _core.check("market", self.to_dict()), changed)
+                changed.update(checks.into_width(section, (name,), widths=_WIDTHS))
+        checks.as_given(lambda: _core.check("market", self.to_dict()), changed)
 
     @property
     def brand_names(self) -> tuple[str, ...]:

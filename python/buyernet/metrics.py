@@ -38,6 +38,7 @@ __all__ = [
     "STAGES",
     "SWEPT",
     "Metric",
+    "reading",
 ]
 
 
@@ -161,6 +162,22 @@ FLOWS: frozenset[str] = frozenset(m.name for m in SERIES if m.flow)
 OUTCOME_NAMES: tuple[str, ...] = tuple(m.name for m in OUTCOMES)
 #: Every per-run outcome by name, incremental ones included.
 OUTCOME: dict[str, Metric] = {m.name: m for m in (*OUTCOMES, *INCREMENTAL)}
+
+
+def reading(better: str, difference: float | None, clear: bool) -> str:
+    """``"better"`` or ``"worse"`` for the brand, for a ``clear`` difference (its interval
+    excludes zero) in a metric whose ``better`` direction is ``"higher"`` or ``"lower"``;
+    empty otherwise.
+
+    Example:
+        >>> reading("lower", 25.0, True), reading("higher", 25.0, False)
+        ('worse', '')
+    """
+    if not clear or not better or difference is None or difference == 0:
+        return ""
+    return "better" if (difference > 0) == (better == "higher") else "worse"
+
+
 #: The rates among the outcomes: name -> (numerator, denominator, scale) (see Metric.ratio).
 RATIOS: dict[str, tuple[str, str, float]] = {
     m.name: m.ratio for m in (*OUTCOMES, *INCREMENTAL) if m.ratio is not None

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buyernet.charts import CAPTIONS, CHARTS, MONEY_CHARTS, chart, curves_chart, winner_chart
-from buyernet.metrics import OUTCOME
+from buyernet.metrics import OUTCOME, reading
 from buyernet.strategy import FUNCTIONS
 
 if TYPE_CHECKING:
@@ -407,11 +407,7 @@ def differences_text(rows: Sequence[Mapping[str, Any]], baseline: str) -> str:
 
 def _reading(d: Mapping[str, Any]) -> str:
     """``better`` or ``worse`` for a clear difference in a metric with a better direction."""
-    better, diff = d.get("better", ""), d.get("difference")
-    if not d["significant"] or not better or diff is None or diff == 0:
-        return ""
-    up = diff > 0
-    return "better" if up == (better == "higher") else "worse"
+    return reading(d.get("better", ""), d.get("difference"), bool(d["significant"]))
 
 
 def _headlines(rows: Sequence[Mapping[str, Any]], baseline: str) -> list[str]:
@@ -722,16 +718,14 @@ def sweep_report(result: Sweep, metric: str, sweep_toml: str, meta: dict[str, An
     cells = []
     for _, r in comparisons.iterrows():
         clear = r["low"] > 0 or r["high"] < 0
-        reading = _reading(
-            {"significant": clear, "better": better, "difference": float(r["difference"])}
-        )
+        verdict = reading(better, float(r["difference"]), bool(clear))
         cells.append(
             "<tr>"
             + "".join(f"<td>{html.escape(str(r[k]))}</td>" for k in result.grid)
             + f"<td>{html.escape(str(r['alternative']))}</td>"
             + f"<td>{signed(float(r['difference']))}</td><td>[{signed(float(r['low']))}, "
             + f"{signed(float(r['high']))}]</td><td>{int(r['replicates'])}</td>"
-            + f"<td>{'*' if clear else ''} {reading}</td></tr>"
+            + f"<td>{'*' if clear else ''} {verdict}</td></tr>"
         )
     table = (
         "<table class='summary'><tr>"

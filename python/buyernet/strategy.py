@@ -88,10 +88,10 @@ def _plain_scalars(obj: Any) -> None:
 def _engine_check(obj: Any, part: str) -> None:
     """The engine's check of ``obj`` (a kind or a creative) as schema part ``part``; a
     negative whole number is named with the engine's allowed range (see
-    :func:`buyernet.checks.unsigned`).
+    :func:`buyernet.checks.into_width`).
     """
-    changed = checks.unsigned(obj, widths=_WIDTHS)
-    checks.negative_named(lambda: _core.check(part, obj.to_dict()), changed)
+    changed = checks.into_width(obj, widths=_WIDTHS)
+    checks.as_given(lambda: _core.check(part, obj.to_dict()), changed)
 
 
 # The engine reads these whole numbers in fewer than 32 bits.
