@@ -101,6 +101,21 @@ pub fn weights(name: &'static str, weights: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// Node ids as given (of any integer width), each in `[0, n)`, as the engine's 32-bit ids.
+pub fn node_ids<T: Copy + Into<i64>>(name: &'static str, ids: &[T], n: u64) -> Result<Vec<u32>> {
+    ids.iter()
+        .map(|&id| {
+            let id: i64 = id.into();
+            u32::try_from(id)
+                .ok()
+                .filter(|&v| u64::from(v) < n)
+                .ok_or_else(|| {
+                    Error::out_of_range(name, id, format!("node ids in [0, n) = [0, {n})"))
+                })
+        })
+        .collect()
+}
+
 /// `actual` values where `expected` are needed.
 pub fn length(name: &'static str, expected: usize, actual: usize, why: &'static str) -> Result<()> {
     if expected == actual {
@@ -129,5 +144,11 @@ mod tests {
             whole("on", 0, 1, 520).unwrap_err().to_string(),
             "on must be in [1, 520]; got 0"
         );
+        assert_eq!(node_ids("s", &[0u32, 2], 3).unwrap(), vec![0, 2]);
+        assert_eq!(
+            node_ids("s", &[-1i64], 3).unwrap_err().to_string(),
+            "s must be node ids in [0, n) = [0, 3); got -1"
+        );
+        assert!(node_ids("s", &[3i64], 3).is_err() && node_ids("s", &[1i64 << 40], 3).is_err());
     }
 }

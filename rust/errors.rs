@@ -78,6 +78,9 @@ pub enum Error {
     /// An array could not be allocated.
     #[error("not enough memory for {what} ({bytes} bytes)")]
     OutOfMemory { what: &'static str, bytes: u128 },
+    /// The computation could not run: threads could not start, or a worker failed.
+    #[error("{0}")]
+    Runtime(String),
     /// The caller asked the computation to stop (Ctrl-C).
     #[error("interrupted")]
     Interrupted,

@@ -64,7 +64,6 @@ class Graph:
         self,
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.float32] | None]: ...
     def __eq__(self, other: object, /) -> bool: ...
-    def __reduce__(self) -> tuple[Any, ...]: ...
 
 def cascade(
     graph: Graph,
@@ -112,7 +111,7 @@ def fixed_cost(market: dict[str, dict[str, Any]], strategy: dict[str, Any]) -> f
 def market_network(market: dict[str, dict[str, Any]], seed: int, replicate: int) -> Graph: ...
 def estimate_bytes(
     market: dict[str, dict[str, Any]],
-    arms: list[list[tuple[str, list[dict[str, Any]]] | None]],
+    arms: list[list[list[dict[str, Any]] | None]],
     network: Graph | None,
     periods: int,
     replicates: int,
@@ -122,7 +121,7 @@ def metrics() -> list[tuple[str, str, str, str, str]]: ...
 def model_order() -> tuple[list[str], list[str]]: ...
 def simulate(
     market: dict[str, dict[str, Any]],
-    arms: list[list[tuple[str, list[dict[str, Any]]] | None]],
+    arms: list[list[list[dict[str, Any]] | None]],
     network: Graph | None,
     periods: int,
     replicates: int,
@@ -130,7 +129,7 @@ def simulate(
     threads: int | None,
     progress: Callable[[int, int], object] | None = None,
     metrics: list[str] | None = None,
-    arm_metrics: list[list[str] | None] | None = None,
+    arm_metrics: list[list[str] | None] = ...,
 ) -> list[dict[str, Any]]: ...
 
 BUILD_UNITS: int

@@ -58,7 +58,8 @@ class Graph:
         raise AttributeError("Graph is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Graph, (self._native,))
+        # Pickles as its CSR arrays, rebuilt (and checked) by the engine's from_csr.
+        return (_from_csr, (self.directed, *self._native.csr()))
 
     # -- constructors -------------------------------------------------------------------
 
@@ -330,3 +331,13 @@ def as_network(value: NetworkLike, people: int) -> Graph:
         "network must be a buyernet.Graph, a networkx graph or a SciPy sparse matrix, one "
         f"node per person; got {type(value).__name__} (build one with buyernet.Graph.from_edges)"
     )
+
+
+def _from_csr(
+    directed: bool,
+    offsets: npt.NDArray[np.uint64],
+    targets: npt.NDArray[np.uint32],
+    weights: npt.NDArray[np.float32] | None,
+) -> Graph:
+    """A graph from its CSR arrays: how a pickled graph is rebuilt."""
+    return Graph(_core.Graph.from_csr(directed, offsets, targets, weights))

@@ -163,8 +163,8 @@ def _run(
     per_arm = [None if m is None else _recorded(m) for m in arm_metrics]
     core_network = None if network is None else network._native
     raw = _core.simulate(
-        market.to_dict(),
-        _core_arms(market, arms),
+        _named(market),
+        _core_arms(arms),
         core_network,
         periods,
         replicates,
@@ -172,7 +172,7 @@ def _run(
         threads,
         None if progress is None else _reporter(progress, replicates),
         recorded,
-        per_arm or None,
+        per_arm,
     )
     return [
         Results(
@@ -189,17 +189,18 @@ def _run(
     ]
 
 
-def _core_arms(
-    market: Market, arms: list[list[Plan | None]]
-) -> list[list[tuple[str, list[dict[str, Any]]] | None]]:
-    """Each arm as the engine reads it: per brand, (name, its campaigns as dicts) or None."""
-    return [
-        [
-            None if st is None else (market.brand_names[b], plan_list(st))
-            for b, st in enumerate(plan)
-        ]
-        for plan in arms
-    ]
+def _core_arms(arms: list[list[Plan | None]]) -> list[list[list[dict[str, Any]] | None]]:
+    """Each arm as the engine reads it: per brand, its campaigns as dicts, or None."""
+    return [[None if st is None else plan_list(st) for st in plan] for plan in arms]
+
+
+def _named(market: Market) -> dict[str, dict[str, Any]]:
+    """The market as the engine reads it, its brands named (``us``, ... by default), so that
+    an error names the brand whose plan is at fault.
+    """
+    out = market.to_dict()
+    out["brands"]["names"] = list(market.brand_names)
+    return out
 
 
 def estimate_bytes(
@@ -234,7 +235,7 @@ def estimate_bytes(
         arms.append(_strategies(market, others))
     native = None if network is None else network._native
     return _core.estimate_bytes(
-        market.to_dict(), _core_arms(market, arms), native, periods, replicates, threads
+        _named(market), _core_arms(arms), native, periods, replicates, threads
     )
 
 

@@ -1,13 +1,12 @@
 //! `buyernet.Graph` and the cascade engine: argument conversion and forwarding.
 
-use crate::bindings::runtime::{NodeIds, compute, count, to_py};
-use crate::errors::Error;
-use crate::graph::cascade::{self as engine, Seeds, Transmission};
+use crate::bindings::runtime::{NodeIds, compute};
+use crate::graph::cascade::{self as engine, Probability, Seeds};
 use crate::graph::csr::Graph;
 use crate::graph::fused;
 use crate::graph::generators;
 use crate::graph::seeding::{self, Method, Request};
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{Element, IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use std::sync::Arc;
@@ -18,8 +17,16 @@ pub struct PyGraph {
     pub(crate) inner: Arc<Graph>,
 }
 
+/// A copy of an array: Python threads may write to the caller's array while the GIL is
+/// released.
+fn copied<T: Element + Copy>(a: Option<&PyReadonlyArray1<'_, T>>) -> PyResult<Option<Vec<T>>> {
+    Ok(a.map(|a| a.as_slice()).transpose()?.map(<[T]>::to_vec))
+}
+
 fn wrap(graph: crate::Result<Graph>) -> PyResult<PyGraph> {
-    graph.map(|g| PyGraph { inner: Arc::new(g) }).map_err(to_py)
+    Ok(PyGraph {
+        inner: Arc::new(graph?),
+    })
 }
 
 #[pymethods]
@@ -30,16 +37,12 @@ impl PyGraph {
         py: Python<'_>,
         src: NodeIds<'_>,
         dst: NodeIds<'_>,
-        n: i64,
+        n: u64,
         weights: Option<PyReadonlyArray1<'_, f32>>,
         directed: bool,
     ) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
         let (src, dst) = (src.to_vec("src", n)?, dst.to_vec("dst", n)?);
-        // Copied: Python threads may write to the caller's arrays while the GIL is released.
-        let weights = weights
-            .map(|w| w.as_slice().map(<[f32]>::to_vec))
-            .transpose()?;
+        let weights = copied(weights.as_ref())?;
         wrap(py.detach(|| Graph::from_edges(n, &src, &dst, weights.as_deref(), directed)))
     }
 
@@ -51,31 +54,23 @@ impl PyGraph {
         targets: PyReadonlyArray1<'_, u32>,
         weights: Option<PyReadonlyArray1<'_, f32>>,
     ) -> PyResult<Self> {
-        let offsets = offsets.as_slice()?.to_vec();
-        let targets = targets.as_slice()?.to_vec();
-        let weights = weights
-            .map(|w| w.as_slice().map(<[f32]>::to_vec))
-            .transpose()?;
+        let (offsets, targets) = (offsets.as_slice()?.to_vec(), targets.as_slice()?.to_vec());
+        let weights = copied(weights.as_ref())?;
         wrap(py.detach(|| Graph::from_csr(directed, offsets, targets, weights)))
     }
 
     #[staticmethod]
-    fn erdos_renyi(py: Python<'_>, n: i64, mean_degree: f64, seed: u64) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
+    fn erdos_renyi(py: Python<'_>, n: u64, mean_degree: f64, seed: u64) -> PyResult<Self> {
         wrap(py.detach(|| generators::erdos_renyi(n, mean_degree, seed)))
     }
 
     #[staticmethod]
-    fn watts_strogatz(py: Python<'_>, n: i64, k: i64, p: f64, seed: u64) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
-        let k = count("k", k, 0, i64::MAX)?;
+    fn watts_strogatz(py: Python<'_>, n: u64, k: u64, p: f64, seed: u64) -> PyResult<Self> {
         wrap(py.detach(|| generators::watts_strogatz(n, k, p, seed)))
     }
 
     #[staticmethod]
-    fn barabasi_albert(py: Python<'_>, n: i64, m: i64, seed: u64) -> PyResult<Self> {
-        let n = count("n", n, 0, crate::graph::csr::MAX_NODES as i64)?;
-        let m = count("m", m, 0, i64::MAX)?;
+    fn barabasi_albert(py: Python<'_>, n: u64, m: u64, seed: u64) -> PyResult<Self> {
         wrap(py.detach(|| generators::barabasi_albert(n, m, seed)))
     }
 
@@ -115,18 +110,12 @@ impl PyGraph {
 
     fn neighbors<'py>(&self, py: Python<'py>, node: i64) -> PyResult<Bound<'py, PyArray1<u32>>> {
         let n = u64::from(self.inner.n_nodes());
-        if node < 0 || node as u64 >= n {
-            return Err(to_py(Error::out_of_range(
-                "node",
-                node,
-                format!("a node id in [0, n) = [0, {n})"),
-            )));
-        }
-        Ok(PyArray1::from_slice(py, self.inner.neighbors(node as u32)))
+        let node = crate::check::node_ids("node", &[node], n)?[0];
+        Ok(PyArray1::from_slice(py, self.inner.neighbors(node)))
     }
 
     fn to_edges<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        let (src, dst, weights) = py.detach(|| self.inner.to_edges()).map_err(to_py)?;
+        let (src, dst, weights) = py.detach(|| self.inner.to_edges())?;
         let weights = weights.map(|w| w.into_pyarray(py));
         (src.into_pyarray(py), dst.into_pyarray(py), weights).into_pyobject(py)
     }
@@ -146,84 +135,44 @@ impl PyGraph {
             .cast::<PyGraph>()
             .is_ok_and(|o| *o.get().inner == *self.inner)
     }
-
-    /// Pickles as the CSR arrays, rebuilt by `Graph.from_csr`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let rebuild = py.get_type::<PyGraph>().getattr("from_csr")?;
-        let (offsets, targets, weights) =
-            slf.get()
-                .csr(py)?
-                .extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>, Bound<'py, PyAny>)>()?;
-        let args = (slf.get().inner.is_directed(), offsets, targets, weights);
-        (rebuild, args).into_pyobject(py)
-    }
 }
 
 /// Where cascades start: node ids, or a number of random seeds drawn anew per run.
 #[derive(FromPyObject)]
 pub(crate) enum SeedsArg<'py> {
     Nodes(NodeIds<'py>),
-    Random(i64),
+    Random(u32),
 }
 
-impl SeedsArg<'_> {
-    fn resolve(&self, graph: &Graph) -> PyResult<Seeds> {
-        let n = u64::from(graph.n_nodes());
-        Ok(match self {
-            SeedsArg::Nodes(ids) => Seeds::Nodes(ids.to_vec("seeds", n)?),
-            SeedsArg::Random(k) => Seeds::Random(count("k", *k, 0, n as i64)? as u32),
-        })
-    }
-}
-
-/// The transmission probability: one for all edges, one per stored edge, or the weights.
+/// The transmission probability: one for all edges, one per stored edge, or by name.
 #[derive(FromPyObject)]
 pub(crate) enum ProbabilityArg<'py> {
     Uniform(f64),
     PerEdge(PyReadonlyArray1<'py, f32>),
-    /// The string 'weights' (checked by the Python layer).
-    GraphWeights(String),
+    Named(String),
+}
+
+impl SeedsArg<'_> {
+    fn resolve(&self, graph: &Graph) -> PyResult<Seeds> {
+        Ok(match self {
+            SeedsArg::Nodes(ids) => Seeds::Nodes(ids.to_vec("seeds", u64::from(graph.n_nodes()))?),
+            SeedsArg::Random(k) => Seeds::Random(*k),
+        })
+    }
 }
 
 impl ProbabilityArg<'_> {
-    /// A copy of a per-edge array: Python threads may write to the caller's array while the
-    /// GIL is released.
-    fn per_edge(&self) -> PyResult<Option<Vec<f32>>> {
-        match self {
-            ProbabilityArg::PerEdge(a) => Ok(Some(a.as_slice()?.to_vec())),
-            _ => Ok(None),
-        }
+    fn resolve(&self) -> PyResult<Probability> {
+        Ok(match self {
+            ProbabilityArg::Uniform(p) => Probability::Uniform(*p),
+            ProbabilityArg::PerEdge(a) => Probability::PerEdge(a.as_slice()?.to_vec()),
+            ProbabilityArg::Named(name) => Probability::named(name)?,
+        })
     }
 }
 
 /// Who activated whom: (generation, parent) per node.
 type Trace<'py> = (Bound<'py, PyArray1<i32>>, Bound<'py, PyArray1<i64>>);
-
-fn transmission<'a>(
-    p: &ProbabilityArg<'_>,
-    edges: Option<&'a [f32]>,
-    graph: &'a Graph,
-) -> crate::Result<Transmission<'a>> {
-    match (p, edges) {
-        (ProbabilityArg::Uniform(p), _) => Transmission::uniform(*p),
-        (ProbabilityArg::PerEdge(_), Some(edges)) => Transmission::per_edge(graph, edges, "p"),
-        (ProbabilityArg::GraphWeights(name), _) if name != "weights" => Err(Error::out_of_range(
-            "p",
-            format!("{name:?}"),
-            "a probability in [0, 1], an array of per-edge probabilities, or 'weights'",
-        )),
-        (ProbabilityArg::GraphWeights(_), _) => match graph.weights() {
-            Some(w) => Transmission::per_edge(graph, w, "the graph's weights (p='weights')"),
-            None => Err(Error::out_of_range(
-                "p",
-                "'weights'",
-                "a probability or per-edge array: the graph has no weights",
-            )),
-        },
-        (ProbabilityArg::PerEdge(_), None) => unreachable!("per-edge p always has a slice"),
-    }
-}
 
 /// One cascade: (generation, parent) arrays.
 #[pyfunction]
@@ -234,17 +183,12 @@ pub(crate) fn cascade<'py>(
     seeds: SeedsArg<'py>,
     p: ProbabilityArg<'py>,
     seed: u64,
-    max_generations: Option<i64>,
+    max_generations: Option<u32>,
 ) -> PyResult<Trace<'py>> {
     let graph = &graph.get().inner;
-    let seeds = seeds.resolve(graph)?;
-    let max_generations = max_generations
-        .map(|g| count("max_generations", g, 0, i64::from(u32::MAX)).map(|g| g as u32))
-        .transpose()?;
-    let edges = p.per_edge()?;
-    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let (seeds, p) = (seeds.resolve(graph)?, p.resolve()?);
     let trace = compute(py, Some(1), None, |_, cancel| {
-        engine::cascade(graph, &seeds, p, seed, max_generations, cancel)
+        engine::cascade(graph, &seeds, p.on(graph)?, seed, max_generations, cancel)
     })?;
     Ok((
         trace.generation.into_pyarray(py),
@@ -262,22 +206,20 @@ pub(crate) fn cascade_sizes<'py>(
     graph: &Bound<'py, PyGraph>,
     seeds: SeedsArg<'py>,
     p: ProbabilityArg<'py>,
-    runs: i64,
+    runs: usize,
     seed: u64,
-    threads: Option<i64>,
+    threads: Option<usize>,
     fused: bool,
 ) -> PyResult<Bound<'py, PyArray1<i64>>> {
     let graph = &graph.get().inner;
-    let seeds = seeds.resolve(graph)?;
-    let runs = count("runs", runs, 1, i64::MAX)? as usize;
-    let edges = p.per_edge()?;
-    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let (seeds, p) = (seeds.resolve(graph)?, p.resolve()?);
     let sizes = compute(py, threads, None, |parallel, cancel| {
-        if fused {
-            fused::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
+        let run = if fused {
+            fused::cascade_sizes
         } else {
-            engine::cascade_sizes(graph, &seeds, p, runs, seed, parallel, cancel)
-        }
+            engine::cascade_sizes
+        };
+        run(graph, &seeds, p.on(graph)?, runs, seed, parallel, cancel)
     })?;
     Ok(sizes
         .into_iter()
@@ -296,15 +238,12 @@ pub(crate) fn fused_replay<'py>(
     p: ProbabilityArg<'py>,
     seed: u64,
     run: u64,
-) -> PyResult<i64> {
+) -> PyResult<u32> {
     let graph = &graph.get().inner;
-    let seeds = seeds.resolve(graph)?;
-    let edges = p.per_edge()?;
-    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
-    let size = compute(py, Some(1), None, |_, cancel| {
-        fused::replay(graph, &seeds, p, seed, run, cancel)
-    })?;
-    Ok(i64::from(size))
+    let (seeds, p) = (seeds.resolve(graph)?, p.resolve()?);
+    compute(py, Some(1), None, |_, cancel| {
+        fused::replay(graph, &seeds, p.on(graph)?, seed, run, cancel)
+    })
 }
 
 /// Seeds, their marginal spreads, the evaluated spread and its standard error, the RR sets
@@ -330,65 +269,31 @@ pub(crate) fn select_seeds<'py>(
     method: &str,
     epsilon: f64,
     seed: u64,
-    threads: Option<i64>,
+    threads: Option<usize>,
     candidates: Option<NodeIds<'py>>,
     cost: Option<PyReadonlyArray1<'py, f64>>,
     budget: Option<f64>,
-    runs: i64,
-    evaluation_runs: i64,
+    runs: usize,
+    evaluation_runs: usize,
     memory_limit: Option<u64>,
 ) -> PyResult<SelectionTuple<'py>> {
     let graph = &graph.get().inner;
+    let p = p.resolve()?;
     let n = u64::from(graph.n_nodes());
-    let runs = count("runs", runs, 1, i64::MAX)? as usize;
-    let method = match method {
-        "imm" => Method::Imm,
-        "opim-c" => Method::OpimC,
-        "celf" => Method::Celf { runs },
-        other => {
-            return Err(to_py(Error::out_of_range(
-                "method",
-                format!("{other:?}"),
-                "'imm', 'opim-c' or 'celf'",
-            )));
-        }
-    };
     let candidates = candidates.map(|c| c.to_vec("candidates", n)).transpose()?;
-    let cost = cost
-        .map(|c| c.as_slice().map(<[f64]>::to_vec))
-        .transpose()?;
-    let cost = match (cost.as_deref(), budget) {
-        (Some(c), Some(b)) => Some((c, b)),
-        (None, None) => None,
-        (Some(_), None) => {
-            return Err(to_py(Error::out_of_range(
-                "budget",
-                "None",
-                "a number when cost is given",
-            )));
-        }
-        (None, Some(_)) => {
-            return Err(to_py(Error::out_of_range(
-                "cost",
-                "None",
-                "one cost per node when budget is given",
-            )));
-        }
-    };
-    let edges = p.per_edge()?;
-    let p = transmission(&p, edges.as_deref(), graph).map_err(to_py)?;
+    let cost = copied(cost.as_ref())?;
     let request = Request {
         k,
-        method,
+        method: Method::named(method, runs)?,
         epsilon,
         seed,
         candidates: candidates.as_deref(),
-        cost,
+        cost: seeding::costed(cost.as_deref(), budget)?,
         memory_limit,
-        evaluation_runs: count("evaluation_runs", evaluation_runs, 2, i64::MAX)? as usize,
+        evaluation_runs,
     };
     let s = compute(py, threads, None, |parallel, cancel| {
-        seeding::select_seeds(graph, p, &request, parallel, cancel)
+        seeding::select_seeds(graph, p.on(graph)?, &request, parallel, cancel)
     })?;
     Ok((
         s.seeds.into_pyarray(py),

@@ -10,20 +10,13 @@ mod runtime;
 use pyo3::prelude::*;
 
 #[pymodule]
-fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<graph::PyGraph>()?;
-    m.add_function(wrap_pyfunction!(graph::cascade, m)?)?;
-    m.add_function(wrap_pyfunction!(graph::cascade_sizes, m)?)?;
-    m.add_function(wrap_pyfunction!(graph::fused_replay, m)?)?;
-    m.add_function(wrap_pyfunction!(graph::select_seeds, m)?)?;
-    m.add_function(wrap_pyfunction!(run::market_defaults, m)?)?;
-    m.add_function(wrap_pyfunction!(run::check, m)?)?;
-    m.add_function(wrap_pyfunction!(run::fixed_cost, m)?)?;
-    m.add_function(wrap_pyfunction!(run::market_network, m)?)?;
-    m.add_function(wrap_pyfunction!(run::simulate, m)?)?;
-    m.add_function(wrap_pyfunction!(run::estimate_bytes, m)?)?;
-    m.add_function(wrap_pyfunction!(run::metrics, m)?)?;
-    m.add_function(wrap_pyfunction!(run::model_order, m)?)?;
-    m.add("BUILD_UNITS", crate::control::BUILD_UNITS)?;
-    Ok(())
+mod _core {
+    #[pymodule_export]
+    use super::graph::{PyGraph, cascade, cascade_sizes, fused_replay, select_seeds};
+    #[pymodule_export]
+    use super::run::{check, estimate_bytes, fixed_cost, market_defaults, market_network};
+    #[pymodule_export]
+    use super::run::{metrics, model_order, simulate};
+    #[pymodule_export]
+    const BUILD_UNITS: u32 = crate::control::BUILD_UNITS;
 }

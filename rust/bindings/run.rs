@@ -2,7 +2,7 @@
 //! dicts through pythonize; every function here converts its arguments and forwards.
 
 use crate::bindings::graph::PyGraph;
-use crate::bindings::runtime::{compute, count, to_py};
+use crate::bindings::runtime::compute;
 use crate::errors::{Error, Segment};
 use crate::market::MarketConfig;
 use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
@@ -10,7 +10,7 @@ use crate::measures::hourglass::STAGES;
 use crate::sim::monte_carlo::{self, Column, event_logs};
 use crate::sim::period::PHASES;
 use crate::sim::plan::Plan;
-use crate::sim::record::{self, METRICS, Scope};
+use crate::sim::record::METRICS;
 use crate::sim::replicate::Start;
 use numpy::{IntoPyArray, PyArrayMethods};
 use pyo3::exceptions::PyValueError;
@@ -21,10 +21,10 @@ use std::sync::Arc;
 
 /// Reads `value` into the engine's type `T`; a value that does not fit names its full path
 /// (`at` followed by the path within `value`).
-fn read<T: DeserializeOwned>(value: &Bound<'_, PyAny>, at: &[Segment]) -> PyResult<T> {
+fn read<T: DeserializeOwned>(value: &Bound<'_, PyAny>, at: &[Segment]) -> crate::Result<T> {
     let mut de = pythonize::Depythonizer::from_object(value);
     serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| to_py(Error::schema(at, e, |path| value_at(value, path))))
+        .map_err(|e| Error::schema(at, e, |path| value_at(value, path)))
 }
 
 /// The repr of the value at `path` inside `value`, for messages.
@@ -42,48 +42,8 @@ fn value_at(value: &Bound<'_, PyAny>, path: &[Segment]) -> Option<String> {
 /// A market from a dict of sections, checked.
 fn market_config(market: &Bound<'_, PyAny>) -> PyResult<MarketConfig> {
     let config: MarketConfig = read(market, &[])?;
-    config.validate().map_err(to_py)?;
+    config.validate()?;
     Ok(config)
-}
-
-/// Brand `name`'s media plan (a list of campaigns' strategies), checked against `config`;
-/// errors name the brand and the campaign (`strategies["us"]["abm"].budget`).
-fn media_plan(
-    name: &str,
-    d: &Bound<'_, PyAny>,
-    config: &MarketConfig,
-    periods: u32,
-) -> PyResult<Vec<Strategy>> {
-    let at = [
-        Segment::Field("strategies".into()),
-        Segment::Key(name.into()),
-    ];
-    let plan: Vec<Strategy> = read(d, &at)?;
-    for (k, s) in plan.iter().enumerate() {
-        // A lone unnamed campaign is the brand's strategy: its errors name the brand only.
-        let campaign = match (plan.len(), s.name.is_empty()) {
-            (1, true) => None,
-            (_, true) => Some(Segment::Index(k)),
-            _ => Some(Segment::Key(s.name.clone())),
-        };
-        let within = |e: Error| {
-            let e = match &campaign {
-                Some(c) => e.within(c.clone()),
-                None => e,
-            };
-            to_py(e.within(at[1].clone()).within(at[0].clone()))
-        };
-        config.validate_strategy(s).map_err(within)?;
-        config.validate_horizon(s, periods).map_err(within)?;
-        if plan[..k].iter().any(|o| o.name == s.name) {
-            return Err(within(Error::out_of_range(
-                "name",
-                format!("{:?}", s.name),
-                "a name no other campaign of the plan has",
-            )));
-        }
-    }
-    Ok(plan)
 }
 
 /// Checks a value against one part of the engine's schema: `market`, `strategy`,
@@ -96,7 +56,7 @@ pub(crate) fn check(
     value: &Bound<'_, PyAny>,
     market: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    let checked = match (part, market) {
+    Ok(match (part, market) {
         ("market", _) => return market_config(value).map(|_| ()),
         ("strategy", Some(m)) => market_config(m)?.validate_strategy(&read(value, &[])?),
         ("strategy", None) => read::<Strategy>(value, &[])?.check(),
@@ -108,8 +68,7 @@ pub(crate) fn check(
                 "no part of the schema is called {other:?}"
             )));
         }
-    };
-    checked.map_err(to_py)
+    }?)
 }
 
 /// What a campaign of `strategy` pays each period in `market` before buying impressions.
@@ -142,15 +101,18 @@ pub(crate) fn market_network(
     })
 }
 
-/// The metric catalogue: per metric (name, scope, kind, unit, doc), in recording order.
+/// A metric of the catalogue: name, scope, kind, unit, doc.
+type Entry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// The metric catalogue, in recording order.
 #[pyfunction]
-pub(crate) fn metrics() -> Vec<(
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-)> {
+pub(crate) fn metrics() -> Vec<Entry> {
     METRICS
         .iter()
         .map(|m| (m.name, m.scope.name(), m.kind.name(), m.unit, m.doc))
@@ -163,77 +125,44 @@ pub(crate) fn model_order() -> (Vec<&'static str>, Vec<&'static str>) {
     (STAGES.to_vec(), PHASES.iter().map(|p| p.name()).collect())
 }
 
-/// A brand's name and its media plan as a list of strategy dicts; None for a brand that does
-/// not advertise.
-type NamedPlan<'py> = (String, Bound<'py, PyAny>);
+/// Per arm, each brand's media plan as a list of strategy dicts (None: dark).
+type Arms<'py> = Vec<Vec<Option<Bound<'py, PyAny>>>>;
 
-/// The metrics to record by name: for every arm (None: all), and per arm a selection that
-/// replaces it (None, or an arm past the end: the first).
-type Selections = (Option<Vec<String>>, Option<Vec<Option<Vec<String>>>>);
-
-/// One engine call's plan, read and checked: per arm, one media plan or None per brand.
+/// One engine call's plan, read and checked; `market` names its brands.
 fn plan(
     market: &Bound<'_, PyAny>,
-    arms: &[Vec<Option<NamedPlan<'_>>>],
+    arms: &Arms<'_>,
     network: Option<&Bound<'_, PyGraph>>,
-    (periods, replicates): (i64, i64),
-    seed: u64,
-    (metrics, arm_metrics): Selections,
+    (periods, replicates, seed): (u32, u32, u64),
 ) -> PyResult<Plan> {
     let config = market_config(market)?;
-    let periods = count("periods", periods, 1, i64::from(u32::MAX))? as u32;
-    let arms = arms
-        .iter()
-        .map(|arm| {
-            arm.iter()
-                .map(|s| match s {
-                    Some((n, d)) => media_plan(n, d, &config, periods),
-                    None => Ok(Vec::new()),
-                })
-                .collect::<PyResult<Vec<_>>>()
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let metrics = metrics
-        .map(|names| record::select(&names))
-        .transpose()
-        .map_err(to_py)?;
-    let arm_metrics = arm_metrics
-        .unwrap_or_default()
-        .iter()
-        .map(|names| names.as_ref().map(|n| record::select(n)).transpose())
-        .collect::<crate::Result<Vec<_>>>()
-        .map_err(to_py)?;
-    Ok(Plan {
-        market: config,
-        arms,
-        periods,
-        replicates: count("replicates", replicates, 1, i64::from(u32::MAX))? as u32,
-        seed,
-        network: network.map(|g| Arc::clone(&g.get().inner)),
-        metrics,
-        arm_metrics,
-    })
+    let read_arm = |arm: &Vec<Option<Bound<'_, PyAny>>>| {
+        let plans = arm.iter().enumerate();
+        plans
+            .map(|(b, d)| {
+                d.as_ref()
+                    .map_or(Ok(Vec::new()), |d| read(d, &config.strategies_at(b)))
+            })
+            .collect::<crate::Result<Vec<_>>>()
+    };
+    let arms = arms.iter().map(read_arm).collect::<crate::Result<_>>()?;
+    let mut plan = Plan::new(config, arms, periods, replicates, seed);
+    plan.network = network.map(|g| Arc::clone(&g.get().inner));
+    Ok(plan)
 }
 
 /// A rough peak of the memory a run needs, in bytes (see `Plan::estimate_bytes`).
 #[pyfunction]
-#[pyo3(signature = (market, arms, network, periods, replicates, threads))]
 pub(crate) fn estimate_bytes<'py>(
     market: &Bound<'py, PyAny>,
-    arms: Vec<Vec<Option<NamedPlan<'py>>>>,
+    arms: Arms<'py>,
     network: Option<&Bound<'py, PyGraph>>,
-    periods: i64,
-    replicates: i64,
+    periods: u32,
+    replicates: u32,
     threads: usize,
 ) -> PyResult<u64> {
-    let plan = plan(
-        market,
-        &arms,
-        network,
-        (periods, replicates),
-        0,
-        (None, None),
-    )?;
+    let plan = plan(market, &arms, network, (periods, replicates, 0))?;
+    plan.validate()?;
     Ok(plan.estimate_bytes(threads))
 }
 
@@ -241,50 +170,42 @@ pub(crate) fn estimate_bytes<'py>(
 /// a dict of numpy arrays (one per recorded metric, plus the `deals` and `customers_log`
 /// tables).
 #[pyfunction]
-#[pyo3(signature = (market, arms, network, periods, replicates, seed, threads, progress=None, metrics=None, arm_metrics=None))]
+#[pyo3(signature = (market, arms, network, periods, replicates, seed, threads, progress=None, metrics=None, arm_metrics=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn simulate<'py>(
     py: Python<'py>,
     market: &Bound<'py, PyAny>,
-    arms: Vec<Vec<Option<NamedPlan<'py>>>>,
+    arms: Arms<'py>,
     network: Option<&Bound<'py, PyGraph>>,
-    periods: i64,
-    replicates: i64,
+    periods: u32,
+    replicates: u32,
     seed: u64,
-    threads: Option<i64>,
+    threads: Option<usize>,
     progress: Option<Py<PyAny>>,
     metrics: Option<Vec<String>>,
-    arm_metrics: Option<Vec<Option<Vec<String>>>>,
+    arm_metrics: Vec<Option<Vec<String>>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let plan = plan(
-        market,
-        &arms,
-        network,
-        (periods, replicates),
-        seed,
-        (metrics, arm_metrics),
-    )?;
+    let plan = plan(market, &arms, network, (periods, replicates, seed))?
+        .recording(metrics.as_deref(), &arm_metrics)?;
     let outcome = compute(py, threads, progress.as_ref(), |parallel, cancel| {
         monte_carlo::run(&plan, parallel, cancel)
     })?;
     let (r, t, b) = (
-        plan.replicates as usize,
-        plan.periods as usize,
+        replicates as usize,
+        periods as usize,
         plan.market.brands.count(),
     );
     let out = PyList::empty(py);
     for arm in outcome {
         let dict = PyDict::new(py);
         for (series, m) in arm.series.into_iter().zip(METRICS) {
-            let Some(series) = series else { continue };
             // The buffer moves into numpy; reshaping a contiguous array is a view.
-            let array = series.into_pyarray(py);
-            let shaped = match m.scope {
-                Scope::Market => array.reshape([r, t])?.into_any(),
-                Scope::Brand => array.reshape([r, t, b])?.into_any(),
-                Scope::Stage => array.reshape([r, t, b, STAGES.len()])?.into_any(),
-            };
-            dict.set_item(m.name, shaped)?;
+            if let Some(series) = series {
+                dict.set_item(
+                    m.name,
+                    series.into_pyarray(py).reshape(m.scope.shape(r, t, b))?,
+                )?;
+            }
         }
         for (name, columns) in event_logs(&arm.runs) {
             let table = PyDict::new(py);

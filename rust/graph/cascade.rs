@@ -61,6 +61,45 @@ impl<'a> Transmission<'a> {
     }
 }
 
+/// The transmission probability as a caller gives it: one for every edge, one per stored
+/// edge (in CSR order), or the graph's own tie weights.
+#[derive(Clone, Debug)]
+pub enum Probability {
+    Uniform(f64),
+    PerEdge(Vec<f32>),
+    Weights,
+}
+
+impl Probability {
+    /// A probability given by name: only `"weights"` names one.
+    pub fn named(name: &str) -> Result<Self> {
+        match name {
+            "weights" => Ok(Probability::Weights),
+            _ => Err(Error::out_of_range(
+                "p",
+                format!("{name:?}"),
+                "a probability in [0, 1], an array of per-edge probabilities, or 'weights'",
+            )),
+        }
+    }
+
+    /// The transmission this gives on `graph`, checked against it.
+    pub fn on<'a>(&'a self, graph: &'a Graph) -> Result<Transmission<'a>> {
+        match self {
+            Probability::Uniform(p) => Transmission::uniform(*p),
+            Probability::PerEdge(p) => Transmission::per_edge(graph, p, "p"),
+            Probability::Weights => match graph.weights() {
+                Some(w) => Transmission::per_edge(graph, w, "the graph's weights (p='weights')"),
+                None => Err(Error::out_of_range(
+                    "p",
+                    "'weights'",
+                    "a probability or per-edge array: the graph has no weights",
+                )),
+            },
+        }
+    }
+}
+
 /// Where a cascade starts.
 #[derive(Clone, Debug)]
 pub enum Seeds {

@@ -32,6 +32,41 @@ pub enum Method {
     Celf { runs: usize },
 }
 
+impl Method {
+    /// The method called `name` (`"imm"`, `"opim-c"` or `"celf"`); CELF estimates each
+    /// spread over `runs` Monte Carlo runs.
+    pub fn named(name: &str, runs: usize) -> Result<Self> {
+        match name {
+            "imm" => Ok(Method::Imm),
+            "opim-c" => Ok(Method::OpimC),
+            "celf" => Ok(Method::Celf { runs }),
+            _ => Err(Error::out_of_range(
+                "method",
+                format!("{name:?}"),
+                "'imm', 'opim-c' or 'celf'",
+            )),
+        }
+    }
+}
+
+/// A cost per node and a budget, given together or not at all (for [`Request::cost`]).
+pub fn costed(cost: Option<&[f64]>, budget: Option<f64>) -> Result<Option<(&[f64], f64)>> {
+    match (cost, budget) {
+        (Some(c), Some(b)) => Ok(Some((c, b))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(Error::out_of_range(
+            "budget",
+            "None",
+            "a number when cost is given",
+        )),
+        (None, Some(_)) => Err(Error::out_of_range(
+            "cost",
+            "None",
+            "one cost per node when budget is given",
+        )),
+    }
+}
+
 /// What to choose and how.
 #[derive(Clone, Debug)]
 pub struct Request<'a> {

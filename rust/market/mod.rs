@@ -150,12 +150,7 @@ impl MarketConfig {
         if s.unit != Unit::Money || s.budget == 0.0 || media.base_cpm == 0.0 {
             return Ok(());
         }
-        let data = if matches!(s.timing, Timing::Triggered { .. }) {
-            media.intent_data
-        } else {
-            0.0
-        };
-        let left = s.budget - data - media.creative_cost(s.creative.tailored);
+        let left = s.budget - self.fixed_cost(s);
         if left * f64::from(periods) * 1000.0 / media.base_cpm < 1.0 {
             return Err(Error::out_of_range(
                 "budget",
@@ -170,9 +165,22 @@ impl MarketConfig {
         Ok(())
     }
 
-    /// Checks each brand's campaigns (its media plan; none: dark) against this market:
-    /// every campaign's strategy, and names unique within a plan.
-    pub fn validate_strategies(&self, strategies: &[Vec<Strategy>]) -> Result<()> {
+    /// Where brand `b`'s media plan sits in what a user wrote: `strategies["us"]` where the
+    /// brands are named, `strategies[0]` where not.
+    pub fn strategies_at(&self, b: usize) -> [Segment; 2] {
+        let brand = match self.brands.names.get(b) {
+            Some(name) => Segment::Key(name.clone()),
+            None => Segment::Index(b),
+        };
+        [Segment::Field("strategies".into()), brand]
+    }
+
+    /// Checks each brand's campaigns (its media plan; none: dark) against this market and a
+    /// run of `periods` periods: every campaign's strategy, its budget over the run, and
+    /// names unique within a plan. Errors name the brand and the campaign
+    /// (`strategies["us"]["abm"].budget`); a lone unnamed campaign is the brand's strategy,
+    /// and its errors name the brand only.
+    pub fn validate_strategies(&self, strategies: &[Vec<Strategy>], periods: u32) -> Result<()> {
         check::length(
             "strategies",
             self.brands.count(),
@@ -181,12 +189,18 @@ impl MarketConfig {
         )?;
         for (b, plan) in strategies.iter().enumerate() {
             for (k, s) in plan.iter().enumerate() {
+                let campaign = match (plan.len(), s.name.is_empty()) {
+                    (1, true) => None,
+                    (_, true) => Some(Segment::Index(k)),
+                    _ => Some(Segment::Key(s.name.clone())),
+                };
                 let at = |e: Error| {
-                    e.within(Segment::Index(k))
-                        .within(Segment::Index(b))
-                        .in_field("strategies")
+                    let e = campaign.iter().fold(e, |e, c| e.within(c.clone()));
+                    let [field, brand] = self.strategies_at(b);
+                    e.within(brand).within(field)
                 };
                 self.validate_strategy(s).map_err(at)?;
+                self.validate_horizon(s, periods).map_err(at)?;
                 if plan[..k].iter().any(|o| o.name == s.name) {
                     return Err(at(Error::out_of_range(
                         "name",

@@ -6,7 +6,7 @@ use crate::errors::{Error, Result, Segment};
 use crate::graph::csr::Graph;
 use crate::market::MarketConfig;
 use crate::marketing::strategy::{Strategy, Targeting};
-use crate::sim::record::METRICS;
+use crate::sim::record::{self, METRICS};
 use std::sync::Arc;
 
 /// What to run.
@@ -40,16 +40,7 @@ impl Plan {
         replicates: u32,
         seed: u64,
     ) -> Self {
-        Self {
-            market,
-            arms: vec![strategies],
-            periods,
-            replicates,
-            seed,
-            network: None,
-            metrics: None,
-            arm_metrics: Vec::new(),
-        }
+        Self::new(market, vec![strategies], periods, replicates, seed)
     }
 
     /// Whether arm `arm` records metric `i` of the catalogue.
@@ -100,25 +91,53 @@ impl Plan {
         (starts * (network + population) + arms_in_flight * largest_arm + buffers) as u64
     }
 
+    /// A plan of `arms` (per arm, each brand's media plan) recording every metric, on a
+    /// professional network drawn per replicate; not yet checked ([`Plan::validate`]).
+    pub fn new(
+        market: MarketConfig,
+        arms: Vec<Vec<Vec<Strategy>>>,
+        periods: u32,
+        replicates: u32,
+        seed: u64,
+    ) -> Self {
+        Self {
+            market,
+            arms,
+            periods,
+            replicates,
+            seed,
+            network: None,
+            metrics: None,
+            arm_metrics: Vec::new(),
+        }
+    }
+
+    /// Records the metrics named in `all` by every arm (None: every metric), except that arm
+    /// `i` records those named in `per_arm[i]` where that is given.
+    pub fn recording<S: AsRef<str>>(
+        mut self,
+        all: Option<&[S]>,
+        per_arm: &[Option<Vec<S>>],
+    ) -> Result<Self> {
+        self.metrics = all.map(record::select).transpose()?;
+        self.arm_metrics = per_arm
+            .iter()
+            .map(|names| names.as_deref().map(record::select).transpose())
+            .collect::<Result<_>>()?;
+        Ok(self)
+    }
+
     /// Checks the market, every arm's strategies, the network and the counts.
     pub fn validate(&self) -> Result<()> {
         self.market.validate()?;
         if self.arms.is_empty() {
             return Err(Error::out_of_range("arms", 0, "at least one arm"));
         }
+        if self.periods < 1 {
+            return Err(Error::out_of_range("periods", self.periods, "at least 1"));
+        }
         for strategies in &self.arms {
-            self.market.validate_strategies(strategies)?;
-            for (b, plan) in strategies.iter().enumerate() {
-                for (k, s) in plan.iter().enumerate() {
-                    self.market
-                        .validate_horizon(s, self.periods.max(1))
-                        .map_err(|e| {
-                            e.within(Segment::Index(k))
-                                .within(Segment::Index(b))
-                                .in_field("strategies")
-                        })?;
-                }
-            }
+            self.market.validate_strategies(strategies, self.periods)?;
         }
         if let Some(graph) = &self.network {
             if graph.n_nodes() != self.market.population.people {
@@ -142,9 +161,6 @@ impl Plan {
                     "tie weights in [0, 1]: each is the strength of a tie",
                 ));
             }
-        }
-        if self.periods < 1 {
-            return Err(Error::out_of_range("periods", self.periods, "at least 1"));
         }
         if self.replicates < 1 {
             return Err(Error::out_of_range(
@@ -185,4 +201,72 @@ fn check_selection(flags: &[bool]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::marketing::strategy::quantum;
+
+    /// The error of a plan where brand 0 runs `campaigns` and the brands are `names`.
+    fn error(names: &[&str], campaigns: Vec<Strategy>, periods: u32) -> String {
+        let mut market = MarketConfig::default();
+        market.brands.names = names.iter().map(|n| n.to_string()).collect();
+        let mut arm = vec![Vec::new(); market.brands.count()];
+        arm[0] = campaigns;
+        let plan = Plan::new(market, vec![arm], periods, 1, 0);
+        plan.validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn plan_errors_name_the_brand_and_the_campaign() {
+        let named = ["us", "a", "b", "c"];
+        let (mut abm, mut wide) = (quantum(-1.0), quantum(5_000.0));
+        (abm.name, wide.name) = ("abm".into(), "wide".into());
+        let lone = error(&named, vec![quantum(-1.0)], 10);
+        assert!(
+            lone.starts_with("strategies[\"us\"].budget must be"),
+            "{lone}"
+        );
+        let two = error(&named, vec![wide.clone(), abm], 10);
+        assert!(
+            two.starts_with("strategies[\"us\"][\"abm\"].budget"),
+            "{two}"
+        );
+        let unnamed = error(&[], vec![quantum(5_000.0), quantum(-1.0)], 10);
+        assert!(unnamed.starts_with("strategies[0][1].budget"), "{unnamed}");
+        let twice = error(&named, vec![wide.clone(), wide], 10);
+        assert!(twice.starts_with("strategies[\"us\"][\"wide\"].name must be a name no other"));
+        // A budget that buys no impression over the run is refused at the run's length.
+        let money = Strategy {
+            unit: crate::marketing::strategy::Unit::Money,
+            ..quantum(10.001)
+        };
+        let short = error(&named, vec![money], 1);
+        assert!(short.contains("one impression in 1 periods"), "{short}");
+    }
+
+    #[test]
+    fn metrics_are_selected_by_name() {
+        let plan = Plan::new(
+            MarketConfig::default(),
+            vec![vec![Vec::new(); 4]; 2],
+            1,
+            1,
+            0,
+        );
+        let names = [METRICS[0].name];
+        let plan = plan.recording(Some(&names[..]), &[None, Some(vec![METRICS[1].name])]);
+        let plan = plan.unwrap();
+        assert!(plan.records(0, 0) && !plan.records(0, 1));
+        assert!(plan.records(1, 1) && !plan.records(1, 0));
+        let unknown = Plan::new(MarketConfig::default(), vec![], 1, 1, 0)
+            .recording(Some(&["no such metric"][..]), &[])
+            .unwrap_err();
+        assert!(
+            unknown
+                .to_string()
+                .starts_with("metrics must be names from the catalogue")
+        );
+    }
 }

@@ -32,6 +32,15 @@ impl Scope {
             Scope::Stage => "stage",
         }
     }
+
+    /// The shape of a metric's values over `replicates`, `periods` and `brands`.
+    pub fn shape(self, replicates: usize, periods: usize, brands: usize) -> Vec<usize> {
+        match self {
+            Scope::Market => vec![replicates, periods],
+            Scope::Brand => vec![replicates, periods, brands],
+            Scope::Stage => vec![replicates, periods, brands, STAGES.len()],
+        }
+    }
 }
 
 /// How a metric adds up over a run.
