@@ -116,6 +116,18 @@ pub fn node_ids<T: Copy + Into<i64>>(name: &'static str, ids: &[T], n: u64) -> R
         .collect()
 }
 
+/// A part of the config schema that a value can be checked against on its own, as the
+/// bindings name it (`"market"`, `"strategy"`, `"targeting"`, `"creative"`, `"timing"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    Market,
+    Strategy,
+    Targeting,
+    Creative,
+    Timing,
+}
+
 /// `actual` values where `expected` are needed.
 pub fn length(name: &'static str, expected: usize, actual: usize, why: &'static str) -> Result<()> {
     if expected == actual {

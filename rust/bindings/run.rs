@@ -3,6 +3,7 @@
 
 use crate::bindings::graph::PyGraph;
 use crate::bindings::runtime::compute;
+use crate::check::Part;
 use crate::errors::{Error, Segment};
 use crate::market::MarketConfig;
 use crate::marketing::strategy::{Creative, Strategy, Targeting, Timing};
@@ -13,7 +14,6 @@ use crate::sim::plan::Plan;
 use crate::sim::record::METRICS;
 use crate::sim::replicate::Start;
 use numpy::{IntoPyArray, PyArrayMethods};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde::de::DeserializeOwned;
@@ -46,28 +46,22 @@ fn market_config(market: &Bound<'_, PyAny>) -> PyResult<MarketConfig> {
     Ok(config)
 }
 
-/// Checks a value against one part of the engine's schema: `market`, `strategy`,
-/// `targeting`, `creative` or `timing`; a strategy also against `market` if given (its
-/// accounts, functions and weights must fit it).
+/// Checks a value against one part of the engine's schema (`check::Part`); a strategy also
+/// against `market` if given (its accounts, functions and weights must fit it).
 #[pyfunction]
 #[pyo3(signature = (part, value, market=None))]
 pub(crate) fn check(
-    part: &str,
+    part: &Bound<'_, PyAny>,
     value: &Bound<'_, PyAny>,
     market: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    Ok(match (part, market) {
-        ("market", _) => return market_config(value).map(|_| ()),
-        ("strategy", Some(m)) => market_config(m)?.validate_strategy(&read(value, &[])?),
-        ("strategy", None) => read::<Strategy>(value, &[])?.check(),
-        ("targeting", _) => read::<Targeting>(value, &[])?.check(),
-        ("creative", _) => read::<Creative>(value, &[])?.check(),
-        ("timing", _) => read::<Timing>(value, &[])?.check(),
-        (other, _) => {
-            return Err(PyValueError::new_err(format!(
-                "no part of the schema is called {other:?}"
-            )));
-        }
+    Ok(match (read(part, &[])?, market) {
+        (Part::Market, _) => return market_config(value).map(drop),
+        (Part::Strategy, Some(m)) => market_config(m)?.validate_strategy(&read(value, &[])?),
+        (Part::Strategy, None) => read::<Strategy>(value, &[])?.check(),
+        (Part::Targeting, _) => read::<Targeting>(value, &[])?.check(),
+        (Part::Creative, _) => read::<Creative>(value, &[])?.check(),
+        (Part::Timing, _) => read::<Timing>(value, &[])?.check(),
     }?)
 }
 
