@@ -32,7 +32,6 @@ __all__ = ["SeedSelection", "select_seeds"]
 SeedingMethod = Literal["imm", "opim-c", "celf"]
 """How :func:`select_seeds` chooses."""
 
-_METHODS = ("imm", "opim-c", "celf")
 _MAX_INT = 2**63 - 1
 
 
@@ -121,25 +120,19 @@ def select_seeds(
         (3, True)
     """
     graph = _check_graph(graph)
+    # Types and shapes here; the engine checks every range (and that cost and budget come
+    # together).
     k = checks.integer(k, "k", -_MAX_INT, _MAX_INT)
-    if method not in _METHODS:
-        raise ParameterError(f"method must be 'imm', 'opim-c' or 'celf'; got {method!r}")
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string; got {type(method).__name__}")
     epsilon = checks.real(epsilon, "epsilon")
-    if not 0.0 < epsilon < 1.0:
-        raise ParameterError(f"epsilon must be in (0, 1); got {epsilon}")
     ids = None if candidates is None else checks.node_ids(candidates, "candidates")
-    if ids is not None and ids.size == 0:
-        raise ParameterError("candidates must hold at least one node id; got an empty set")
     costs = None
     if cost is not None:
         costs = np.ascontiguousarray(checks.numbers(cost, "cost"), dtype=np.float64)
         if costs.ndim != 1:
             raise ParameterError(f"cost must be one-dimensional; got shape {costs.shape}")
-        if budget is None:
-            raise ParameterError("budget must be given with cost")
     if budget is not None:
-        if cost is None:
-            raise ParameterError("cost must be given with budget (one cost per node)")
         budget = checks.real(budget, "budget")
     limit = None
     if memory_limit is not None:

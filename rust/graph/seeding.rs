@@ -54,15 +54,11 @@ pub fn costed(cost: Option<&[f64]>, budget: Option<f64>) -> Result<Option<(&[f64
     match (cost, budget) {
         (Some(c), Some(b)) => Ok(Some((c, b))),
         (None, None) => Ok(None),
-        (Some(_), None) => Err(Error::out_of_range(
-            "budget",
-            "None",
-            "a number when cost is given",
-        )),
+        (Some(_), None) => Err(Error::out_of_range("budget", "None", "given with cost")),
         (None, Some(_)) => Err(Error::out_of_range(
             "cost",
             "None",
-            "one cost per node when budget is given",
+            "given with budget (one cost per node)",
         )),
     }
 }
