@@ -10,7 +10,7 @@
 //! The engine is plain Rust and knows nothing of Python; the bindings live in `bindings`
 //! behind the `python` cargo feature.
 
-pub(crate) mod check;
+pub mod check;
 pub mod control;
 pub mod errors;
 pub mod graph;
