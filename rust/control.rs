@@ -45,6 +45,9 @@ impl Interrupt for Never {
     }
 }
 
+/// The most worker threads a run may ask for.
+pub const MAX_THREADS: u64 = 4096;
+
 /// How often a [`Watch`] polls: often enough that Ctrl-C feels immediate.
 const POLL_EVERY: Duration = Duration::from_millis(50);
 
@@ -106,7 +109,7 @@ impl<P: Fn(u64, u64) -> bool + Sync> Watch<P> {
                 work(false, &self)
             }
             None => rayon::in_place_scope(|scope| self.wait(scope, work)),
-            Some(t) => match crate::check::whole("threads", t as u64, 1, u64::from(u16::MAX))
+            Some(t) => match crate::check::whole("threads", t as u64, 1, MAX_THREADS)
                 .and_then(|()| Self::pool(t))
             {
                 Ok(pool) => pool.in_place_scope(|scope| self.wait(scope, work)),
@@ -220,6 +223,6 @@ mod tests {
     fn zero_threads_is_refused_by_name() {
         let (result, _) = Watch::new(|_, _| false).run(Some(0), periods(1));
         let err = result.unwrap_err().to_string();
-        assert_eq!(err, "threads must be in [1, 65535]; got 0");
+        assert_eq!(err, "threads must be in [1, 4096]; got 0");
     }
 }

@@ -9,6 +9,7 @@ _Ids = npt.NDArray[Any]
 
 __all__ = [
     "BUILD_UNITS",
+    "MAX_THREADS",
     "Graph",
     "cascade",
     "cascade_sizes",
@@ -133,3 +134,4 @@ def simulate(
 ) -> list[dict[str, Any]]: ...
 
 BUILD_UNITS: int
+MAX_THREADS: int

@@ -112,11 +112,7 @@ def _seeds_arg(seeds: Seeds) -> int | npt.NDArray[Any]:
 
 def _p_arg(p: Probability, graph: Graph) -> float | str | npt.NDArray[Any]:
     if isinstance(p, str):
-        if p != "weights":
-            raise ParameterError(
-                f"p must be a probability in [0, 1], a per-edge array, or 'weights'; got {p!r}"
-            )
-        return p
+        return p  # the engine knows the names ('weights')
     if isinstance(p, bool):
         raise TypeError("p must be a probability, not a bool")
     if isinstance(p, (int, float, np.integer, np.floating)):
@@ -133,10 +129,6 @@ def _check_graph(graph: object) -> Graph:
     if not isinstance(graph, Graph):
         raise TypeError(f"graph must be a buyernet.Graph; got {type(graph).__name__}")
     return graph
-
-
-def _threads(threads: int | None) -> int | None:
-    return None if threads is None else checks.integer(threads, "threads", 1, 4096)
 
 
 Method = Literal["fused", "sequential"]
@@ -227,7 +219,7 @@ def cascade_sizes(
         _p_arg(p, graph),
         checks.integer(runs, "runs", 1, _MAX_INT),
         checks.seed(seed),
-        _threads(threads),
+        checks.threads(threads),
         _fused(method),
     )
 

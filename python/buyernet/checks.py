@@ -3,7 +3,8 @@ argument and what it allows.
 
 Checks run in Python, before anything reaches the engine, so a bad argument fails with a
 clear :class:`~buyernet.ParameterError` or :class:`TypeError` that names it. This module
-sits at the bottom of the package and imports nothing of buyernet but its exceptions.
+sits at the bottom of the package and imports nothing of buyernet but its exceptions and
+the engine.
 
 Example:
     >>> integer(3, "periods", 1, 10)
@@ -24,11 +25,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from buyernet import _core
 from buyernet.exceptions import ParameterError
 
 __all__ = [
     "as_given",
     "float_array",
+    "horizon",
     "integer",
     "into_width",
     "node_ids",
@@ -37,6 +40,7 @@ __all__ = [
     "plain_fields",
     "real",
     "seed",
+    "threads",
     "unit",
 ]
 
@@ -57,6 +61,30 @@ def integer(value: object, name: str, low: int, high: int) -> int:
             allowed = f"in [{low}, 2**64)"
         raise ParameterError(f"{name} must be {allowed}; got {value}")
     return value
+
+
+def horizon(periods: object, replicates: object, at: str = "") -> tuple[int, int]:
+    """A run's periods and replicates, each a whole number in [1, 2**32) (the engine counts
+    them in 32 bits); ``at`` prefixes their names in messages (``"run."``).
+
+    Example:
+        >>> horizon(52, 8)
+        (52, 8)
+    """
+    return (
+        integer(periods, f"{at}periods", 1, 2**32 - 1),
+        integer(replicates, f"{at}replicates", 1, 2**32 - 1),
+    )
+
+
+def threads(value: object, name: str = "threads") -> int | None:
+    """Worker threads: None (all cores) or a whole number in [1, the engine's most].
+
+    Example:
+        >>> threads(None), threads(2)
+        (None, 2)
+    """
+    return None if value is None else integer(value, name, 1, _core.MAX_THREADS)
 
 
 def real(value: object, name: str) -> float:

@@ -35,8 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from buyernet import _core
-from buyernet.checks import integer as _integer
+from buyernet import _core, checks
 from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
@@ -442,10 +441,8 @@ def _compare(
         plans.append(_strategies(market, {**rivals, name: strategy}))
     if dark:
         plans.append(_strategies(market, rivals))
-    periods = _integer(periods, "periods", 1, 2**32 - 1)
-    replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
-    if threads is not None:
-        threads = _integer(threads, "threads", 1, 4096)
+    periods, replicates = checks.horizon(periods, replicates)
+    threads = checks.threads(threads)
     if network is not None:
         network = as_network(network, market.population.people)
     arm_metrics = [None] * len(alternatives) + [extra_metrics] * len(extra)

@@ -257,7 +257,8 @@ class Graph:
 
     def neighbors(self, node: int) -> npt.NDArray[np.uint32]:
         """The out-neighbours of ``node``, ascending."""
-        return self._native.neighbors(checks.integer(node, "node", 0, self.n_nodes - 1))
+        # The engine checks the range; here only that it is a whole number it can receive.
+        return self._native.neighbors(checks.integer(node, "node", -(2**63), 2**63 - 1))
 
     def to_edges(
         self,

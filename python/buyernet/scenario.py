@@ -80,11 +80,9 @@ class Scenario:
         for name in self.alternatives:
             # Each alternative's results are saved as results/<name>.npz.
             file_name(name, "an alternative's name")
-        checks.integer(self.periods, "run.periods", 1, 2**32 - 1)
-        checks.integer(self.replicates, "run.replicates", 1, 2**32 - 1)
+        checks.horizon(self.periods, self.replicates, at="run.")
         checks.seed(self.seed)
-        if self.threads is not None:
-            checks.integer(self.threads, "run.threads", 1, 4096)
+        checks.threads(self.threads, "run.threads")
         self.market.brand_index(self.brand)
         for name in self.rivals:
             if self.market.brand_index(name) == self.market.brand_index(self.brand):

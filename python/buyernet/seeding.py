@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from buyernet import _core, checks
-from buyernet.cascade import Probability, _check_graph, _p_arg, _threads
+from buyernet.cascade import Probability, _check_graph, _p_arg
 from buyernet.exceptions import ParameterError
 from buyernet.network import Graph
 from buyernet.stats import t95
@@ -145,7 +145,7 @@ def select_seeds(
         method,
         epsilon,
         checks.seed(seed),
-        _threads(threads),
+        checks.threads(threads),
         ids,
         costs,
         budget,

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 # The aliased names are the ones simulate() and market_network() have always used, so
 # their bodies stay as they were.
-from buyernet import _core
+from buyernet import _core, checks
 from buyernet._version import __version__
 from buyernet.checks import integer as _integer
 from buyernet.checks import seed as _seed
@@ -86,11 +86,9 @@ def simulate(
     market = Market() if market is None else market
     if not isinstance(market, Market):
         raise TypeError(f"market must be a buyernet.Market; got {type(market).__name__}")
-    periods = _integer(periods, "periods", 1, 2**32 - 1)
-    replicates = _integer(replicates, "replicates", 1, 2**32 - 1)
-    seed = secrets.randbits(64) if seed is None else _seed(seed)
-    if threads is not None:
-        threads = _integer(threads, "threads", 1, 4096)
+    periods, replicates = checks.horizon(periods, replicates)
+    seed = secrets.randbits(64) if seed is None else checks.seed(seed)
+    threads = checks.threads(threads)
     if network is not None:
         network = as_network(network, market.population.people)
     plan = _strategies(market, strategies)

@@ -374,8 +374,7 @@ def sweep(
     market = Market() if market is None else market
     if not isinstance(strategies, Mapping) or not strategies:
         raise ParameterError("strategies must map at least one name to a buyernet.Strategy")
-    periods = checks.integer(periods, "periods", 1, 2**32 - 1)
-    replicates = checks.integer(replicates, "replicates", 1, 2**32 - 1)
+    periods, replicates = checks.horizon(periods, replicates)
     block = checks.integer(block, "block", 1, 2**32 - 1)
     seed = checks.seed(seed)
     name = market.brand_names[market.brand_index(brand)]

@@ -19,4 +19,6 @@ mod _core {
     use super::run::{metrics, model_order, simulate};
     #[pymodule_export]
     const BUILD_UNITS: u32 = crate::control::BUILD_UNITS;
+    #[pymodule_export]
+    const MAX_THREADS: u64 = crate::control::MAX_THREADS;
 }

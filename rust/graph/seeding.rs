@@ -111,7 +111,7 @@ fn check(graph: &Graph, req: &Request) -> Result<(Option<FixedBitSet>, usize)> {
     }
     if let Method::Celf { runs } = req.method {
         if runs < 1 {
-            return Err(Error::out_of_range("runs", runs, "at least 1"));
+            return Err(Error::out_of_range("celf_runs", runs, "at least 1"));
         }
     }
     let eligible = match req.candidates {
