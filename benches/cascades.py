@@ -321,7 +321,7 @@ def main() -> int:
 
 
 def check_targets(results: list[dict[str, Any]], sweep: dict[str, Any] | None) -> None:
-    """Print each target of the foundation issue with the measured figure."""
+    """Print each speed and memory target of the cascade engine with the measured figure."""
 
     def find(case: str, p: float, lib: str) -> dict[str, Any] | None:
         return next(

@@ -1,12 +1,9 @@
-"""What every benchmark measures the same way: peak memory and medians of timings."""
+"""What every benchmark measures the same way: peak memory (each bench takes the median of
+its own repeated timings, most of them in fresh processes)."""
 
 from __future__ import annotations
 
 import resource
-import statistics
-import time
-from collections.abc import Callable
-from typing import Any
 
 
 def peak_rss_mb() -> float:
@@ -23,13 +20,3 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def median_seconds(f: Callable[[], Any], repeats: int) -> float:
-    """The median wall time of ``repeats`` calls of ``f``."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)

@@ -23,7 +23,7 @@ Output keys: ``lib``, ``version``, ``setup_s`` (build the library's own
 graph/model from the CSR arrays, plus seed/parameter configuration),
 ``times_s`` (wall time per cascade, reset included), ``sizes``,
 ``edges_examined`` (sum of CSR out-degrees of the activated nodes, computed
-outside the timed region), ``peak_rss_mb`` (``ru_maxrss / 1024``).
+outside the timed region), ``peak_rss_mb`` (the process's ``VmHWM``: ``benches/measure.py``).
 
 Peers:
 

@@ -20,9 +20,9 @@
 //! campaigns still follow their audiences' career moves, and signals are drawn, so a
 //! triggered campaign finds the signals of the warm-up's last weeks in its first.
 //!
-//! MODEL.md lists committees before marketing; here decisions come first so a committee
-//! decides with the members it had, and committees that form this period do so after the
-//! marketing that reached their members. The order is part of the golden baselines.
+//! Decisions come before committees churn, so that a committee decides with the members it
+//! had, and committees that form this period do so after the marketing that reached their
+//! members. The order is part of the golden baselines.
 
 use crate::market::decisions;
 use crate::market::needs::NeedEvents;
