@@ -1,6 +1,7 @@
-"""A golden baseline of one full-marketing comparison: every targeting kind, every timing,
-personalized and universal creative, sharing, referrals and intent signals, with every metric
-of every arm locked bit for bit (a SHA-256 of each array) and by readable totals.
+"""A golden baseline of one full-marketing comparison: every targeting kind (influencer
+seeding included), every timing, personalized and universal creative, sharing, referrals and
+intent signals, with every metric and event log of every arm, the dark arm included, locked
+bit for bit (a SHA-256 of each array) and by readable totals.
 
 Regenerate only on purpose, saying why in the commit:
 ``BUYERNET_UPDATE_BASELINES=1 python -m pytest tests/test_baselines.py``.
@@ -54,6 +55,11 @@ def full_marketing() -> buyernet.Comparison:
         "weights": Strategy(150.5, targeting=Targeting.from_weights(weights), brand_share=0.0),
         "plan": MediaPlan.brand_and_demand(400),
         "impressions": Strategy.quantum(5_000, unit="impressions"),
+        "seeding": Strategy(
+            200,
+            targeting=Targeting.seeding(60, within=Targeting.narrow(min_level=1), every=10),
+            creative=Creative(shareability=0.8),
+        ),
     }
     return buyernet.compare(
         market,
@@ -72,13 +78,14 @@ def digest(a: np.ndarray) -> str:
 
 def observe(c: buyernet.Comparison) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
-    for name, r in c.results.items():
+    assert c.dark is not None
+    for name, r in {**c.results, "(dark)": c.dark}.items():
         arm: dict[str, object] = {}
         for metric in r.metrics:
             values = r.series(metric)
             arm[metric] = {"sum": float(np.round(values.sum(), 6)), "sha": digest(values)}
         arm["hourglass"] = {"sum": float(r.hourglass.sum()), "sha": digest(r.hourglass)}
-        for log in ("deals", "customers_log"):
+        for log in ("deals", "customers_log", "campaigns"):
             table = getattr(r, log)
             arm[log] = {k: digest(v) for k, v in sorted(table.items())}
         out[name] = arm
@@ -114,3 +121,6 @@ def test_the_baseline_exercises_every_mechanism():
     assert c.results["narrow"].series("data_spend")[:, :, 0].sum() > 0
     assert c.results["plan"].series("creative_spend")[:, :, 0].sum() > 0
     assert c.dark is not None and c.dark.series("impressions")[:, :, 0].sum() == 0
+    seeded = c.results["seeding"]
+    assert seeded.series("shares")[:, :, 0].sum() > 0, "the seeded people share"
+    assert seeded.campaigns["impressions"].sum() > 0
