@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
 from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
-from buyernet.storage import write_atomically
+from buyernet.storage import read_toml, write_atomically
 
 __all__ = [
     "Advertising",
@@ -552,6 +551,10 @@ _SECTIONS: dict[str, type] = {
     "media": Media,
 }
 
+#: The top-level tables of a scenario file (:class:`~buyernet.scenario.Scenario`): a market
+#: file may be one, with its sections under ``[market.<section>]``.
+SCENARIO_TABLES = ("run", "market", "alternatives", "rivals")
+
 SectionUpdate = Union[dict[str, Any], Any]
 
 # The engine reads these whole numbers in fewer than 32 bits.
@@ -735,17 +738,8 @@ class Market:
         tables of a scenario are left to :class:`~buyernet.scenario.Scenario`), or of a file
         with the sections at the top level. Unknown keys are errors that name them.
         """
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - depends on the interpreter
-            import tomli as tomllib
-        with open(path, "rb") as file:
-            try:
-                data = tomllib.load(file)
-            except tomllib.TOMLDecodeError as err:
-                raise ParameterError(f"{path}: not valid TOML: {err}") from None
-        scenario = {"market", "run", "alternatives", "rivals"}
-        if "market" in data or (data and set(data) <= scenario):
+        data = read_toml(path)
+        if "market" in data or (data and set(data) <= set(SCENARIO_TABLES)):
             data = data.get("market", {})
         try:
             return cls.from_dict(data)

@@ -17,7 +17,6 @@ import contextlib
 import dataclasses
 import inspect
 import re
-import sys
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,15 +25,15 @@ from typing import Any
 
 from buyernet import _core, checks
 from buyernet.exceptions import ParameterError
-from buyernet.market import _SECTIONS, Market, _toml_value, toml_string
+from buyernet.market import _SECTIONS, SCENARIO_TABLES, Market, _toml_value, toml_string
 from buyernet.metrics import SWEPT
-from buyernet.storage import file_name, write_atomically
+from buyernet.storage import file_name, read_toml, write_atomically
 from buyernet.strategy import FUNCTIONS, MediaPlan, Plan, Strategy
 
 __all__ = ["Scenario", "ScenarioError", "SweepFile", "example_toml", "load_toml"]
 
 _RUN_KEYS = ("periods", "replicates", "seed", "brand", "baseline", "threads")
-_TOP_KEYS = ("run", "market", "alternatives", "rivals")
+_TOP_KEYS = SCENARIO_TABLES
 
 
 class ScenarioError(ParameterError):
@@ -299,20 +298,14 @@ class SweepFile:
 def load_toml(path: str | Path) -> dict[str, Any]:
     """A TOML file's tables; unreadable or invalid files raise :class:`ScenarioError`
     naming the file.
+
+    Example:
+        >>> load_toml("no/such/file.toml")
+        Traceback (most recent call last):
+        ...
+        buyernet.scenario.ScenarioError: no/such/file.toml: cannot read: No such file or directory
     """
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - depends on the interpreter
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as file:
-            return tomllib.load(file)
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    except UnicodeDecodeError as err:
-        raise ScenarioError(f"{path}: not UTF-8 text, as TOML must be: {err.reason}") from None
+    return read_toml(path, ScenarioError)
 
 
 def _strategy(spec: Any) -> Plan:

@@ -27,9 +27,10 @@ import json
 import os
 import secrets
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from buyernet._version import __version__
 from buyernet.exceptions import BuyernetError, ParameterError
@@ -259,3 +260,30 @@ def results_directory(output: str | Path, *, inputs: Iterable[str | Path] = ()) 
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def read_toml(path: str | Path, error: type[ParameterError] = ParameterError) -> dict[str, Any]:
+    r"""A TOML file's tables: the one reader of scenario, sweep and market files. A file that
+    cannot be read, is not UTF-8 or is not valid TOML raises ``error`` naming the file.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     path = Path(d) / "s.toml"
+        ...     _ = path.write_text("[run]\nperiods = 4\n")
+        ...     read_toml(path)
+        {'run': {'periods': 4}}
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - depends on the interpreter
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as file:
+            return tomllib.load(file)
+    except OSError as err:
+        raise error(f"{path}: cannot read: {err.strerror}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise error(f"{path}: not valid TOML: {err}") from None
+    except UnicodeDecodeError as err:
+        raise error(f"{path}: not UTF-8 text, as TOML must be: {err.reason}") from None
