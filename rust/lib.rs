@@ -5,7 +5,7 @@
 //! ties, careers, needs, committees, memory, opportunities, decisions, customers), [`marketing`]
 //! (strategies, audiences, campaigns, response, signals, word of mouth), [`measures`] (reach,
 //! hourglass) and [`sim`] (a replicate's period, its record, Monte Carlo), beside
-//! [`control`] (interrupts and progress), [`rng`] (named random streams) and [`errors`].
+//! [`control`] (interrupts and progress), `rng` (named random streams) and [`errors`].
 //!
 //! The engine is plain Rust and knows nothing of Python; the bindings live in `bindings`
 //! behind the `python` cargo feature.
@@ -17,7 +17,7 @@ pub mod graph;
 pub mod market;
 pub mod marketing;
 pub mod measures;
-pub mod rng;
+pub(crate) mod rng;
 pub mod sim;
 
 #[cfg(feature = "python")]

@@ -2,7 +2,7 @@
 //!
 //! Each node holds a word whose bit `l` says whether it is active in lane `l`; a frontier node
 //! passes its newly active lanes to each out-neighbour through the edge's 64 coins at once.
-//! Coins are keyed by (seed, edge, run) ([`LaneCoins`]), not drawn from a stream in order, so
+//! Coins are keyed by (seed, edge, run) (`rng::LaneCoins`), not drawn from a stream in order, so
 //! an edge is live or not in a run whatever else runs beside it: a run replayed alone, in a
 //! batch of any size or on any thread gives the same size. With an edge live independently
 //! with its probability, the set a cascade reaches is what the seeds reach over live edges,
@@ -33,7 +33,7 @@ pub const LANES: usize = 64;
 const VISITS: u32 = 8;
 const CACHED: u32 = VISITS - 1;
 
-/// The coin threshold of each edge (see [`LaneCoins::heads`]).
+/// The coin threshold of each edge (see `rng::LaneCoins::heads`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Thresholds<'a> {
     Uniform(u64),

@@ -9,5 +9,5 @@ pub mod cascade;
 pub mod csr;
 pub mod fused;
 pub mod generators;
-pub mod reverse;
+pub(crate) mod reverse;
 pub mod seeding;

@@ -1,7 +1,7 @@
 //! Choosing seeds: whom to reach first so that a cascade spreads furthest (influence
 //! maximization on the independent-cascade model).
 //!
-//! IMM (Tang, Shi and Xiao 2015) draws enough reverse-reachable sets ([`crate::graph::reverse`])
+//! IMM (Tang, Shi and Xiao 2015) draws enough reverse-reachable sets (`graph::reverse`)
 //! that greedy maximum coverage over them is within (1 - 1/e - ε) of the best k seeds with
 //! probability at least 1 - 1/n; following Chen (2018), the sets the final choice is made on
 //! are drawn afresh, independent of those that sized them. OPIM-C (Tang, Tang, Xiao and Yuan

@@ -6,7 +6,7 @@
 //! tracker pays only for the events it watches, and `()` (no tracker) costs nothing.
 
 pub mod hourglass;
-pub mod reach;
+pub(crate) mod reach;
 
 use crate::market::committees::Committees;
 use crate::sim::record::Deal;
