@@ -45,6 +45,19 @@ __all__ = [
 ]
 
 
+#: The engine's default market: every section's defaults are declared once, in the engine,
+#: and the dataclasses below take theirs from it.
+_ENGINE_DEFAULTS: dict[str, dict[str, Any]] = _core.market_defaults()
+
+
+def _default(section: str, name: str) -> Any:
+    """The engine's default of ``section.name``, sequences as tuples (the dataclasses are
+    frozen and hashable).
+    """
+    value = _ENGINE_DEFAULTS[section][name]
+    return tuple(value) if isinstance(value, list) else value
+
+
 @dataclass(frozen=True)
 class Population:
     """People and the companies they work for.
@@ -68,12 +81,12 @@ class Population:
         True
     """
 
-    people: int = 100_000
-    companies: int = 5_000
-    industries: int = 12
-    function_shares: tuple[float, ...] = (0.18, 0.10, 0.14, 0.10, 0.20, 0.06, 0.17, 0.05)
-    level_shares: tuple[float, ...] = (0.38, 0.30, 0.18, 0.10, 0.04)
-    size_tail: float = 1.2
+    people: int = _default("population", "people")
+    companies: int = _default("population", "companies")
+    industries: int = _default("population", "industries")
+    function_shares: tuple[float, ...] = _default("population", "function_shares")
+    level_shares: tuple[float, ...] = _default("population", "level_shares")
+    size_tail: float = _default("population", "size_tail")
 
 
 @dataclass(frozen=True)
@@ -98,9 +111,9 @@ class Network:
         True
     """
 
-    mean_degree: float = 20.0
-    mix: tuple[float, ...] = (0.45, 0.25, 0.15, 0.15)
-    weights: tuple[float, ...] = (1.0, 0.6, 0.5, 0.3)
+    mean_degree: float = _default("network", "mean_degree")
+    mix: tuple[float, ...] = _default("network", "mix")
+    weights: tuple[float, ...] = _default("network", "weights")
 
 
 @dataclass(frozen=True)
@@ -136,13 +149,13 @@ class Careers:
         True
     """
 
-    change_within_4_years: float = 0.40
-    level_hazard: tuple[float, ...] = (1.6, 1.2, 1.0, 0.8, 0.5)
-    internal_promotion_share: float = 0.25
-    same_industry: float = 0.7
-    promotion_on_move: float = 0.3
-    function_change: float = 0.33
-    mobility_shape: float = 0.6
+    change_within_4_years: float = _default("careers", "change_within_4_years")
+    level_hazard: tuple[float, ...] = _default("careers", "level_hazard")
+    internal_promotion_share: float = _default("careers", "internal_promotion_share")
+    same_industry: float = _default("careers", "same_industry")
+    promotion_on_move: float = _default("careers", "promotion_on_move")
+    function_change: float = _default("careers", "function_change")
+    mobility_shape: float = _default("careers", "mobility_shape")
 
 
 @dataclass(frozen=True)
@@ -183,14 +196,14 @@ class Needs:
         True
     """
 
-    in_market_share: float = 0.05
-    mean_need_weeks: float = 13.0
-    abandon_share: float = 0.4
-    observability: float = 0.05
-    false_signal_weekly: float = 0.002
-    signal_lag_weeks: int = 0
-    headcount_elasticity: float = 1.0
-    need_stages: int = 4
+    in_market_share: float = _default("needs", "in_market_share")
+    mean_need_weeks: float = _default("needs", "mean_need_weeks")
+    abandon_share: float = _default("needs", "abandon_share")
+    observability: float = _default("needs", "observability")
+    false_signal_weekly: float = _default("needs", "false_signal_weekly")
+    signal_lag_weeks: int = _default("needs", "signal_lag_weeks")
+    headcount_elasticity: float = _default("needs", "headcount_elasticity")
+    need_stages: int = _default("needs", "need_stages")
 
 
 @dataclass(frozen=True)
@@ -218,14 +231,14 @@ class Committees:
         True
     """
 
-    mean_size: float = 8.0
-    reference_employees: float = 100.0
-    size_elasticity: float = 0.3
-    fixed_size: int | None = None
-    function_relevance: tuple[float, ...] = (0.6, 1.0, 1.5, 1.0, 0.8, 0.4, 1.2, 1.5)
-    level_weight: tuple[float, ...] = (0.3, 0.7, 1.0, 1.5, 2.0)
-    dropout_weekly: float = 0.02
-    most_influential: bool = False
+    mean_size: float = _default("committees", "mean_size")
+    reference_employees: float = _default("committees", "reference_employees")
+    size_elasticity: float = _default("committees", "size_elasticity")
+    fixed_size: int | None = _default("committees", "fixed_size")
+    function_relevance: tuple[float, ...] = _default("committees", "function_relevance")
+    level_weight: tuple[float, ...] = _default("committees", "level_weight")
+    dropout_weekly: float = _default("committees", "dropout_weekly")
+    most_influential: bool = _default("committees", "most_influential")
 
 
 @dataclass(frozen=True)
@@ -275,18 +288,18 @@ class Brands:
         True
     """
 
-    awareness: tuple[float, ...] = (0.45, 0.35, 0.25, 0.15)
-    baseline_memory: tuple[float, ...] = (0.4, 0.35, 0.3, 0.25)
-    memory_half_life_weeks: float = 7.0
-    long_term_half_life_weeks: float = 156.0
-    long_term_share: float = 0.1
-    attitude_spread: float = 0.3
-    attitude_half_life_weeks: float = 52.0
-    activation_half_life_weeks: float = 13.0
-    know_memory: float = 0.2
-    like_attitude: float = 0.2
-    trust_attitude: float = 0.5
-    names: tuple[str, ...] = ()
+    awareness: tuple[float, ...] = _default("brands", "awareness")
+    baseline_memory: tuple[float, ...] = _default("brands", "baseline_memory")
+    memory_half_life_weeks: float = _default("brands", "memory_half_life_weeks")
+    long_term_half_life_weeks: float = _default("brands", "long_term_half_life_weeks")
+    long_term_share: float = _default("brands", "long_term_share")
+    attitude_spread: float = _default("brands", "attitude_spread")
+    attitude_half_life_weeks: float = _default("brands", "attitude_half_life_weeks")
+    activation_half_life_weeks: float = _default("brands", "activation_half_life_weeks")
+    know_memory: float = _default("brands", "know_memory")
+    like_attitude: float = _default("brands", "like_attitude")
+    trust_attitude: float = _default("brands", "trust_attitude")
+    names: tuple[str, ...] = _default("brands", "names")
 
 
 @dataclass(frozen=True)
@@ -332,14 +345,14 @@ class Decisions:
         True
     """
 
-    memory_weight: float = 0.5
-    memory_curvature: float = 0.0
-    attitude_weight: float = 1.0
-    activation_weight: float = 3.0
-    incumbent_advantage: float = 1.5
-    no_decision_utility: float = -0.1
-    category_weight: float = 0.35
-    coordination_cost: float = 0.19
+    memory_weight: float = _default("decisions", "memory_weight")
+    memory_curvature: float = _default("decisions", "memory_curvature")
+    attitude_weight: float = _default("decisions", "attitude_weight")
+    activation_weight: float = _default("decisions", "activation_weight")
+    incumbent_advantage: float = _default("decisions", "incumbent_advantage")
+    no_decision_utility: float = _default("decisions", "no_decision_utility")
+    category_weight: float = _default("decisions", "category_weight")
+    coordination_cost: float = _default("decisions", "coordination_cost")
 
 
 @dataclass(frozen=True)
@@ -373,12 +386,12 @@ class Customers:
         True
     """
 
-    deal_value: float = 50_000.0
-    reference_employees: float = 100.0
-    deal_elasticity: float = 0.6
-    repeat_weekly: float = 1.0 / 52.0
-    churn_weekly: float = 1.0 / 1820.0
-    loyalty_sensitivity: float = 1.0
+    deal_value: float = _default("customers", "deal_value")
+    reference_employees: float = _default("customers", "reference_employees")
+    deal_elasticity: float = _default("customers", "deal_elasticity")
+    repeat_weekly: float = _default("customers", "repeat_weekly")
+    churn_weekly: float = _default("customers", "churn_weekly")
+    loyalty_sensitivity: float = _default("customers", "loyalty_sensitivity")
 
 
 @dataclass(frozen=True)
@@ -410,13 +423,13 @@ class Advertising:
         True
     """
 
-    brand_lift: float = 0.2
-    attitude_lift: float = 0.05
-    demand_lift: float = 0.3
-    demand_off_committee: float = 0.3
-    share_rate: float = 0.02
-    pass_rate: float = 0.1
-    taste_width: float = 0.2
+    brand_lift: float = _default("advertising", "brand_lift")
+    attitude_lift: float = _default("advertising", "attitude_lift")
+    demand_lift: float = _default("advertising", "demand_lift")
+    demand_off_committee: float = _default("advertising", "demand_off_committee")
+    share_rate: float = _default("advertising", "share_rate")
+    pass_rate: float = _default("advertising", "pass_rate")
+    taste_width: float = _default("advertising", "taste_width")
 
 
 @dataclass(frozen=True)
@@ -435,9 +448,9 @@ class Referrals:
         True
     """
 
-    refer_weekly: float = 0.005
-    pass_rate: float = 0.05
-    trust_lift: float = 0.3
+    refer_weekly: float = _default("referrals", "refer_weekly")
+    pass_rate: float = _default("referrals", "pass_rate")
+    trust_lift: float = _default("referrals", "trust_lift")
 
 
 @dataclass(frozen=True)
@@ -466,8 +479,8 @@ class Start:
         True
     """
 
-    incumbent_share: float = 0.53
-    warmup_weeks: int = 52
+    incumbent_share: float = _default("start", "incumbent_share")
+    warmup_weeks: int = _default("start", "warmup_weeks")
 
 
 @dataclass(frozen=True)
@@ -514,14 +527,14 @@ class Media:
         (32.8, 79.8, 300.0)
     """
 
-    base_cpm: float = 30.0
-    narrowness: float = 0.25
-    max_cpm: float = 300.0
-    intent_data: float = 50.0
-    creative: float = 10.0
-    tailored_variants: int = 6
-    frequency_cap: int = 3
-    gross_margin: float = 0.7
+    base_cpm: float = _default("media", "base_cpm")
+    narrowness: float = _default("media", "narrowness")
+    max_cpm: float = _default("media", "max_cpm")
+    intent_data: float = _default("media", "intent_data")
+    creative: float = _default("media", "creative")
+    tailored_variants: int = _default("media", "tailored_variants")
+    frequency_cap: int = _default("media", "frequency_cap")
+    gross_margin: float = _default("media", "gross_margin")
 
     def cpm(self, share: float) -> float:
         """The CPM of an audience holding ``share`` of the market's people (the engine's
