@@ -354,7 +354,10 @@ def test_bad_budgets_and_plans_name_the_field_and_write_nothing():
         Strategy(float("nan"))
     with pytest.raises(buyernet.ParameterError, match=r"budget must be in"):
         Strategy(-5.0)
-    with pytest.raises(buyernet.ParameterError, match="unit must be 'money' or 'impressions'"):
+    with pytest.raises(
+        buyernet.ParameterError,
+        match="unit: unknown variant `euros`, expected `money` or `impressions`",
+    ):
         Strategy(5.0, unit="euros")
     with pytest.raises(buyernet.ParameterError, match=r"campaigns\['a'\]: a second campaign"):
         MediaPlan([("a", Strategy(100)), ("a", Strategy(200))])

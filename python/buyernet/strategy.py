@@ -63,10 +63,6 @@ FUNCTIONS: tuple[str, ...] = (
 )
 
 
-#: What a budget can count.
-UNITS: tuple[str, ...] = ("money", "impressions")
-
-
 def _function(f: object) -> int:
     if isinstance(f, str):
         if f not in FUNCTIONS:
@@ -672,8 +668,6 @@ class Strategy:
 
     def __post_init__(self) -> None:
         checks.real(self.budget, "budget")
-        if self.unit not in UNITS:
-            raise ParameterError(f"unit must be 'money' or 'impressions'; got {self.unit!r}")
         checks.real(self.brand_share, "brand_share")
         for name, cls in (("targeting", Targeting), ("creative", Creative), ("timing", Timing)):
             if not isinstance(getattr(self, name), cls):
