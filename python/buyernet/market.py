@@ -544,9 +544,7 @@ class Media:
             >>> Media(narrowness=0.0).cpm(0.01)
             30.0
         """
-        if share <= 0:
-            return self.base_cpm
-        return float(min(self.base_cpm * min(share, 1.0) ** -self.narrowness, self.max_cpm))
+        return _core.cpm(Market(media=self).to_dict(), checks.real(share, "share"))
 
 
 _SECTIONS: dict[str, type] = {

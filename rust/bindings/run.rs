@@ -71,6 +71,12 @@ pub(crate) fn fixed_cost(market: &Bound<'_, PyAny>, strategy: &Bound<'_, PyAny>)
     Ok(market_config(market)?.fixed_cost(&read(strategy, &[])?))
 }
 
+/// The CPM in `market` of an audience holding `share` of its people.
+#[pyfunction]
+pub(crate) fn cpm(market: &Bound<'_, PyAny>, share: f64) -> PyResult<f64> {
+    Ok(market_config(market)?.media.cpm_of_share(share))
+}
+
 /// The engine's default market, as a dict of sections.
 #[pyfunction]
 pub(crate) fn market_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {

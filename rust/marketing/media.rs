@@ -93,11 +93,19 @@ impl MediaConfig {
     /// The CPM of an audience of `size` people in a market of `people`: rises as the
     /// audience narrows, never above `max_cpm`.
     pub fn cpm(&self, size: usize, people: usize) -> f64 {
-        if size == 0 || people == 0 {
+        if people == 0 {
             return self.base_cpm;
         }
-        let share = (size as f64 / people as f64).min(1.0);
-        (self.base_cpm * share.powf(-self.narrowness)).min(self.max_cpm)
+        self.cpm_of_share(size as f64 / people as f64)
+    }
+
+    /// The CPM of an audience holding `share` of the market's people (none or less: the
+    /// base CPM).
+    pub fn cpm_of_share(&self, share: f64) -> f64 {
+        if share.is_nan() || share <= 0.0 {
+            return self.base_cpm;
+        }
+        (self.base_cpm * share.min(1.0).powf(-self.narrowness)).min(self.max_cpm)
     }
 
     /// Creative production per period of use: one creative, or a variant per segment.
