@@ -211,6 +211,17 @@ pub(crate) fn try_filled<T: Clone>(len: usize, value: T, what: &'static str) -> 
     Ok(v)
 }
 
+/// `len` zeros, or `Error::OutOfMemory`. The zeros come from the allocator as they are
+/// (calloc: fresh zero pages), not written one by one: the pages are committed only as they
+/// are written, so a long run's metric buffers take memory as the run records into them,
+/// rather than all of it, and all the time to write it, before the first period.
+pub(crate) fn try_zeroed(len: usize, what: &'static str) -> Result<Vec<f64>> {
+    // Reserving first (untouched) turns a size the allocator cannot give into OutOfMemory;
+    // `vec!` would abort the process.
+    drop(try_with_capacity::<f64>(len, what)?);
+    Ok(vec![0.0; len])
+}
+
 /// An empty vector with room for `capacity` elements, or `Error::OutOfMemory`.
 pub(crate) fn try_with_capacity<T>(capacity: usize, what: &'static str) -> Result<Vec<T>> {
     let mut v = Vec::new();
@@ -233,6 +244,11 @@ mod tests {
             Err(Error::OutOfMemory { what: "a test", .. })
         ));
         assert_eq!(try_filled(3, 7u8, "a test").unwrap(), vec![7, 7, 7]);
+        assert!(matches!(
+            try_zeroed(usize::MAX / 4, "a test"),
+            Err(Error::OutOfMemory { what: "a test", .. })
+        ));
+        assert_eq!(try_zeroed(2, "a test").unwrap(), vec![0.0, 0.0]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! run's metric buffers, so results never depend on the thread count or the order of work.
 
 use crate::control::Interrupt;
-use crate::errors::{Result, try_filled};
+use crate::errors::{Result, try_zeroed};
 use crate::market::customers::Relationship;
 use crate::sim::plan::Plan;
 use crate::sim::record::{CampaignPeriod, Deal, M, METRICS, Recorder};
@@ -164,7 +164,7 @@ pub fn run(plan: &Plan, parallel: bool, cancel: &dyn Interrupt) -> Result<Vec<Ar
                 .enumerate()
                 .map(|(i, m)| {
                     plan.records(a, i)
-                        .then(|| try_filled(replicates * periods * m.width(brands), 0.0, "metrics"))
+                        .then(|| try_zeroed(replicates * periods * m.width(brands), "metrics"))
                         .transpose()
                 })
                 .collect::<Result<Vec<_>>>()
