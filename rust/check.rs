@@ -104,16 +104,20 @@ pub fn weights(name: &'static str, weights: &[f64]) -> Result<()> {
 /// Node ids as given (of any integer width), each in `[0, n)`, as the engine's 32-bit ids.
 pub fn node_ids<T: Copy + Into<i64>>(name: &'static str, ids: &[T], n: u64) -> Result<Vec<u32>> {
     ids.iter()
-        .map(|&id| {
-            let id: i64 = id.into();
-            u32::try_from(id)
-                .ok()
-                .filter(|&v| u64::from(v) < n)
-                .ok_or_else(|| {
-                    Error::out_of_range(name, id, format!("node ids in [0, n) = [0, {n})"))
-                })
-        })
+        .map(|&id| within_nodes(name, id.into(), n, "node ids"))
         .collect()
+}
+
+/// One node id as given, in `[0, n)`.
+pub fn node_id(name: &'static str, id: i64, n: u64) -> Result<u32> {
+    within_nodes(name, id, n, "a node id")
+}
+
+fn within_nodes(name: &'static str, id: i64, n: u64, what: &str) -> Result<u32> {
+    u32::try_from(id)
+        .ok()
+        .filter(|&v| u64::from(v) < n)
+        .ok_or_else(|| Error::out_of_range(name, id, format!("{what} in [0, n) = [0, {n})")))
 }
 
 /// A part of the config schema that a value can be checked against on its own, as the

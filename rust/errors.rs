@@ -65,7 +65,7 @@ pub enum Error {
         why: &'static str,
     },
     /// A value that does not fit the schema: an unknown or missing field, a wrong type.
-    #[error("{}{}{message}", .at, if *.wrong_type { " has the wrong type: " } else { ": " })]
+    #[error("{}", schema_message(.at, *.wrong_type, .message))]
     Schema {
         at: Path,
         message: String,
@@ -84,6 +84,22 @@ pub enum Error {
     /// The caller asked the computation to stop (Ctrl-C).
     #[error("interrupted")]
     Interrupted,
+}
+
+/// A schema error as users read it: where, then what (a value given without a path is "the
+/// value").
+fn schema_message(at: &Path, wrong_type: bool, message: &str) -> String {
+    match (at.0.is_empty(), wrong_type) {
+        (true, true) => format!("the value has the wrong type: {message}"),
+        (true, false) => message.to_owned(),
+        (false, true) => format!("{at} has the wrong type: {message}"),
+        (false, false) => format!("{at}: {message}"),
+    }
+}
+
+/// A string value as messages quote it, the way Python shows it: `'us'`.
+pub fn quoted(s: &str) -> String {
+    format!("'{}'", s.escape_debug())
 }
 
 /// The engine's result type.
@@ -136,7 +152,12 @@ impl Error {
             let value = found(&path[at.len()..]).unwrap_or_default();
             message = format!("out of range for its integer type; got {value}");
         }
-        // serde says "invalid type: ..."; a failed Python extraction "TypeError: ...".
+        // serde says "invalid type: ..."; a failed Python extraction "TypeError: ..."; and
+        // pythonize, for a name (an enum's variant) given as something else than a string,
+        // "expected either a str or dict for enum".
+        if message.starts_with("expected either a str or dict for enum") {
+            message = "TypeError: expected a name (a string)".into();
+        }
         let wrong_type = ["invalid type: ", "TypeError: "]
             .iter()
             .find_map(|p| message.strip_prefix(p));

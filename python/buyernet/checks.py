@@ -1,8 +1,10 @@
 """Argument checks shared by every module: types and ranges, with messages that name the
 argument and what it allows.
 
-Checks run in Python, before anything reaches the engine, so a bad argument fails with a
-clear :class:`~buyernet.ParameterError` or :class:`TypeError` that names it. This module
+Python checks types and shapes (and that a whole number fits the integer the engine
+receives it in); the engine checks ranges and says what it allows. Either way a bad
+argument fails with a clear :class:`~buyernet.ParameterError` or :class:`TypeError` that
+names it. This module
 sits at the bottom of the package and imports nothing of buyernet but its exceptions and
 the engine.
 
@@ -57,6 +59,8 @@ def integer(value: object, name: str, low: int, high: int) -> int:
     value = int(value)
     if not low <= value <= high:
         allowed = f"at least {low}" if high >= 2**63 - 1 else f"in [{low}, {high}]"
+        if low == -(2**63) and high == 2**63 - 1:
+            allowed = "a 64-bit whole number, in [-2**63, 2**63)"
         if high == 2**64 - 1:
             allowed = f"in [{low}, 2**64)"
         raise ParameterError(f"{name} must be {allowed}; got {value}")

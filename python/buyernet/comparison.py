@@ -36,7 +36,6 @@ import numpy as np
 import numpy.typing as npt
 
 from buyernet import _core, checks
-from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import COMPARED, INCREMENTAL, RATIOS
@@ -417,7 +416,7 @@ def _compare(
     if len(set(labels)) < len(labels):
         twice = next(k for k in labels if labels.count(k) > 1)
         raise ParameterError(f"alternatives: two are named {twice!r}; give each its own name")
-    seed = _seed(seed)
+    seed = checks.seed(seed)
     b = market.brand_index(brand)
     name = market.brand_names[b]
     rivals = dict(rivals or {})

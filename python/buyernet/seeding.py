@@ -120,8 +120,8 @@ def select_seeds(
         (3, True)
     """
     graph = _check_graph(graph)
-    # Types and shapes here; the engine checks every range (and that cost and budget come
-    # together).
+    # Types, shapes and integer widths here; the engine checks the method, epsilon, the
+    # audience, that cost and budget come together, and the rest of the ranges.
     k = checks.integer(k, "k", -_MAX_INT, _MAX_INT)
     if not isinstance(method, str):
         raise TypeError(f"method must be a string; got {type(method).__name__}")

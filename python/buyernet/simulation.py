@@ -16,12 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-# The aliased names are the ones simulate() and market_network() have always used, so
-# their bodies stay as they were.
 from buyernet import _core, checks
 from buyernet._version import __version__
-from buyernet.checks import integer as _integer
-from buyernet.checks import seed as _seed
 from buyernet.exceptions import ParameterError
 from buyernet.market import Market
 from buyernet.metrics import BRAND_SERIES, FLOWS, SERIES_NAMES, STAGES
@@ -286,8 +282,8 @@ def market_network(market: Market | None = None, *, seed: int, replicate: int = 
     market = Market() if market is None else market
     if not isinstance(market, Market):
         raise TypeError(f"market must be a buyernet.Market; got {type(market).__name__}")
-    replicate = _integer(replicate, "replicate", 0, 2**64 - 1)
-    return Graph(_core.market_network(market.to_dict(), _seed(seed), replicate))
+    replicate = checks.integer(replicate, "replicate", 0, 2**64 - 1)
+    return Graph(_core.market_network(market.to_dict(), checks.seed(seed), replicate))
 
 
 class Results:

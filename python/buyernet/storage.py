@@ -41,6 +41,8 @@ __all__ = [
     "OutputError",
     "atomic_file",
     "check_output",
+    "file_name",
+    "read_toml",
     "results_directory",
     "write_atomically",
 ]

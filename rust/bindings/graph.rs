@@ -110,7 +110,7 @@ impl PyGraph {
 
     fn neighbors<'py>(&self, py: Python<'py>, node: i64) -> PyResult<Bound<'py, PyArray1<u32>>> {
         let n = u64::from(self.inner.n_nodes());
-        let node = crate::check::node_ids("node", &[node], n)?[0];
+        let node = crate::check::node_id("node", node, n)?;
         Ok(PyArray1::from_slice(py, self.inner.neighbors(node)))
     }
 

@@ -55,14 +55,16 @@ pub(crate) fn check(
     value: &Bound<'_, PyAny>,
     market: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    Ok(match (read(part, &[])?, market) {
-        (Part::Market, _) => return market_config(value).map(drop),
-        (Part::Strategy, Some(m)) => market_config(m)?.validate_strategy(&read(value, &[])?),
-        (Part::Strategy, None) => read::<Strategy>(value, &[])?.check(),
-        (Part::Targeting, _) => read::<Targeting>(value, &[])?.check(),
-        (Part::Creative, _) => read::<Creative>(value, &[])?.check(),
-        (Part::Timing, _) => read::<Timing>(value, &[])?.check(),
-    }?)
+    Ok(
+        match (read(part, &[Segment::Field("part".into())])?, market) {
+            (Part::Market, _) => return market_config(value).map(drop),
+            (Part::Strategy, Some(m)) => market_config(m)?.validate_strategy(&read(value, &[])?),
+            (Part::Strategy, None) => read::<Strategy>(value, &[])?.check(),
+            (Part::Targeting, _) => read::<Targeting>(value, &[])?.check(),
+            (Part::Creative, _) => read::<Creative>(value, &[])?.check(),
+            (Part::Timing, _) => read::<Timing>(value, &[])?.check(),
+        }?,
+    )
 }
 
 /// What a campaign of `strategy` pays each period in `market` before buying impressions.

@@ -77,7 +77,7 @@ impl Probability {
             "weights" => Ok(Probability::Weights),
             _ => Err(Error::out_of_range(
                 "p",
-                format!("{name:?}"),
+                crate::errors::quoted(name),
                 "a probability in [0, 1], an array of per-edge probabilities, or 'weights'",
             )),
         }

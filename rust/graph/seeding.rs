@@ -42,7 +42,7 @@ impl Method {
             "celf" => Ok(Method::Celf { runs }),
             _ => Err(Error::out_of_range(
                 "method",
-                format!("{name:?}"),
+                crate::errors::quoted(name),
                 "'imm', 'opim-c' or 'celf'",
             )),
         }

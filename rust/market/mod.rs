@@ -204,7 +204,7 @@ impl MarketConfig {
                 if plan[..k].iter().any(|o| o.name == s.name) {
                     return Err(at(Error::out_of_range(
                         "name",
-                        format!("{:?}", s.name),
+                        crate::errors::quoted(&s.name),
                         "a name no other campaign of the plan has",
                     )));
                 }

@@ -191,7 +191,7 @@ pub fn select<S: AsRef<str>>(names: &[S]) -> crate::Result<Vec<bool>> {
             let known: Vec<_> = METRICS.iter().map(|m| m.name).collect();
             crate::Error::out_of_range(
                 "metrics",
-                format!("{:?}", name.as_ref()),
+                crate::errors::quoted(name.as_ref()),
                 format!("names from the catalogue: {}", known.join(", ")),
             )
         })?;
