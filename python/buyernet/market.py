@@ -544,7 +544,8 @@ class Media:
             >>> Media(narrowness=0.0).cpm(0.01)
             30.0
         """
-        return _core.cpm(Market(media=self).to_dict(), checks.real(share, "share"))
+        # The default market with this media section: the engine reads the sections it is given.
+        return _core.cpm({"media": dataclasses.asdict(self)}, checks.real(share, "share"))
 
 
 _SECTIONS: dict[str, type] = {
