@@ -37,7 +37,7 @@ def test_python_defaults_are_the_engines():
         return {k: {f: list(v) if isinstance(v, tuple) else v for f, v in section.items()}
                 for k, section in market.items()}  # fmt: skip
 
-    assert as_lists(buyernet.Market().to_dict()) == as_lists(_core.market_defaults())
+    assert as_lists(buyernet.Market().to_dict()) == as_lists(_core.defaults()["market"])
 
 
 def test_toml_round_trips_exactly(tmp_path):

@@ -15,10 +15,10 @@ __all__ = [
     "cascade_sizes",
     "check",
     "cpm",
+    "defaults",
     "estimate_bytes",
     "fixed_cost",
     "fused_replay",
-    "market_defaults",
     "market_network",
     "metrics",
     "model_order",
@@ -105,7 +105,7 @@ def select_seeds(
     evaluation_runs: int,
     memory_limit: int | None,
 ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float64], float, float, int, int]: ...
-def market_defaults() -> dict[str, dict[str, Any]]: ...
+def defaults() -> dict[str, dict[str, Any]]: ...
 def check(
     part: str, value: dict[str, Any], market: dict[str, dict[str, Any]] | None = None
 ) -> None: ...

@@ -47,7 +47,7 @@ __all__ = [
 
 #: The engine's default market: every section's defaults are declared once, in the engine,
 #: and the dataclasses below take theirs from it.
-_ENGINE_DEFAULTS: dict[str, dict[str, Any]] = _core.market_defaults()
+_ENGINE_DEFAULTS: dict[str, dict[str, Any]] = _core.defaults()["market"]
 
 
 def _default(section: str, name: str) -> Any:

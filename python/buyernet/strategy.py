@@ -63,6 +63,11 @@ FUNCTIONS: tuple[str, ...] = (
 )
 
 
+#: The engine's creative presets (universal, the default, and personalized): their values are
+#: declared once, in the engine.
+_PRESETS: dict[str, dict[str, Any]] = _core.defaults()
+
+
 def _function(f: object) -> int:
     if isinstance(f, str):
         if f not in FUNCTIONS:
@@ -456,12 +461,12 @@ class Creative:
         (True, 0.6)
     """
 
-    resonance: float = 0.6
-    taste_dependence: float = 0.1
-    shareability: float = 0.6
-    tailored: bool = False
-    accuracy: float = 0.0
-    aim: float = 0.5
+    resonance: float = _PRESETS["universal"]["resonance"]
+    taste_dependence: float = _PRESETS["universal"]["taste_dependence"]
+    shareability: float = _PRESETS["universal"]["shareability"]
+    tailored: bool = _PRESETS["universal"]["tailored"]
+    accuracy: float = _PRESETS["universal"]["accuracy"]
+    aim: float = _PRESETS["universal"]["aim"]
 
     def __post_init__(self) -> None:
         _plain_scalars(self)
@@ -480,9 +485,7 @@ class Creative:
             >>> Creative.personalized(accuracy=0.9).accuracy
             0.9
         """
-        return cls(
-            resonance=0.8, taste_dependence=0.9, shareability=0.05, tailored=True, accuracy=accuracy
-        )
+        return cls(**{**_PRESETS["personalized"], "accuracy": accuracy})
 
     @classmethod
     def universal(cls) -> Creative:

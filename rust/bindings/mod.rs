@@ -14,7 +14,7 @@ mod _core {
     #[pymodule_export]
     use super::graph::{PyGraph, cascade, cascade_sizes, fused_replay, select_seeds};
     #[pymodule_export]
-    use super::run::{check, cpm, estimate_bytes, fixed_cost, market_defaults, market_network};
+    use super::run::{check, cpm, defaults, estimate_bytes, fixed_cost, market_network};
     #[pymodule_export]
     use super::run::{metrics, model_order, simulate};
     #[pymodule_export]

@@ -79,10 +79,23 @@ pub(crate) fn cpm(market: &Bound<'_, PyAny>, share: f64) -> PyResult<f64> {
     Ok(market_config(market)?.media.cpm_of_share(share))
 }
 
-/// The engine's default market, as a dict of sections.
+/// The engine's defaults: the market (a dict of sections) and the creative presets.
 #[pyfunction]
-pub(crate) fn market_defaults(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    Ok(pythonize::pythonize(py, &MarketConfig::default())?)
+pub(crate) fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item(
+        "market",
+        pythonize::pythonize(py, &MarketConfig::default())?,
+    )?;
+    out.set_item(
+        "universal",
+        pythonize::pythonize(py, &Creative::universal())?,
+    )?;
+    out.set_item(
+        "personalized",
+        pythonize::pythonize(py, &Creative::personalized())?,
+    )?;
+    Ok(out)
 }
 
 /// The professional network of replicate `replicate` of a simulation with `seed`.
