@@ -1,12 +1,11 @@
-"""Argument checks shared by every module: types and ranges, with messages that name the
-argument and what it allows.
+"""Argument checks shared by every module: types, shapes and integer widths, with messages
+that name the argument and what it allows.
 
 Python checks types and shapes (and that a whole number fits the integer the engine
 receives it in); the engine checks ranges and says what it allows. Either way a bad
 argument fails with a clear :class:`~buyernet.ParameterError` or :class:`TypeError` that
-names it. This module
-sits at the bottom of the package and imports nothing of buyernet but its exceptions and
-the engine.
+names it. This module sits at the bottom of the package and imports nothing of buyernet but
+its exceptions and the engine.
 
 Example:
     >>> integer(3, "periods", 1, 10)
